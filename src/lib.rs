@@ -1,0 +1,12 @@
+//! wslint: a linter and fixer for nginx configurations that proxy WebSockets.
+//!
+//! The pipeline runs one way: [`syntax`] (bytes to a lossless tree) →
+//! [`check`] (what is wrong) → [`report`] (how it is shown). [`discover`]
+//! and [`source`] find and read the files.
+
+pub mod check;
+pub mod cli;
+pub mod discover;
+pub mod report;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,15 @@
+//! Output: how diagnostics and trees are shown. Reporters only format what the
+//! earlier stages computed.
+//!
+//! - [`text`]: miette-style reports with a source snippet (the default);
+//! - [`parse_json`]: the tree as JSON for `wslint parse`.
+
+pub mod parse_json;
+pub mod text;
+
+/// Whether to use colour in text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Always,
+    Never,
+}

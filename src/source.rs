@@ -1,0 +1,95 @@
+//! A configuration file as the rest of the pipeline sees it: the name shown
+//! to users, its parsed tree and its line index. Reading is here too, so every
+//! I/O error names its path and non-regular files (devices, FIFOs) are refused
+//! instead of being read forever.
+
+use crate::syntax::{LineIndex, SyntaxTree, parse};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The name used for standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// A parsed configuration file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as given or found (or `<stdin>`).
+    pub path: PathBuf,
+    pub tree: SyntaxTree,
+    pub lines: LineIndex,
+}
+
+/// A file that could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ReadError {
+    pub path: String,
+    pub message: String,
+}
+
+impl SourceFile {
+    /// Parses bytes that came from `path`.
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        let tree = parse(bytes);
+        let lines = LineIndex::new(&tree.source);
+        SourceFile {
+            path: path.into(),
+            tree,
+            lines,
+        }
+    }
+
+    /// Reads and parses a regular file.
+    pub fn read(path: &Path) -> Result<Self, ReadError> {
+        let bytes = read_regular_file(path)?;
+        Ok(Self::from_bytes(path, bytes))
+    }
+
+    /// Reads and parses standard input.
+    pub fn read_stdin() -> Result<Self, ReadError> {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| ReadError {
+                path: STDIN_NAME.into(),
+                message: e.to_string(),
+            })?;
+        Ok(Self::from_bytes(STDIN_NAME, bytes))
+    }
+
+    /// The name shown in messages.
+    pub fn display_name(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        self.lines.line_col(&self.tree.source, offset)
+    }
+}
+
+/// Reads a file, refusing anything that is not a regular file.
+pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let err = |message: String| ReadError {
+        path: path.display().to_string(),
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(err("is a directory, not a file".into()));
+    }
+    if !meta.is_file() {
+        return Err(err("is not a regular file; refusing to read it".into()));
+    }
+    std::fs::read(path).map_err(|e| err(io_message(&e)))
+}
+
+/// An I/O error as a short lowercase message without the OS error number.
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file or directory".into(),
+        PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,331 @@
+//! The token level of the parser: it cuts nginx configuration bytes into tokens
+//! exactly the way nginx's own `ngx_conf_read_token` does, without ever losing a
+//! byte. Every byte of the input belongs to exactly one token, so concatenating
+//! the tokens gives the input back. The lexer never fails: bytes nginx would
+//! reject still become tokens, and the tree builder decides what is an error.
+//!
+//! Each `lex_*` function implements one lexical production of
+//! `grammar/nginx.ebnf` and is a nom parser over `&[u8]`.
+
+use nom::IResult;
+use nom::Parser;
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::sequence::preceded;
+
+/// What a token is. Whitespace and comments are trivia: they carry no meaning
+/// but are kept so the tree can print its input back byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Spaces, tabs, CR and LF.
+    Whitespace,
+    /// `#` at the start of a token, up to (not including) the end of the line.
+    Comment,
+    /// An unquoted word; may contain `}`, `#`, quotes and `${…}`.
+    Word,
+    /// A `"…"` string including its quotes.
+    DoubleQuoted,
+    /// A `'…'` string including its quotes.
+    SingleQuoted,
+    /// A string whose closing quote is missing (it runs to end of file).
+    UnterminatedString,
+    Semicolon,
+    OpenBrace,
+    CloseBrace,
+    /// The body of a block whose contents are not nginx syntax (Lua), from
+    /// just after `{` up to (not including) the matching `}`.
+    RawBody,
+}
+
+impl TokenKind {
+    /// Whether the token carries no meaning (whitespace or comment).
+    pub fn is_trivia(self) -> bool {
+        matches!(self, TokenKind::Whitespace | TokenKind::Comment)
+    }
+
+    /// Whether the token is one argument word (bare or quoted).
+    pub fn is_word(self) -> bool {
+        matches!(
+            self,
+            TokenKind::Word
+                | TokenKind::DoubleQuoted
+                | TokenKind::SingleQuoted
+                | TokenKind::UnterminatedString
+        )
+    }
+}
+
+/// One token: its kind and the byte range `start..end` in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: u32,
+    pub end: u32,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// whitespace = { " " | TAB | CR | LF }+
+pub fn lex_whitespace(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_while1(is_space).parse(input)
+}
+
+/// comment = "#" { any byte except LF }
+pub fn lex_comment(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    nom::combinator::recognize(preceded(tag("#"), take_while(|b| b != b'\n'))).parse(input)
+}
+
+/// Length of a quoted string starting at `input[0]` (the quote), including the
+/// closing quote, and whether the closing quote was found. A backslash escapes
+/// the next byte, so `\"` does not close a `"…"` string.
+fn quoted_len(input: &[u8]) -> (usize, bool) {
+    let quote = input[0];
+    let mut i = 1;
+    while i < input.len() {
+        match input[i] {
+            b'\\' => i += 2,
+            b if b == quote => return (i + 1, true),
+            _ => i += 1,
+        }
+    }
+    (input.len(), false)
+}
+
+/// string = '"' { escape | any byte except '"' } '"'
+///        | "'" { escape | any byte except "'" } "'"
+///
+/// Returns the whole string with its quotes and whether it was terminated.
+pub fn lex_string(input: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
+    match input.first() {
+        Some(b'"' | b'\'') => {
+            let (len, closed) = quoted_len(input);
+            let len = len.min(input.len());
+            Ok((&input[len..], (&input[..len], closed)))
+        }
+        _ => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Char,
+        ))),
+    }
+}
+
+/// word = word-byte { word-byte | "$" "{" | escape }
+///
+/// A word ends at whitespace, `;` or `{`, except that `{` directly after `$`
+/// stays in the word (`${var}`). `}`, `#` and quotes inside a word are
+/// ordinary bytes. A backslash takes the next byte into the word whatever it
+/// is.
+pub fn lex_word(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    let mut i = 0;
+    let mut after_dollar = false;
+    while i < input.len() {
+        let b = input[i];
+        if b == b'{' && after_dollar {
+            after_dollar = false;
+            i += 1;
+            continue;
+        }
+        if is_space(b) || b == b';' || b == b'{' {
+            break;
+        }
+        after_dollar = b == b'$';
+        if b == b'\\' {
+            i = (i + 2).min(input.len());
+        } else {
+            i += 1;
+        }
+    }
+    if i == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::TakeWhile1,
+        )));
+    }
+    Ok((&input[i..], &input[..i]))
+}
+
+/// The lexer: call [`Lexer::next_token`] until it returns `None`.
+pub struct Lexer<'a> {
+    src: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(src: &'a [u8]) -> Self {
+        Lexer { src, pos: 0 }
+    }
+
+    /// The byte offset of the next token.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn token(&mut self, kind: TokenKind, len: usize) -> Token {
+        let start = self.pos;
+        self.pos += len;
+        Token {
+            kind,
+            start: start as u32,
+            end: self.pos as u32,
+        }
+    }
+
+    /// The next token at the start of a token position, or `None` at end of file.
+    pub fn next_token(&mut self) -> Option<Token> {
+        let rest = &self.src[self.pos..];
+        let first = *rest.first()?;
+        let token = match first {
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                let len = lex_whitespace(rest).map_or(1, |(_, ws)| ws.len());
+                self.token(TokenKind::Whitespace, len)
+            }
+            b'#' => {
+                let len = lex_comment(rest).map_or(1, |(_, c)| c.len());
+                self.token(TokenKind::Comment, len)
+            }
+            b';' => self.token(TokenKind::Semicolon, 1),
+            b'{' => self.token(TokenKind::OpenBrace, 1),
+            b'}' => self.token(TokenKind::CloseBrace, 1),
+            b'"' | b'\'' => {
+                let (len, closed) = lex_string(rest).map_or((1, false), |(_, s)| (s.0.len(), s.1));
+                let kind = match (closed, first) {
+                    (false, _) => TokenKind::UnterminatedString,
+                    (true, b'"') => TokenKind::DoubleQuoted,
+                    (true, _) => TokenKind::SingleQuoted,
+                };
+                self.token(kind, len)
+            }
+            _ => {
+                let len = lex_word(rest).map_or(1, |(_, w)| w.len());
+                self.token(TokenKind::Word, len)
+            }
+        };
+        Some(token)
+    }
+
+    /// Consumes the body of a Lua block whose `{` was just read: everything up
+    /// to the matching `}`, which is left for [`Lexer::next_token`]. Lua
+    /// strings, long brackets and comments are skipped so braces inside them
+    /// do not count. Returns `None` for an empty body; at end of file the body
+    /// runs to the end.
+    pub fn raw_lua_body(&mut self) -> Option<Token> {
+        let len = lua_body_len(&self.src[self.pos..]);
+        (len > 0).then(|| self.token(TokenKind::RawBody, len))
+    }
+}
+
+/// Length of a Lua chunk up to the `}` that closes the enclosing block.
+fn lua_body_len(src: &[u8]) -> usize {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < src.len() {
+        match src[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                if depth == 0 {
+                    return i;
+                }
+                depth -= 1;
+            }
+            b'"' | b'\'' => {
+                let (len, _) = quoted_len(&src[i..]);
+                i += len;
+                continue;
+            }
+            b'-' if src[i..].starts_with(b"--") => {
+                if let Some(len) = long_bracket_len(&src[i + 2..]) {
+                    i += 2 + len;
+                } else {
+                    while i < src.len() && src[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'[' => {
+                if let Some(len) = long_bracket_len(&src[i..]) {
+                    i += len;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    src.len()
+}
+
+/// If `src` starts a Lua long bracket (`[[`, `[==[`), its whole length up to
+/// and including the matching close (or to end of input).
+fn long_bracket_len(src: &[u8]) -> Option<usize> {
+    if src.first() != Some(&b'[') {
+        return None;
+    }
+    let level = src[1..].iter().take_while(|&&b| b == b'=').count();
+    if src.get(1 + level) != Some(&b'[') {
+        return None;
+    }
+    let body_start = 2 + level;
+    let mut close = Vec::with_capacity(level + 2);
+    close.push(b']');
+    close.extend(std::iter::repeat_n(b'=', level));
+    close.push(b']');
+    let found = src[body_start..]
+        .windows(close.len())
+        .position(|w| w == close.as_slice());
+    Some(match found {
+        Some(p) => body_start + p + close.len(),
+        None => src.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &[u8]) -> Vec<(TokenKind, &[u8])> {
+        let mut lexer = Lexer::new(src);
+        let mut out = Vec::new();
+        while let Some(t) = lexer.next_token() {
+            out.push((t.kind, &src[t.start as usize..t.end as usize]));
+        }
+        out
+    }
+
+    #[test]
+    fn brace_and_hash_inside_word() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds(b"a}b c#d ${x}y;"),
+            vec![
+                (Word, &b"a}b"[..]),
+                (Whitespace, b" "),
+                (Word, b"c#d"),
+                (Whitespace, b" "),
+                (Word, b"${x}y"),
+                (Semicolon, b";"),
+            ]
+        );
+    }
+
+    #[test]
+    fn escaped_quote_does_not_close_string() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds(br#""a\"b" 'c"#),
+            vec![
+                (DoubleQuoted, &br#""a\"b""#[..]),
+                (Whitespace, b" "),
+                (UnterminatedString, b"'c"),
+            ]
+        );
+    }
+
+    #[test]
+    fn lua_body_skips_strings_and_comments() {
+        let src = b" local t = { a = \"}\" } -- }\n x = [[ } ]] }rest";
+        let len = lua_body_len(src);
+        assert_eq!(&src[len..], b"}rest");
+    }
+}

@@ -1,0 +1,326 @@
+//! The tree builder: turns the lexer's tokens into blocks and directives,
+//! recording every syntax error nginx would report and recovering so the rest
+//! of the file is still parsed. It keeps an explicit stack of open blocks
+//! instead of recursing, and refuses blocks nested deeper than
+//! [`MAX_DEPTH`], so no input can overflow the stack.
+//!
+//! Recovery follows nginx's structure: a directive ends at `;`, `{` or `}`;
+//! a `}` while words are pending closes the unterminated directive and then
+//! the block; stray `;`, `{` and `}` become error items.
+
+use super::lexer::{Lexer, Token, TokenKind};
+use super::tree::{Block, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
+
+/// The deepest block nesting accepted. Real configurations stay below ten;
+/// the limit only exists so hostile input cannot exhaust the stack of the
+/// recursive passes that walk the tree.
+pub const MAX_DEPTH: usize = 200;
+
+/// A block being filled, with the words of the directive that opened it.
+struct Frame {
+    words: Vec<TokenId>,
+    block: Block,
+}
+
+struct Builder<'a> {
+    src: &'a [u8],
+    lexer: Lexer<'a>,
+    tokens: Vec<Token>,
+    errors: Vec<SyntaxError>,
+    stack: Vec<Frame>,
+    /// Words of the directive being read at the current level.
+    pending: Vec<TokenId>,
+}
+
+/// Parses nginx configuration bytes. Never fails: errors are in `errors`.
+pub fn parse(source: Vec<u8>) -> SyntaxTree {
+    if u32::try_from(source.len()).is_err() {
+        // Offsets are u32; a 4 GiB configuration is not a configuration.
+        let end = u32::MAX;
+        return SyntaxTree {
+            source: Vec::new(),
+            tokens: Vec::new(),
+            root: Block::default(),
+            errors: vec![SyntaxError {
+                message: "file is larger than 4 GiB".into(),
+                span: 0..end,
+                related: None,
+            }],
+        };
+    }
+    let (tokens, root, errors) = {
+        let mut b = Builder {
+            src: &source,
+            lexer: Lexer::new(&source),
+            tokens: Vec::with_capacity(source.len() / 4),
+            errors: Vec::new(),
+            stack: vec![Frame {
+                words: Vec::new(),
+                block: Block::default(),
+            }],
+            pending: Vec::new(),
+        };
+        b.run();
+        let root = b.stack.pop().map(|f| f.block).unwrap_or_default();
+        (b.tokens, root, b.errors)
+    };
+    SyntaxTree {
+        source,
+        tokens,
+        root,
+        errors,
+    }
+}
+
+impl Builder<'_> {
+    fn push(&mut self, token: Token) -> TokenId {
+        self.tokens.push(token);
+        (self.tokens.len() - 1) as TokenId
+    }
+
+    fn error(&mut self, message: impl Into<String>, span: std::ops::Range<u32>) {
+        self.errors.push(SyntaxError {
+            message: message.into(),
+            span,
+            related: None,
+        });
+    }
+
+    fn items(&mut self) -> &mut Vec<Item> {
+        &mut self.stack.last_mut().expect("root frame").block.items
+    }
+
+    fn run(&mut self) {
+        let mut previous: Option<Token> = None;
+        while let Some(token) = self.lexer.next_token() {
+            if let Some(prev) = previous {
+                self.check_after_string(prev, token);
+            }
+            previous = Some(token);
+            let id = self.push(token);
+            match token.kind {
+                TokenKind::Whitespace | TokenKind::RawBody => {}
+                TokenKind::Comment => {
+                    // A comment between the words of a directive is trivia.
+                    if self.pending.is_empty() {
+                        self.items().push(Item::Comment(id));
+                    }
+                }
+                TokenKind::Word | TokenKind::DoubleQuoted | TokenKind::SingleQuoted => {
+                    self.pending.push(id)
+                }
+                TokenKind::UnterminatedString => {
+                    self.error(
+                        "unterminated string: the closing quote is missing",
+                        token.start..token.start + 1,
+                    );
+                    self.pending.push(id);
+                }
+                TokenKind::Semicolon => self.semicolon(id, token),
+                TokenKind::OpenBrace => {
+                    if !self.open_brace(id, token) {
+                        return;
+                    }
+                }
+                TokenKind::CloseBrace => self.close_brace(id, token),
+            }
+        }
+        self.end_of_file();
+    }
+
+    /// nginx requires whitespace, `;`, `{` or `)` right after a closing quote.
+    fn check_after_string(&mut self, prev: Token, next: Token) {
+        let closed_string = matches!(
+            prev.kind,
+            TokenKind::DoubleQuoted | TokenKind::SingleQuoted
+        );
+        if !closed_string || prev.end != next.start {
+            return;
+        }
+        let first = self.src[next.start as usize];
+        if matches!(first, b';' | b'{' | b')') || next.kind == TokenKind::Whitespace {
+            return;
+        }
+        let shown = String::from_utf8_lossy(&[first]).into_owned();
+        self.error(
+            format!("unexpected \"{shown}\" after a quoted string: expected a space, \";\" or \"{{\""),
+            next.start..next.start + 1,
+        );
+    }
+
+    fn semicolon(&mut self, id: TokenId, token: Token) {
+        if self.pending.is_empty() {
+            self.error("unexpected \";\": no directive before it", token.start..token.end);
+            self.items().push(Item::Error(id..id + 1));
+            return;
+        }
+        let words = std::mem::take(&mut self.pending);
+        self.items().push(Item::Directive(Directive {
+            words,
+            end: DirectiveEnd::Semicolon(id),
+        }));
+    }
+
+    /// Opens a block. Returns false when the nesting limit was hit and the
+    /// rest of the file was taken as one error item.
+    fn open_brace(&mut self, id: TokenId, token: Token) -> bool {
+        if self.pending.is_empty() {
+            self.error("unexpected \"{\": no directive before it", token.start..token.end);
+        }
+        if self.stack.len() > MAX_DEPTH {
+            self.swallow_rest(id, token);
+            return false;
+        }
+        let words = std::mem::take(&mut self.pending);
+        let is_lua = words.first().is_some_and(|&name| {
+            let t = self.tokens[name as usize];
+            self.src[t.start as usize..t.end as usize].ends_with(b"_by_lua_block")
+        });
+        let mut block = Block {
+            open: Some(id),
+            ..Block::default()
+        };
+        if is_lua && let Some(raw) = self.lexer.raw_lua_body() {
+            block.raw_body = Some(self.push(raw));
+        }
+        self.stack.push(Frame { words, block });
+        true
+    }
+
+    fn swallow_rest(&mut self, id: TokenId, token: Token) {
+        self.error(
+            format!("blocks are nested more than {MAX_DEPTH} levels deep; the rest of the file is not parsed"),
+            token.start..token.end,
+        );
+        while let Some(t) = self.lexer.next_token() {
+            self.push(t);
+        }
+        let end = self.tokens.len() as TokenId;
+        // The words before the brace belong to the swallowed text as well.
+        let start = self.pending.first().copied().unwrap_or(id);
+        self.pending.clear();
+        self.items().push(Item::Error(start..end));
+        self.close_all_at_eof();
+    }
+
+    fn close_brace(&mut self, id: TokenId, token: Token) {
+        if !self.pending.is_empty() {
+            self.error(
+                "unexpected \"}\": the directive before it is not terminated by \";\"",
+                token.start..token.end,
+            );
+            let words = std::mem::take(&mut self.pending);
+            self.items().push(Item::Directive(Directive {
+                words,
+                end: DirectiveEnd::Missing,
+            }));
+        }
+        if self.stack.len() == 1 {
+            self.error("unexpected \"}\": no block is open", token.start..token.end);
+            self.items().push(Item::Error(id..id + 1));
+            return;
+        }
+        let mut frame = self.stack.pop().expect("checked above");
+        frame.block.close = Some(id);
+        self.finish_frame(frame);
+    }
+
+    fn finish_frame(&mut self, frame: Frame) {
+        self.items().push(Item::Directive(Directive {
+            words: frame.words,
+            end: DirectiveEnd::Block(Box::new(frame.block)),
+        }));
+    }
+
+    fn end_of_file(&mut self) {
+        let eof = self.src.len() as u32;
+        if !self.pending.is_empty() {
+            let expecting = if self.stack.len() > 1 {
+                "\";\" or \"}\""
+            } else {
+                "\";\""
+            };
+            self.error(
+                format!("unexpected end of file, expecting {expecting}"),
+                eof..eof,
+            );
+            let words = std::mem::take(&mut self.pending);
+            self.items().push(Item::Directive(Directive {
+                words,
+                end: DirectiveEnd::Missing,
+            }));
+        }
+        self.close_all_at_eof();
+    }
+
+    /// Closes every open block at end of file, with one error naming the
+    /// innermost unclosed `{`.
+    fn close_all_at_eof(&mut self) {
+        let eof = self.src.len() as u32;
+        if self.stack.len() > 1 {
+            let innermost = self.stack.last().and_then(|f| f.block.open);
+            let related = innermost.map(|open| {
+                let t = self.tokens[open as usize];
+                (t.start..t.end, "this block is never closed".to_string())
+            });
+            self.errors.push(SyntaxError {
+                message: "unexpected end of file, expecting \"}\"".into(),
+                span: eof..eof,
+                related,
+            });
+        }
+        while self.stack.len() > 1 {
+            let frame = self.stack.pop().expect("checked in loop condition");
+            self.finish_frame(frame);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(src: &str) -> Vec<(String, u32)> {
+        parse(src.as_bytes().to_vec())
+            .errors
+            .into_iter()
+            .map(|e| (e.message, e.span.start))
+            .collect()
+    }
+
+    #[test]
+    fn valid_config_has_no_errors_and_round_trips() {
+        let src = "http {\n  server { listen 80; # c\n location / { return 200 \"}\"; } }\n}\n";
+        let tree = parse(src.as_bytes().to_vec());
+        assert!(tree.errors.is_empty(), "{:?}", tree.errors);
+        assert_eq!(tree.print(), src.as_bytes());
+    }
+
+    #[test]
+    fn close_brace_with_pending_words() {
+        let errs = messages("server { listen 80 }\n");
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].0.starts_with("unexpected \"}\""));
+        assert_eq!(errs[0].1, 19);
+    }
+
+    #[test]
+    fn quoted_string_followed_by_word() {
+        let errs = messages("return 200 \"a\"b;\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].1, 14);
+    }
+
+    #[test]
+    fn string_followed_by_paren_is_fine() {
+        assert!(messages("if ($a = \"b\") { return 403; }\n").is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let src = "a {".repeat(100_000);
+        let tree = parse(src.clone().into_bytes());
+        assert!(!tree.errors.is_empty());
+        assert_eq!(tree.print(), src.as_bytes());
+    }
+}

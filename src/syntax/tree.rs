@@ -1,0 +1,205 @@
+//! The lossless syntax tree. All tokens of a file live in one flat vector;
+//! the tree (blocks, directives, comments, error items) refers to them by
+//! index. Whitespace and comments inside a directive are not named by the tree
+//! but stay in the token vector, so [`SyntaxTree::print`] can walk the tree and
+//! give back the input byte for byte.
+
+use super::lexer::Token;
+use std::ops::Range;
+
+/// Index of a token in [`SyntaxTree::tokens`].
+pub type TokenId = u32;
+
+/// A syntax error: a message and the byte range it is about, optionally with
+/// a second range that explains it (for example where an unclosed block opened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Range<u32>,
+    pub related: Option<(Range<u32>, String)>,
+}
+
+/// A parsed file: its bytes, its tokens, the tree over them and every syntax
+/// error found.
+#[derive(Debug, Clone)]
+pub struct SyntaxTree {
+    pub source: Vec<u8>,
+    pub tokens: Vec<Token>,
+    pub root: Block,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// A `{ … }` block, or the top level of a file (which has no braces).
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    pub open: Option<TokenId>,
+    pub items: Vec<Item>,
+    /// For blocks whose body is not nginx syntax (Lua): the raw body token.
+    pub raw_body: Option<TokenId>,
+    /// `None` when the file ended before the block was closed.
+    pub close: Option<TokenId>,
+}
+
+/// One entry of a block.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Directive(Directive),
+    /// A comment that stands between directives (not inside one).
+    Comment(TokenId),
+    /// Tokens nginx would reject where they stand (a stray `;` or `}`, or
+    /// everything after blocks nested too deep).
+    Error(Range<TokenId>),
+}
+
+/// A directive: its words (the name first, then the arguments) and how it ends.
+/// A directive built from a bare `{` has no words.
+#[derive(Debug, Clone)]
+pub struct Directive {
+    pub words: Vec<TokenId>,
+    pub end: DirectiveEnd,
+}
+
+/// How a directive ends.
+#[derive(Debug, Clone)]
+pub enum DirectiveEnd {
+    Semicolon(TokenId),
+    Block(Box<Block>),
+    /// Neither `;` nor a block: a `}` or the end of file came first (an error).
+    Missing,
+}
+
+impl Directive {
+    /// The first token of the directive.
+    pub fn first_token(&self) -> Option<TokenId> {
+        self.words.first().copied().or_else(|| match &self.end {
+            DirectiveEnd::Semicolon(t) => Some(*t),
+            DirectiveEnd::Block(b) => b.open,
+            DirectiveEnd::Missing => None,
+        })
+    }
+
+    /// The block, when the directive has one.
+    pub fn block(&self) -> Option<&Block> {
+        match &self.end {
+            DirectiveEnd::Block(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+impl SyntaxTree {
+    /// The bytes of one token.
+    pub fn token_text(&self, id: TokenId) -> &[u8] {
+        let t = &self.tokens[id as usize];
+        &self.source[t.start as usize..t.end as usize]
+    }
+
+    /// The byte range of one token.
+    pub fn token_span(&self, id: TokenId) -> Range<u32> {
+        let t = &self.tokens[id as usize];
+        t.start..t.end
+    }
+
+    /// Prints the tree back to bytes by walking it. Trivia the tree does not
+    /// name are taken from the token vector between the tokens it does name.
+    pub fn print(&self) -> Vec<u8> {
+        let mut printer = Printer {
+            tree: self,
+            out: Vec::with_capacity(self.source.len()),
+            next: 0,
+        };
+        printer.block(&self.root);
+        printer.emit_up_to(self.tokens.len() as TokenId);
+        printer.out
+    }
+
+    /// Byte range covered by a directive, from its first word to its `;` or
+    /// closing brace (or its last token when it is unterminated).
+    pub fn directive_span(&self, d: &Directive) -> Range<u32> {
+        let start = d.first_token().map_or(0, |t| self.tokens[t as usize].start);
+        let last = match &d.end {
+            DirectiveEnd::Semicolon(t) => Some(*t),
+            DirectiveEnd::Block(b) => b
+                .close
+                .or_else(|| last_token_of_block(b))
+                .or(b.open),
+            DirectiveEnd::Missing => d.words.last().copied(),
+        };
+        let end = last.map_or(start, |t| self.tokens[t as usize].end);
+        start..end
+    }
+}
+
+fn last_token_of_block(b: &Block) -> Option<TokenId> {
+    if let Some(raw) = b.raw_body {
+        return Some(raw);
+    }
+    match b.items.last()? {
+        Item::Comment(t) => Some(*t),
+        Item::Error(r) => r.end.checked_sub(1),
+        Item::Directive(d) => match &d.end {
+            DirectiveEnd::Semicolon(t) => Some(*t),
+            DirectiveEnd::Block(inner) => inner.close.or_else(|| last_token_of_block(inner)),
+            DirectiveEnd::Missing => d.words.last().copied(),
+        },
+    }
+}
+
+struct Printer<'a> {
+    tree: &'a SyntaxTree,
+    out: Vec<u8>,
+    next: TokenId,
+}
+
+impl Printer<'_> {
+    /// Emits the unnamed tokens before `id`; they must all be trivia.
+    fn emit_up_to(&mut self, id: TokenId) {
+        while self.next < id {
+            debug_assert!(
+                self.tree.tokens[self.next as usize].kind.is_trivia(),
+                "tree skips a non-trivia token"
+            );
+            self.out.extend_from_slice(self.tree.token_text(self.next));
+            self.next += 1;
+        }
+    }
+
+    fn token(&mut self, id: TokenId) {
+        self.emit_up_to(id);
+        debug_assert_eq!(self.next, id, "tree names a token twice or out of order");
+        self.out.extend_from_slice(self.tree.token_text(id));
+        self.next = id + 1;
+    }
+
+    fn block(&mut self, block: &Block) {
+        if let Some(open) = block.open {
+            self.token(open);
+        }
+        if let Some(raw) = block.raw_body {
+            self.token(raw);
+        }
+        for item in &block.items {
+            match item {
+                Item::Comment(t) => self.token(*t),
+                Item::Error(range) => {
+                    for t in range.clone() {
+                        self.token(t);
+                    }
+                }
+                Item::Directive(d) => {
+                    for &w in &d.words {
+                        self.token(w);
+                    }
+                    match &d.end {
+                        DirectiveEnd::Semicolon(t) => self.token(*t),
+                        DirectiveEnd::Block(b) => self.block(b),
+                        DirectiveEnd::Missing => {}
+                    }
+                }
+            }
+        }
+        if let Some(close) = block.close {
+            self.token(close);
+        }
+    }
+}

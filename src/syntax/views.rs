@@ -1,0 +1,399 @@
+//! Typed views over the lossless tree: a directive's name and arguments
+//! (raw text, unquoted value, variable references), its block, and the
+//! shapes of the directives whose arguments have structure: `location`
+//! (modifier and pattern), `if` (condition) and `map` (entries).
+//!
+//! Views borrow the tree and compute values on demand; the tree itself stays
+//! the single source of truth.
+
+use super::lexer::TokenKind;
+use super::tree::{Block, Directive, DirectiveEnd, Item, SyntaxTree, TokenId};
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// A directive together with the tree it belongs to.
+#[derive(Clone, Copy)]
+pub struct DirectiveView<'a> {
+    pub tree: &'a SyntaxTree,
+    pub node: &'a Directive,
+}
+
+/// One argument word (or the name) of a directive.
+#[derive(Clone, Copy)]
+pub struct Arg<'a> {
+    pub tree: &'a SyntaxTree,
+    pub token: TokenId,
+}
+
+/// A `$name` or `${name}` reference inside an argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableRef {
+    pub name: String,
+    /// Byte range of the whole reference (including `$` and braces) in the file.
+    pub span: Range<u32>,
+}
+
+/// The modifier of a `location`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum LocationModifier {
+    /// `=`: exact match.
+    Exact,
+    /// `^~`: prefix match that stops the regex search.
+    PrefixNoRegex,
+    /// `~`: case-sensitive regex.
+    Regex,
+    /// `~*`: case-insensitive regex.
+    RegexCaseless,
+    /// `@name`: named location.
+    Named,
+}
+
+/// The match part of a `location` directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocationMatch {
+    pub modifier: Option<LocationModifier>,
+    pub pattern: String,
+}
+
+/// One entry of a `map` block: `key value;`, or a parameter such as
+/// `default value;`, `hostnames;`, `volatile;`, `include file;`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapEntry {
+    pub key: String,
+    pub value: Option<String>,
+    /// Whether the key is a regex (`~` or `~*` prefix).
+    pub is_regex: bool,
+}
+
+impl SyntaxTree {
+    /// The top-level directives of the file.
+    pub fn directives(&self) -> impl Iterator<Item = DirectiveView<'_>> {
+        block_directives(self, &self.root)
+    }
+}
+
+/// The directives directly inside a block.
+pub fn block_directives<'a>(
+    tree: &'a SyntaxTree,
+    block: &'a Block,
+) -> impl Iterator<Item = DirectiveView<'a>> {
+    block.items.iter().filter_map(move |item| match item {
+        Item::Directive(node) => Some(DirectiveView { tree, node }),
+        _ => None,
+    })
+}
+
+impl<'a> DirectiveView<'a> {
+    /// The directive name (empty for a nameless block, which is an error).
+    pub fn name(&self) -> Cow<'a, str> {
+        match self.node.words.first() {
+            Some(&t) => String::from_utf8_lossy(self.tree.token_text(t)),
+            None => Cow::Borrowed(""),
+        }
+    }
+
+    /// The arguments, without the name.
+    pub fn args(&self) -> impl ExactSizeIterator<Item = Arg<'a>> + 'a {
+        let tree = self.tree;
+        self.node
+            .words
+            .get(1..)
+            .unwrap_or(&[])
+            .iter()
+            .map(move |&token| Arg { tree, token })
+    }
+
+    /// The n-th argument's unquoted value (0 is the first after the name).
+    pub fn arg_value(&self, n: usize) -> Option<String> {
+        self.args().nth(n).map(|a| a.value_string())
+    }
+
+    /// Byte range of the whole directive.
+    pub fn span(&self) -> Range<u32> {
+        self.tree.directive_span(self.node)
+    }
+
+    /// Byte range of the name.
+    pub fn name_span(&self) -> Range<u32> {
+        match self.node.words.first() {
+            Some(&t) => self.tree.token_span(t),
+            None => self.span(),
+        }
+    }
+
+    /// The block, when the directive has one.
+    pub fn block(&self) -> Option<&'a Block> {
+        match &self.node.end {
+            DirectiveEnd::Block(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The directives inside the block (empty when there is none or it is raw).
+    pub fn children(&self) -> impl Iterator<Item = DirectiveView<'a>> + 'a {
+        let tree = self.tree;
+        self.block()
+            .into_iter()
+            .flat_map(move |b| block_directives(tree, b))
+    }
+
+    /// For blocks kept as raw text (`*_by_lua_block`): the body's bytes.
+    pub fn raw_body(&self) -> Option<&'a [u8]> {
+        let raw = self.block()?.raw_body?;
+        Some(self.tree.token_text(raw))
+    }
+
+    /// For `location`: the modifier and pattern, the way nginx reads them
+    /// (`location ~* \.php$`, `location =/exact`, `location @name`).
+    pub fn location_match(&self) -> Option<LocationMatch> {
+        if self.name() != "location" {
+            return None;
+        }
+        let args: Vec<String> = self.args().map(|a| a.value_string()).collect();
+        let modifier_of = |m: &str| match m {
+            "=" => Some(LocationModifier::Exact),
+            "^~" => Some(LocationModifier::PrefixNoRegex),
+            "~" => Some(LocationModifier::Regex),
+            "~*" => Some(LocationModifier::RegexCaseless),
+            _ => None,
+        };
+        match args.as_slice() {
+            [modifier, pattern] => Some(LocationMatch {
+                modifier: modifier_of(modifier),
+                pattern: pattern.clone(),
+            }),
+            [single] => {
+                // nginx also accepts the modifier glued to the pattern.
+                let (modifier, pattern) = if let Some(rest) = single.strip_prefix('=') {
+                    (Some(LocationModifier::Exact), rest)
+                } else if let Some(rest) = single.strip_prefix("^~") {
+                    (Some(LocationModifier::PrefixNoRegex), rest)
+                } else if let Some(rest) = single.strip_prefix("~*") {
+                    (Some(LocationModifier::RegexCaseless), rest)
+                } else if let Some(rest) = single.strip_prefix('~') {
+                    (Some(LocationModifier::Regex), rest)
+                } else if single.starts_with('@') {
+                    (Some(LocationModifier::Named), single.as_str())
+                } else {
+                    (None, single.as_str())
+                };
+                Some(LocationMatch {
+                    modifier,
+                    pattern: pattern.to_string(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// For `if`: the condition's operands without the surrounding parentheses
+    /// (`if ($http_upgrade = "websocket")` gives `$http_upgrade`, `=`, `websocket`).
+    pub fn if_condition(&self) -> Option<Vec<String>> {
+        if self.name() != "if" {
+            return None;
+        }
+        let mut parts: Vec<String> = self.args().map(|a| a.value_string()).collect();
+        if let Some(first) = parts.first_mut() {
+            *first = first.strip_prefix('(').unwrap_or(first).to_string();
+        }
+        if let Some(last) = parts.last_mut() {
+            *last = last.strip_suffix(')').unwrap_or(last).to_string();
+        }
+        parts.retain(|p| !p.is_empty());
+        Some(parts)
+    }
+
+    /// For `map`: the entries of its block, in order.
+    pub fn map_entries(&self) -> Option<Vec<MapEntry>> {
+        if self.name() != "map" {
+            return None;
+        }
+        let entries = self
+            .children()
+            .map(|entry| {
+                let key_arg = entry.node.words.first().map(|&token| Arg {
+                    tree: self.tree,
+                    token,
+                });
+                let key = key_arg.map(|a| a.value_string()).unwrap_or_default();
+                // A quoted key such as "~x" is a literal string, not a regex.
+                let is_regex = key_arg.is_some_and(|a| a.kind() == TokenKind::Word)
+                    && key.starts_with('~');
+                MapEntry {
+                    key,
+                    value: entry.arg_value(0),
+                    is_regex,
+                }
+            })
+            .collect();
+        Some(entries)
+    }
+}
+
+impl<'a> Arg<'a> {
+    /// The argument exactly as written, quotes and escapes included.
+    pub fn raw(&self) -> &'a [u8] {
+        self.tree.token_text(self.token)
+    }
+
+    /// Whether the argument is bare, `"…"` or `'…'`.
+    pub fn kind(&self) -> TokenKind {
+        self.tree.tokens[self.token as usize].kind
+    }
+
+    /// Byte range in the file.
+    pub fn span(&self) -> Range<u32> {
+        self.tree.token_span(self.token)
+    }
+
+    /// Whether the argument was written in quotes.
+    pub fn is_quoted(&self) -> bool {
+        self.kind() != TokenKind::Word
+    }
+
+    /// The value nginx sees: quotes removed and escapes resolved the way
+    /// `ngx_conf_read_token` does (`\"`, `\'`, `\\` lose the backslash; `\t`,
+    /// `\r`, `\n` become control characters; other escapes stay as written).
+    pub fn value(&self) -> Vec<u8> {
+        let raw = self.raw();
+        let inner = match self.kind() {
+            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
+            TokenKind::UnterminatedString => &raw[1..],
+            _ => raw,
+        };
+        unescape(inner)
+    }
+
+    /// [`Arg::value`] as text (invalid UTF-8 replaced).
+    pub fn value_string(&self) -> String {
+        String::from_utf8_lossy(&self.value()).into_owned()
+    }
+
+    /// The variables the argument references: `$name`, `${name}` and regex
+    /// captures such as `$1`.
+    pub fn variables(&self) -> Vec<VariableRef> {
+        let raw = self.raw();
+        let base = self.span().start;
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < raw.len() {
+            match raw[i] {
+                b'\\' => i += 2,
+                b'$' => {
+                    let (name_start, braced) = if raw.get(i + 1) == Some(&b'{') {
+                        (i + 2, true)
+                    } else {
+                        (i + 1, false)
+                    };
+                    let name_len = raw[name_start.min(raw.len())..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                        .count();
+                    let mut end = name_start + name_len;
+                    if braced && raw.get(end) == Some(&b'}') {
+                        end += 1;
+                    }
+                    if name_len > 0 {
+                        out.push(VariableRef {
+                            name: String::from_utf8_lossy(&raw[name_start..name_start + name_len])
+                                .into_owned(),
+                            span: base + i as u32..base + end as u32,
+                        });
+                    }
+                    i = end.max(i + 1);
+                }
+                _ => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// Resolves backslash escapes the way nginx does when it copies a token.
+fn unescape(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            match bytes[i + 1] {
+                b'"' | b'\'' | b'\\' => {
+                    out.push(bytes[i + 1]);
+                    i += 2;
+                    continue;
+                }
+                b't' => {
+                    out.push(b'\t');
+                    i += 2;
+                    continue;
+                }
+                b'r' => {
+                    out.push(b'\r');
+                    i += 2;
+                    continue;
+                }
+                b'n' => {
+                    out.push(b'\n');
+                    i += 2;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::parse;
+
+    #[test]
+    fn args_values_and_variables() {
+        let tree = parse(br#"proxy_set_header X-A "a\"b ${host}x$1";"#.to_vec());
+        let d = tree.directives().next().unwrap();
+        assert_eq!(d.name(), "proxy_set_header");
+        let args: Vec<_> = d.args().collect();
+        assert_eq!(args[1].value_string(), "a\"b ${host}x$1");
+        let vars: Vec<String> = args[1].variables().into_iter().map(|v| v.name).collect();
+        assert_eq!(vars, ["host", "1"]);
+    }
+
+    #[test]
+    fn location_modifiers() {
+        let tree = parse(b"location ~* \\.php$ {} location =/x {} location @n {} location / {}".to_vec());
+        let m: Vec<_> = tree
+            .directives()
+            .map(|d| d.location_match().unwrap())
+            .map(|m| (m.modifier, m.pattern))
+            .collect();
+        use super::LocationModifier::*;
+        assert_eq!(
+            m,
+            vec![
+                (Some(RegexCaseless), "\\.php$".to_string()),
+                (Some(Exact), "/x".to_string()),
+                (Some(Named), "@n".to_string()),
+                (None, "/".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn if_condition_and_map_entries() {
+        let tree = parse(
+            b"if ($http_upgrade = \"websocket\") { } map $http_upgrade $c { default upgrade; '' close; ~^x y; }"
+                .to_vec(),
+        );
+        let mut ds = tree.directives();
+        assert_eq!(
+            ds.next().unwrap().if_condition().unwrap(),
+            ["$http_upgrade", "=", "websocket"]
+        );
+        let entries = ds.next().unwrap().map_entries().unwrap();
+        let keys: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.is_regex)).collect();
+        assert_eq!(keys, [("default", false), ("", false), ("~^x", true)]);
+        assert_eq!(entries[1].value.as_deref(), Some("close"));
+    }
+}
