@@ -50,8 +50,13 @@ pub enum ColorChoice {
 /// What to do, resolved from the command line.
 #[derive(Debug)]
 pub enum Command {
-    Check { inputs: Vec<Input>, color: Color },
-    Parse { inputs: Vec<Input> },
+    Check {
+        inputs: Vec<Input>,
+        color: Color,
+    },
+    Parse {
+        inputs: Vec<Input>,
+    },
     /// No PATH and no /etc/nginx: show usage.
     Usage,
 }

@@ -5,8 +5,8 @@
 //! every `*.conf` file below it (sorted, symlinks followed, loops reported),
 //! plus the files that an `include` glob inside those files names (Debian's
 //! `sites-enabled/*` holds files without the `.conf` suffix). Glob includes
-//! are resolved against the directory that holds the tree's `nginx.conf` (the
-//! directory itself when there is none) and only files inside the checked
+//! are resolved against the checked directory (where a tree's `nginx.conf`
+//! sits) and only files inside the checked
 //! directory are taken, so checking a copy of a tree never reads the
 //! machine's own /etc/nginx.
 
@@ -90,20 +90,18 @@ fn load_directory(dir: &Path, seen: &mut BTreeSet<PathBuf>, loaded: &mut Loaded)
         }
     }
     // Files named by include globs; they may include further globs.
-    let prefix = if dir.join("nginx.conf").is_file() {
-        dir.to_path_buf()
-    } else {
-        dir.to_path_buf()
-    };
+    // nginx resolves relative includes against its prefix, the folder of
+    // nginx.conf; for a checked directory that is the directory itself.
+    let prefix = dir;
     let canonical_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut next = first_new;
     while next < loaded.files.len() {
         let patterns = include_globs(&loaded.files[next].tree);
         next += 1;
         for pattern in patterns {
-            for path in expand_glob(&prefix, &pattern) {
-                let inside = std::fs::canonicalize(&path)
-                    .is_ok_and(|p| p.starts_with(&canonical_dir));
+            for path in expand_glob(prefix, &pattern) {
+                let inside =
+                    std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(&canonical_dir));
                 if inside && path.is_file() {
                     load_file(&path, seen, loaded);
                 }
@@ -144,9 +142,7 @@ fn collect_include_globs(tree: &SyntaxTree, block: &Block, out: &mut Vec<String>
 }
 
 fn is_glob_include(d: &DirectiveView) -> bool {
-    d.name() == "include"
-        && d.arg_value(0)
-            .is_some_and(|v| v.contains(['*', '?', '[']))
+    d.name() == "include" && d.arg_value(0).is_some_and(|v| v.contains(['*', '?', '[']))
 }
 
 fn expand_glob(prefix: &Path, pattern: &str) -> Vec<PathBuf> {

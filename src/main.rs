@@ -32,8 +32,8 @@ fn main() -> ExitCode {
             for e in &loaded.errors {
                 eprintln!("error: {e}");
             }
-            let failed = !loaded.errors.is_empty()
-                || loaded.files.iter().any(|f| !f.tree.errors.is_empty());
+            let failed =
+                !loaded.errors.is_empty() || loaded.files.iter().any(|f| !f.tree.errors.is_empty());
             if failed { 2 } else { 0 }
         }
     };

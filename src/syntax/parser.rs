@@ -18,7 +18,7 @@ pub const MAX_DEPTH: usize = 200;
 
 /// A block being filled, with the words of the directive that opened it.
 struct Frame {
-    words: Vec<TokenId>,
+    words: std::ops::Range<u32>,
     block: Block,
 }
 
@@ -26,6 +26,7 @@ struct Builder<'a> {
     src: &'a [u8],
     lexer: Lexer<'a>,
     tokens: Vec<Token>,
+    word_tokens: Vec<TokenId>,
     errors: Vec<SyntaxError>,
     stack: Vec<Frame>,
     /// Words of the directive being read at the current level.
@@ -40,6 +41,7 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
         return SyntaxTree {
             source: Vec::new(),
             tokens: Vec::new(),
+            word_tokens: Vec::new(),
             root: Block::default(),
             errors: vec![SyntaxError {
                 message: "file is larger than 4 GiB".into(),
@@ -48,25 +50,27 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
             }],
         };
     }
-    let (tokens, root, errors) = {
+    let (tokens, word_tokens, root, errors) = {
         let mut b = Builder {
             src: &source,
             lexer: Lexer::new(&source),
             tokens: Vec::with_capacity(source.len() / 4),
+            word_tokens: Vec::with_capacity(source.len() / 8),
             errors: Vec::new(),
             stack: vec![Frame {
-                words: Vec::new(),
+                words: 0..0,
                 block: Block::default(),
             }],
             pending: Vec::new(),
         };
         b.run();
         let root = b.stack.pop().map(|f| f.block).unwrap_or_default();
-        (b.tokens, root, b.errors)
+        (b.tokens, b.word_tokens, root, b.errors)
     };
     SyntaxTree {
         source,
         tokens,
+        word_tokens,
         root,
         errors,
     }
@@ -84,6 +88,13 @@ impl Builder<'_> {
             span,
             related: None,
         });
+    }
+
+    /// Moves the pending words into the shared word vector.
+    fn take_pending(&mut self) -> std::ops::Range<u32> {
+        let start = self.word_tokens.len() as u32;
+        self.word_tokens.append(&mut self.pending);
+        start..self.word_tokens.len() as u32
     }
 
     fn items(&mut self) -> &mut Vec<Item> {
@@ -130,10 +141,7 @@ impl Builder<'_> {
 
     /// nginx requires whitespace, `;`, `{` or `)` right after a closing quote.
     fn check_after_string(&mut self, prev: Token, next: Token) {
-        let closed_string = matches!(
-            prev.kind,
-            TokenKind::DoubleQuoted | TokenKind::SingleQuoted
-        );
+        let closed_string = matches!(prev.kind, TokenKind::DoubleQuoted | TokenKind::SingleQuoted);
         if !closed_string || prev.end != next.start {
             return;
         }
@@ -143,18 +151,23 @@ impl Builder<'_> {
         }
         let shown = String::from_utf8_lossy(&[first]).into_owned();
         self.error(
-            format!("unexpected \"{shown}\" after a quoted string: expected a space, \";\" or \"{{\""),
+            format!(
+                "unexpected \"{shown}\" after a quoted string: expected a space, \";\" or \"{{\""
+            ),
             next.start..next.start + 1,
         );
     }
 
     fn semicolon(&mut self, id: TokenId, token: Token) {
         if self.pending.is_empty() {
-            self.error("unexpected \";\": no directive before it", token.start..token.end);
+            self.error(
+                "unexpected \";\": no directive before it",
+                token.start..token.end,
+            );
             self.items().push(Item::Error(id..id + 1));
             return;
         }
-        let words = std::mem::take(&mut self.pending);
+        let words = self.take_pending();
         self.items().push(Item::Directive(Directive {
             words,
             end: DirectiveEnd::Semicolon(id),
@@ -165,17 +178,20 @@ impl Builder<'_> {
     /// rest of the file was taken as one error item.
     fn open_brace(&mut self, id: TokenId, token: Token) -> bool {
         if self.pending.is_empty() {
-            self.error("unexpected \"{\": no directive before it", token.start..token.end);
+            self.error(
+                "unexpected \"{\": no directive before it",
+                token.start..token.end,
+            );
         }
         if self.stack.len() > MAX_DEPTH {
             self.swallow_rest(id, token);
             return false;
         }
-        let words = std::mem::take(&mut self.pending);
-        let is_lua = words.first().is_some_and(|&name| {
-            let t = self.tokens[name as usize];
-            self.src[t.start as usize..t.end as usize].ends_with(b"_by_lua_block")
-        });
+        let words = self.take_pending();
+        let is_lua = !words.is_empty() && {
+            let name = self.tokens[self.word_tokens[words.start as usize] as usize];
+            self.src[name.start as usize..name.end as usize].ends_with(b"_by_lua_block")
+        };
         let mut block = Block {
             open: Some(id),
             ..Block::default()
@@ -204,12 +220,15 @@ impl Builder<'_> {
     }
 
     fn close_brace(&mut self, id: TokenId, token: Token) {
-        if !self.pending.is_empty() {
-            self.error(
-                "unexpected \"}\": the directive before it is not terminated by \";\"",
-                token.start..token.end,
-            );
-            let words = std::mem::take(&mut self.pending);
+        if let Some(&last_word) = self.pending.last() {
+            let word = self.tokens[last_word as usize];
+            self.errors.push(SyntaxError {
+                message: "unexpected \"}\": the directive before it is not terminated by \";\""
+                    .into(),
+                span: token.start..token.end,
+                related: Some((word.end..word.end, "expected \";\" here".into())),
+            });
+            let words = self.take_pending();
             self.items().push(Item::Directive(Directive {
                 words,
                 end: DirectiveEnd::Missing,
@@ -244,7 +263,7 @@ impl Builder<'_> {
                 format!("unexpected end of file, expecting {expecting}"),
                 eof..eof,
             );
-            let words = std::mem::take(&mut self.pending);
+            let words = self.take_pending();
             self.items().push(Item::Directive(Directive {
                 words,
                 end: DirectiveEnd::Missing,

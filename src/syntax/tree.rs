@@ -25,6 +25,10 @@ pub struct SyntaxError {
 pub struct SyntaxTree {
     pub source: Vec<u8>,
     pub tokens: Vec<Token>,
+    /// The word tokens of all directives, each directive's words contiguous;
+    /// [`Directive::words`] indexes into it. One shared vector instead of one
+    /// per directive keeps parsing free of small allocations.
+    pub word_tokens: Vec<TokenId>,
     pub root: Block,
     pub errors: Vec<SyntaxError>,
 }
@@ -55,7 +59,8 @@ pub enum Item {
 /// A directive built from a bare `{` has no words.
 #[derive(Debug, Clone)]
 pub struct Directive {
-    pub words: Vec<TokenId>,
+    /// Range in [`SyntaxTree::word_tokens`]; see [`SyntaxTree::words`].
+    pub words: Range<u32>,
     pub end: DirectiveEnd,
 }
 
@@ -69,15 +74,6 @@ pub enum DirectiveEnd {
 }
 
 impl Directive {
-    /// The first token of the directive.
-    pub fn first_token(&self) -> Option<TokenId> {
-        self.words.first().copied().or_else(|| match &self.end {
-            DirectiveEnd::Semicolon(t) => Some(*t),
-            DirectiveEnd::Block(b) => b.open,
-            DirectiveEnd::Missing => None,
-        })
-    }
-
     /// The block, when the directive has one.
     pub fn block(&self) -> Option<&Block> {
         match &self.end {
@@ -88,6 +84,23 @@ impl Directive {
 }
 
 impl SyntaxTree {
+    /// The word tokens of a directive: its name, then its arguments.
+    pub fn words(&self, d: &Directive) -> &[TokenId] {
+        &self.word_tokens[d.words.start as usize..d.words.end as usize]
+    }
+
+    /// The first token of a directive.
+    pub fn first_token(&self, d: &Directive) -> Option<TokenId> {
+        if let Some(&first) = self.words(d).first() {
+            return Some(first);
+        }
+        match &d.end {
+            DirectiveEnd::Semicolon(t) => Some(*t),
+            DirectiveEnd::Block(b) => b.open,
+            DirectiveEnd::Missing => None,
+        }
+    }
+
     /// The bytes of one token.
     pub fn token_text(&self, id: TokenId) -> &[u8] {
         let t = &self.tokens[id as usize];
@@ -116,32 +129,33 @@ impl SyntaxTree {
     /// Byte range covered by a directive, from its first word to its `;` or
     /// closing brace (or its last token when it is unterminated).
     pub fn directive_span(&self, d: &Directive) -> Range<u32> {
-        let start = d.first_token().map_or(0, |t| self.tokens[t as usize].start);
+        let start = self
+            .first_token(d)
+            .map_or(0, |t| self.tokens[t as usize].start);
         let last = match &d.end {
             DirectiveEnd::Semicolon(t) => Some(*t),
-            DirectiveEnd::Block(b) => b
-                .close
-                .or_else(|| last_token_of_block(b))
-                .or(b.open),
-            DirectiveEnd::Missing => d.words.last().copied(),
+            DirectiveEnd::Block(b) => b.close.or_else(|| self.last_token_of_block(b)).or(b.open),
+            DirectiveEnd::Missing => self.words(d).last().copied(),
         };
         let end = last.map_or(start, |t| self.tokens[t as usize].end);
         start..end
     }
-}
 
-fn last_token_of_block(b: &Block) -> Option<TokenId> {
-    if let Some(raw) = b.raw_body {
-        return Some(raw);
-    }
-    match b.items.last()? {
-        Item::Comment(t) => Some(*t),
-        Item::Error(r) => r.end.checked_sub(1),
-        Item::Directive(d) => match &d.end {
-            DirectiveEnd::Semicolon(t) => Some(*t),
-            DirectiveEnd::Block(inner) => inner.close.or_else(|| last_token_of_block(inner)),
-            DirectiveEnd::Missing => d.words.last().copied(),
-        },
+    fn last_token_of_block(&self, b: &Block) -> Option<TokenId> {
+        if let Some(raw) = b.raw_body {
+            return Some(raw);
+        }
+        match b.items.last()? {
+            Item::Comment(t) => Some(*t),
+            Item::Error(r) => r.end.checked_sub(1),
+            Item::Directive(d) => match &d.end {
+                DirectiveEnd::Semicolon(t) => Some(*t),
+                DirectiveEnd::Block(inner) => {
+                    inner.close.or_else(|| self.last_token_of_block(inner))
+                }
+                DirectiveEnd::Missing => self.words(d).last().copied(),
+            },
+        }
     }
 }
 
@@ -187,7 +201,7 @@ impl Printer<'_> {
                     }
                 }
                 Item::Directive(d) => {
-                    for &w in &d.words {
+                    for &w in self.tree.words(d) {
                         self.token(w);
                     }
                     match &d.end {

@@ -86,7 +86,7 @@ pub fn block_directives<'a>(
 impl<'a> DirectiveView<'a> {
     /// The directive name (empty for a nameless block, which is an error).
     pub fn name(&self) -> Cow<'a, str> {
-        match self.node.words.first() {
+        match self.tree.words(self.node).first() {
             Some(&t) => String::from_utf8_lossy(self.tree.token_text(t)),
             None => Cow::Borrowed(""),
         }
@@ -95,8 +95,7 @@ impl<'a> DirectiveView<'a> {
     /// The arguments, without the name.
     pub fn args(&self) -> impl ExactSizeIterator<Item = Arg<'a>> + 'a {
         let tree = self.tree;
-        self.node
-            .words
+        tree.words(self.node)
             .get(1..)
             .unwrap_or(&[])
             .iter()
@@ -115,7 +114,7 @@ impl<'a> DirectiveView<'a> {
 
     /// Byte range of the name.
     pub fn name_span(&self) -> Range<u32> {
-        match self.node.words.first() {
+        match self.tree.words(self.node).first() {
             Some(&t) => self.tree.token_span(t),
             None => self.span(),
         }
@@ -211,14 +210,14 @@ impl<'a> DirectiveView<'a> {
         let entries = self
             .children()
             .map(|entry| {
-                let key_arg = entry.node.words.first().map(|&token| Arg {
+                let key_arg = self.tree.words(entry.node).first().map(|&token| Arg {
                     tree: self.tree,
                     token,
                 });
                 let key = key_arg.map(|a| a.value_string()).unwrap_or_default();
                 // A quoted key such as "~x" is a literal string, not a regex.
-                let is_regex = key_arg.is_some_and(|a| a.kind() == TokenKind::Word)
-                    && key.starts_with('~');
+                let is_regex =
+                    key_arg.is_some_and(|a| a.kind() == TokenKind::Word) && key.starts_with('~');
                 MapEntry {
                     key,
                     value: entry.arg_value(0),
@@ -362,7 +361,8 @@ mod tests {
 
     #[test]
     fn location_modifiers() {
-        let tree = parse(b"location ~* \\.php$ {} location =/x {} location @n {} location / {}".to_vec());
+        let tree =
+            parse(b"location ~* \\.php$ {} location =/x {} location @n {} location / {}".to_vec());
         let m: Vec<_> = tree
             .directives()
             .map(|d| d.location_match().unwrap())
@@ -392,7 +392,10 @@ mod tests {
             ["$http_upgrade", "=", "websocket"]
         );
         let entries = ds.next().unwrap().map_entries().unwrap();
-        let keys: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.is_regex)).collect();
+        let keys: Vec<_> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.is_regex))
+            .collect();
         assert_eq!(keys, [("default", false), ("", false), ("~^x", true)]);
         assert_eq!(entries[1].value.as_deref(), Some("close"));
     }

@@ -1,0 +1,128 @@
+//! The command line as a user runs it: exit codes, stdin, `wslint parse`.
+
+use crate::support::{fixtures, repo_root, stdout, wslint};
+
+#[test]
+fn demo_tree_parses_cleanly_and_finds_globbed_includes() {
+    let out = wslint(&repo_root(), &["--color", "never", "fixtures/demo"], None);
+    let text = stdout(&out);
+    // nginx.conf, conf.d/upgrade-map.conf, snippets/proxy-headers.conf and
+    // sites-enabled/app, which only `include sites-enabled/*;` names.
+    assert!(text.contains("Checked 4 files"), "{text}");
+    assert_ne!(out.status.code(), Some(2), "{text}");
+}
+
+#[test]
+fn missing_path_is_exit_2_and_named() {
+    let out = wslint(&repo_root(), &["no/such/dir.conf"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("no/such/dir.conf: no such file or directory"));
+}
+
+#[test]
+fn bad_flag_is_exit_2() {
+    let out = wslint(&repo_root(), &["--no-such-flag"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn stdin_is_checked_and_errors_name_stdin() {
+    let out = wslint(
+        &repo_root(),
+        &["--color", "never", "-"],
+        Some(b"server {\n  listen 80\n}\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("<stdin>:3:1: unexpected \"}\""),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = wslint(&repo_root(), &["-"], Some(b"events {}\n"));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let input = b"server {\n";
+    let plain = wslint(&repo_root(), &["-"], Some(input));
+    assert!(
+        !stdout(&plain).contains('\u{1b}'),
+        "no colour when not a TTY"
+    );
+    let coloured = wslint(&repo_root(), &["--color", "always", "-"], Some(input));
+    assert!(stdout(&coloured).contains('\u{1b}'));
+}
+
+#[test]
+fn parse_prints_the_tree_as_json() {
+    let file = fixtures().join("syntax/ok/websocket-proxy.conf");
+    let out = wslint(&repo_root(), &["parse", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let f = &doc["files"][0];
+    assert_eq!(f["status"], "ok");
+    let source = std::fs::read(&file).unwrap();
+    let items = f["items"].as_array().unwrap();
+    // The first item is the `# context: http` comment.
+    assert_eq!(items[0]["line"], 1);
+    assert!(
+        items[0]["comment"]
+            .as_str()
+            .unwrap()
+            .contains("context: http")
+    );
+    // Every directive's span covers its text, which starts with its name.
+    let mut stack: Vec<&serde_json::Value> = items.iter().collect();
+    let mut seen = Vec::new();
+    while let Some(item) = stack.pop() {
+        if let Some(name) = item["name"].as_str() {
+            let span = item["span"].as_array().unwrap();
+            let (s, e) = (
+                span[0].as_u64().unwrap() as usize,
+                span[1].as_u64().unwrap() as usize,
+            );
+            assert!(
+                source[s..e].starts_with(name.as_bytes()),
+                "{name} span {s}..{e}"
+            );
+            seen.push(name.to_string());
+            if let Some(block) = item["block"].as_array() {
+                stack.extend(block);
+            }
+        }
+    }
+    assert!(seen.iter().any(|n| n == "map"));
+    let upgrade = find_directive(items, "proxy_set_header", "Upgrade").expect("Upgrade header");
+    assert_eq!(upgrade["args"][1], "$http_upgrade");
+}
+
+fn find_directive<'a>(
+    items: &'a [serde_json::Value],
+    name: &str,
+    first_arg: &str,
+) -> Option<&'a serde_json::Value> {
+    for item in items {
+        if item["name"] == name && item["args"][0] == first_arg {
+            return Some(item);
+        }
+        if let Some(found) = item["block"]
+            .as_array()
+            .and_then(|b| find_directive(b, name, first_arg))
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+#[test]
+fn parse_of_broken_input_reports_errors_and_exit_2() {
+    let out = wslint(&repo_root(), &["parse", "-"], Some(b"a \"b;\n"));
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["files"][0]["status"], "failed");
+    assert_eq!(doc["files"][0]["errors"][0]["line"], 1);
+    assert_eq!(doc["files"][0]["errors"][0]["column"], 3);
+}

@@ -1,0 +1,9 @@
+//! wslint's integration tests, in one test binary: round trips, syntax error
+//! positions, the real-world corpus, the command line and property tests.
+
+mod cli;
+mod corpus;
+mod properties;
+mod roundtrip;
+mod support;
+mod syntax_errors;
