@@ -1,27 +1,39 @@
-//! The check command: load the inputs and collect what is wrong with them.
-//! For now that is syntax errors and unreadable paths; the semantic model and
+//! The check command: load the inputs, build the model, and collect what is
+//! wrong: syntax errors, unreadable paths and the model's diagnostics. The
 //! rules plug in here.
 
+use crate::diagnostic::Diagnostic;
 use crate::discover::{Input, load};
-use crate::source::{ReadError, SourceFile};
+use crate::semantic::Model;
+use crate::semantic::files::FileSet;
+use crate::source::ReadError;
 
 /// Everything one run found.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Outcome {
-    pub files: Vec<SourceFile>,
+    pub files: FileSet,
     pub read_errors: Vec<ReadError>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Outcome {
     pub fn syntax_error_count(&self) -> usize {
-        self.files.iter().map(|f| f.tree.errors.len()).sum()
+        let parse: usize = self.files.files.iter().map(|f| f.tree.errors.len()).sum();
+        parse + self.diagnostics.iter().filter(|d| d.is_syntax).count()
+    }
+
+    /// Findings that are not syntax errors.
+    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_syntax)
     }
 
     /// The process exit code: 2 when the run could not check everything
-    /// (unreadable path or syntax error), else 0. Findings (1) come with rules.
+    /// (unreadable path or syntax error), 1 when there are findings, else 0.
     pub fn exit_code(&self) -> u8 {
         if !self.read_errors.is_empty() || self.syntax_error_count() > 0 {
             2
+        } else if self.findings().next().is_some() {
+            1
         } else {
             0
         }
@@ -31,8 +43,10 @@ impl Outcome {
 /// Loads and checks the inputs.
 pub fn run(inputs: &[Input]) -> Outcome {
     let loaded = load(inputs);
+    let diagnostics = Model::build(&loaded.files, &loaded.entries).diagnostics;
     Outcome {
         files: loaded.files,
         read_errors: loaded.errors,
+        diagnostics,
     }
 }

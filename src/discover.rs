@@ -1,18 +1,21 @@
-//! Turns the PATH arguments into the list of configuration files to check,
-//! reading and parsing each once.
+//! Turns the PATH arguments into the files of a run and the entry points
+//! analysis starts from, reading and parsing each file once.
 //!
-//! A file argument is taken as is; `-` is standard input; a directory gives
-//! every `*.conf` file below it (sorted, symlinks followed, loops reported),
-//! plus the files that an `include` glob inside those files names (Debian's
-//! `sites-enabled/*` holds files without the `.conf` suffix). Glob includes
-//! are resolved against the checked directory (where a tree's `nginx.conf`
-//! sits) and only files inside the checked
-//! directory are taken, so checking a copy of a tree never reads the
-//! machine's own /etc/nginx.
+//! - A file argument is an entry point (its includes resolve against its
+//!   folder). An `nginx -T` dump, as a file or on stdin, becomes the virtual
+//!   files it holds, with the first one as the entry point.
+//! - `-` is standard input.
+//! - A directory gives every `*.conf` file below it (sorted, symlinks
+//!   followed, loops reported). Its `nginx.conf`, and any file whose top
+//!   level is the main context, is a main entry point whose includes resolve
+//!   against its own folder; the other files are analysed on their own, with
+//!   includes taken from the directory, only when nothing reaches them.
 
-use crate::source::{ReadError, SourceFile, io_message};
-use crate::syntax::{Block, DirectiveView, SyntaxTree, views::block_directives};
-use std::collections::BTreeSet;
+use crate::semantic::Context;
+use crate::semantic::dump;
+use crate::semantic::files::{Backing, EntryPoint, FileSet, normalize};
+use crate::semantic::model::infer_context;
+use crate::source::{ReadError, STDIN_NAME, SourceFile, io_message, read_regular_file};
 use std::path::{Path, PathBuf};
 
 /// One PATH argument.
@@ -32,49 +35,126 @@ impl Input {
     }
 }
 
-/// The files found and read, and the paths that could not be.
-#[derive(Debug, Default)]
+/// The files of a run, where analysis starts, and what could not be read.
+#[derive(Debug)]
 pub struct Loaded {
-    pub files: Vec<SourceFile>,
+    pub files: FileSet,
+    pub entries: Vec<EntryPoint>,
     pub errors: Vec<ReadError>,
 }
 
-/// Finds, reads and parses every file the inputs name.
+/// Finds, reads and parses every file the inputs name, then every file
+/// their includes reach.
 pub fn load(inputs: &[Input]) -> Loaded {
-    let mut loaded = Loaded::default();
-    let mut seen = BTreeSet::new();
+    let mut raw: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut files = FileSet::new(Backing::Disk);
+    let mut entries = Vec::new();
+
     for input in inputs {
         match input {
-            Input::Stdin => match SourceFile::read_stdin() {
-                Ok(f) => loaded.files.push(f),
-                Err(e) => loaded.errors.push(e),
-            },
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                match std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+                    Ok(_) => raw.push((PathBuf::from(STDIN_NAME), bytes)),
+                    Err(e) => errors.push(ReadError {
+                        path: STDIN_NAME.into(),
+                        message: io_message(&e),
+                    }),
+                }
+            }
             Input::Path(path) => match std::fs::metadata(path) {
-                Err(e) => loaded.errors.push(ReadError {
+                Err(e) => errors.push(ReadError {
                     path: path.display().to_string(),
                     message: io_message(&e),
                 }),
-                Ok(meta) if meta.is_dir() => load_directory(path, &mut seen, &mut loaded),
-                Ok(_) => load_file(path, &mut seen, &mut loaded),
+                Ok(meta) if meta.is_dir() => {
+                    load_directory(path, &mut files, &mut entries, &mut errors)
+                }
+                Ok(_) => match read_regular_file(path) {
+                    Ok(bytes) => raw.push((path.clone(), bytes)),
+                    Err(e) => errors.push(e),
+                },
             },
         }
     }
-    loaded
+
+    // Single files and stdin: a dump replaces everything with its files.
+    for (path, bytes) in raw {
+        if dump::is_dump(&bytes) {
+            if inputs.len() > 1 {
+                errors.push(ReadError {
+                    path: path.display().to_string(),
+                    message: "an nginx -T dump must be checked on its own".into(),
+                });
+                continue;
+            }
+            return load_dump(bytes);
+        }
+        let prefix = folder_of(&path);
+        let id = files.add(SourceFile::from_bytes(path, bytes));
+        entries.push(EntryPoint {
+            file: id,
+            prefix,
+            primary: true,
+            context: None,
+        });
+    }
+    files.resolve_includes(&entries);
+    errors.append(&mut files.read_errors);
+    Loaded {
+        files,
+        entries,
+        errors,
+    }
 }
 
-fn load_file(path: &Path, seen: &mut BTreeSet<PathBuf>, loaded: &mut Loaded) {
-    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    if !seen.insert(key) {
-        return;
+fn folder_of(path: &Path) -> PathBuf {
+    if path == Path::new(STDIN_NAME) {
+        return PathBuf::from(".");
     }
-    match SourceFile::read(path) {
-        Ok(f) => loaded.files.push(f),
-        Err(e) => loaded.errors.push(e),
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
-fn load_directory(dir: &Path, seen: &mut BTreeSet<PathBuf>, loaded: &mut Loaded) {
-    let first_new = loaded.files.len();
+fn load_dump(bytes: Vec<u8>) -> Loaded {
+    let mut files = FileSet::new(Backing::Virtual);
+    let mut entries = Vec::new();
+    for (i, (path, contents)) in dump::split(&bytes).into_iter().enumerate() {
+        let path = PathBuf::from(path);
+        let prefix = folder_of(&normalize(&path));
+        let id = files.add(SourceFile::from_bytes(path, contents));
+        entries.push(EntryPoint {
+            file: id,
+            prefix,
+            primary: i == 0,
+            context: None,
+        });
+    }
+    // Includes resolve against the main file's folder, as nginx did.
+    if let Some(main_prefix) = entries.first().map(|e| e.prefix.clone()) {
+        for e in &mut entries {
+            e.prefix = main_prefix.clone();
+        }
+    }
+    files.resolve_includes(&entries);
+    Loaded {
+        files,
+        entries,
+        errors: Vec::new(),
+    }
+}
+
+fn load_directory(
+    dir: &Path,
+    files: &mut FileSet,
+    entries: &mut Vec<EntryPoint>,
+    errors: &mut Vec<ReadError>,
+) {
+    let main = dir.join("nginx.conf");
+    let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -83,29 +163,36 @@ fn load_directory(dir: &Path, seen: &mut BTreeSet<PathBuf>, loaded: &mut Loaded)
             Ok(entry) => {
                 let is_conf = entry.file_name().to_string_lossy().ends_with(".conf");
                 if is_conf && !entry.file_type().is_dir() {
-                    load_file(entry.path(), seen, loaded);
+                    found.push(entry.into_path());
                 }
             }
-            Err(e) => loaded.errors.push(walk_error(dir, &e)),
+            Err(e) => errors.push(walk_error(dir, &e)),
         }
     }
-    // Files named by include globs; they may include further globs.
-    // nginx resolves relative includes against its prefix, the folder of
-    // nginx.conf; for a checked directory that is the directory itself.
-    let prefix = dir;
-    let canonical_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut next = first_new;
-    while next < loaded.files.len() {
-        let patterns = include_globs(&loaded.files[next].tree);
-        next += 1;
-        for pattern in patterns {
-            for path in expand_glob(prefix, &pattern) {
-                let inside =
-                    std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(&canonical_dir));
-                if inside && path.is_file() {
-                    load_file(&path, seen, loaded);
-                }
+    // nginx.conf first, so it is the main entry point.
+    found.sort_by_key(|p| *p != main);
+    for path in found {
+        match SourceFile::read(&path) {
+            Ok(file) => {
+                let id = files.add(file);
+                // A whole configuration (nginx.conf, or any file whose top
+                // level is the main context) resolves its includes against
+                // its own folder, as nginx does with `-c`; other files are
+                // snippets whose includes are taken from the directory.
+                let is_main = path == main || infer_context(files, id) == Context::Main;
+                let prefix = if is_main {
+                    folder_of(&path)
+                } else {
+                    dir.to_path_buf()
+                };
+                entries.push(EntryPoint {
+                    file: id,
+                    prefix,
+                    primary: is_main,
+                    context: None,
+                });
             }
+            Err(e) => errors.push(e),
         }
     }
 }
@@ -120,42 +207,4 @@ fn walk_error(dir: &Path, e: &walkdir::Error) -> ReadError {
         e.to_string()
     };
     ReadError { path, message }
-}
-
-/// The arguments of `include` directives anywhere in the file that contain
-/// glob characters.
-fn include_globs(tree: &SyntaxTree) -> Vec<String> {
-    let mut out = Vec::new();
-    collect_include_globs(tree, &tree.root, &mut out);
-    out
-}
-
-fn collect_include_globs(tree: &SyntaxTree, block: &Block, out: &mut Vec<String>) {
-    for d in block_directives(tree, block) {
-        if is_glob_include(&d) {
-            out.extend(d.arg_value(0));
-        }
-        if let Some(inner) = d.block() {
-            collect_include_globs(tree, inner, out);
-        }
-    }
-}
-
-fn is_glob_include(d: &DirectiveView) -> bool {
-    d.name() == "include" && d.arg_value(0).is_some_and(|v| v.contains(['*', '?', '[']))
-}
-
-fn expand_glob(prefix: &Path, pattern: &str) -> Vec<PathBuf> {
-    let full = prefix.join(pattern);
-    let Some(full) = full.to_str() else {
-        return Vec::new();
-    };
-    match glob::glob(full) {
-        Ok(paths) => {
-            let mut found: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
-            found.sort();
-            found
-        }
-        Err(_) => Vec::new(),
-    }
 }

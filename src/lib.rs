@@ -6,7 +6,9 @@
 
 pub mod check;
 pub mod cli;
+pub mod diagnostic;
 pub mod discover;
 pub mod report;
+pub mod semantic;
 pub mod source;
 pub mod syntax;

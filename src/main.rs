@@ -27,13 +27,13 @@ fn main() -> ExitCode {
         }
         Command::Parse { inputs } => {
             let loaded = discover::load(&inputs);
-            print(&report::parse_json::render(&loaded.files));
+            print(&report::parse_json::render(&loaded.files.files));
             println!();
             for e in &loaded.errors {
                 eprintln!("error: {e}");
             }
-            let failed =
-                !loaded.errors.is_empty() || loaded.files.iter().any(|f| !f.tree.errors.is_empty());
+            let failed = !loaded.errors.is_empty()
+                || loaded.files.files.iter().any(|f| !f.tree.errors.is_empty());
             if failed { 2 } else { 0 }
         }
     };

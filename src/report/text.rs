@@ -1,26 +1,39 @@
-//! Text output: each syntax error as a miette report with the file name, line
-//! and column, a source snippet and labels; read errors as one line each; and
-//! a summary line. The snippet is built from the file's bytes with every byte
-//! that is not valid UTF-8 shown as `?`, so offsets stay exact.
+//! Text output: each syntax error and finding as a miette report with the
+//! file name, line and column, a source snippet and labels; read errors as
+//! one line each; and a summary line. The snippet is built from the file's
+//! bytes with every byte that is not valid UTF-8 shown as `?`, so offsets
+//! stay exact.
 
 use super::Color;
 use crate::check::Outcome;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::semantic::files::FileSet;
 use crate::source::SourceFile;
 use crate::syntax::SyntaxError;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt::Write;
+use std::ops::Range;
 
+/// One report as miette renders it.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-struct SyntaxReport {
+struct Report {
+    code: String,
     message: String,
+    help: Option<String>,
     src: NamedSource<String>,
     labels: Vec<LabeledSpan>,
 }
 
-impl Diagnostic for SyntaxReport {
+impl miette::Diagnostic for Report {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("syntax-error"))
+        Some(Box::new(&self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -57,23 +70,30 @@ fn handler(color: Color) -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
-/// Renders one syntax error of `file`.
-pub fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color) -> String {
-    let (line, col) = file.line_col(error.span.start);
-    let name = file.display_name();
-    let len = (error.span.end - error.span.start) as usize;
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some("here".into()),
-        (error.span.start as usize, len),
-    )];
-    if let Some((span, text)) = &error.related {
-        labels.push(LabeledSpan::new_with_span(
-            Some(text.clone()),
-            (span.start as usize, (span.end - span.start) as usize),
-        ));
+fn label(text: &str, span: &Range<u32>, primary: bool) -> LabeledSpan {
+    let offset_len = (span.start as usize, (span.end - span.start) as usize);
+    if primary {
+        LabeledSpan::new_primary_with_span(Some(text.to_string()), offset_len)
+    } else {
+        LabeledSpan::new_with_span(Some(text.to_string()), offset_len)
     }
-    let report = SyntaxReport {
-        message: format!("{name}:{line}:{col}: {}", error.message),
+}
+
+fn render_report(
+    file: &SourceFile,
+    code: String,
+    message: &str,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+    at: u32,
+    color: Color,
+) -> String {
+    let (line, col) = file.line_col(at);
+    let name = file.display_name();
+    let report = Report {
+        code,
+        message: format!("{name}:{line}:{col}: {message}"),
+        help,
         src: NamedSource::new(name, same_length_text(&file.tree.source)),
         labels,
     };
@@ -84,12 +104,66 @@ pub fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color)
     out
 }
 
-/// The whole text report of a run.
+/// Renders one syntax error of `file`.
+pub fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color) -> String {
+    let mut labels = vec![label("here", &error.span, true)];
+    if let Some((span, text)) = &error.related {
+        labels.push(label(text, span, false));
+    }
+    render_report(
+        file,
+        "syntax-error".into(),
+        &error.message,
+        labels,
+        None,
+        error.span.start,
+        color,
+    )
+}
+
+/// Renders one diagnostic. Related places in the same file become labels;
+/// places in other files are listed in the help text.
+pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> String {
+    let file = files.get(d.location.file);
+    let mut labels = vec![label("here", &d.location.span, true)];
+    let mut elsewhere = Vec::new();
+    for (place, text) in &d.related {
+        if place.file == d.location.file {
+            labels.push(label(text, &place.span, false));
+        } else {
+            let other = files.get(place.file);
+            let (l, c) = other.line_col(place.span.start);
+            elsewhere.push(format!("{text}: {}:{l}:{c}", other.display_name()));
+        }
+    }
+    let help = (!elsewhere.is_empty()).then(|| elsewhere.join("\n"));
+    let code = format!("{} {} [{}]", d.code, d.name, d.severity.as_str());
+    render_report(
+        file,
+        code,
+        &d.message,
+        labels,
+        help,
+        d.location.span.start,
+        color,
+    )
+}
+
+/// The whole text report of a run, file by file in the order files were read.
 pub fn render(outcome: &Outcome, color: Color) -> String {
     let mut out = String::new();
-    for file in &outcome.files {
+    let files = &outcome.files;
+    for (id, file) in files.files.iter().enumerate() {
         for error in &file.tree.errors {
             out.push_str(&render_syntax_error(file, error, color));
+            out.push('\n');
+        }
+        for d in outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.location.file == id as FileId)
+        {
+            out.push_str(&render_diagnostic(files, d, color));
             out.push('\n');
         }
     }
@@ -97,18 +171,23 @@ pub fn render(outcome: &Outcome, color: Color) -> String {
         let _ = writeln!(out, "error: {error}");
     }
     let syntax = outcome.syntax_error_count();
-    let files = outcome.files.len();
+    let findings = outcome.findings().count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let _ = write!(out, "Checked {}", plural(files, "file"));
-    if syntax + outcome.read_errors.len() == 0 {
+    let _ = write!(out, "Checked {}", plural(files.files.len(), "file"));
+    if syntax + findings + outcome.read_errors.len() == 0 {
         out.push_str(": no problems found.\n");
     } else {
-        let _ = writeln!(
-            out,
-            ": {}, {}.",
-            plural(syntax, "syntax error"),
-            plural(outcome.read_errors.len(), "unreadable path")
-        );
+        let mut parts = Vec::new();
+        if findings > 0 {
+            parts.push(plural(findings, "finding"));
+        }
+        if syntax > 0 {
+            parts.push(plural(syntax, "syntax error"));
+        }
+        if !outcome.read_errors.is_empty() {
+            parts.push(plural(outcome.read_errors.len(), "unreadable path"));
+        }
+        let _ = writeln!(out, ": {}.", parts.join(", "));
     }
     out
 }

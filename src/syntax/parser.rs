@@ -190,7 +190,13 @@ impl Builder<'_> {
         let words = self.take_pending();
         let is_lua = !words.is_empty() && {
             let name = self.tokens[self.word_tokens[words.start as usize] as usize];
-            self.src[name.start as usize..name.end as usize].ends_with(b"_by_lua_block")
+            let text = &self.src[name.start as usize..name.end as usize];
+            // A quoted name ("rewrite_by_lua_block") is the same directive.
+            let unquoted = match name.kind {
+                TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &text[1..text.len() - 1],
+                _ => text,
+            };
+            unquoted.ends_with(b"_by_lua_block")
         };
         let mut block = Block {
             open: Some(id),

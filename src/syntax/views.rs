@@ -86,9 +86,17 @@ pub fn block_directives<'a>(
 impl<'a> DirectiveView<'a> {
     /// The directive name (empty for a nameless block, which is an error).
     pub fn name(&self) -> Cow<'a, str> {
-        match self.tree.words(self.node).first() {
-            Some(&t) => String::from_utf8_lossy(self.tree.token_text(t)),
-            None => Cow::Borrowed(""),
+        let Some(&token) = self.tree.words(self.node).first() else {
+            return Cow::Borrowed("");
+        };
+        let arg = Arg {
+            tree: self.tree,
+            token,
+        };
+        if arg.kind() == TokenKind::Word && !arg.raw().contains(&b'\\') {
+            String::from_utf8_lossy(arg.raw())
+        } else {
+            Cow::Owned(arg.value_string())
         }
     }
 

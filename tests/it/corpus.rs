@@ -1,27 +1,67 @@
 //! The real-world corpus (../shared/corpus, named by WSLINT_CORPUS): every
-//! file round-trips; files nginx accepted have no syntax error; files nginx
-//! rejected for syntax get an error near the line nginx named.
+//! file round-trips; files nginx accepted have no syntax error and no
+//! context or argument-count diagnostic; files nginx rejected for syntax get
+//! an error near the line nginx named. Each file is analysed in the context
+//! the manifest says nginx tested it in.
 
 use crate::support::{corpus, files_below};
+use std::path::Path;
+use wslint::diagnostic::Diagnostic;
+use wslint::discover::{Input, load};
+use wslint::semantic::files::{Backing, EntryPoint, FileSet};
+use wslint::semantic::{Context, Model};
 use wslint::source::SourceFile;
-
-/// Files whose break nginx finds only with directive knowledge (a directive
-/// that takes no block swallowing the next line's `{`, or `server "x";` in
-/// http). The syntax layer accepts them by design; the directive table of the
-/// semantic model reports them.
-const NEEDS_DIRECTIVE_KNOWLEDGE: &[&str] = &[
-    "files/jupyterhub__jupyterhub/docs__source__howto__configuration__config-proxy.md.block3.conf",
-    "files/mattermost__docs/source__deployment-guide__server__setup-nginx-proxy.rst.block2.conf",
-    "files/mattermost__docs/source__deployment-guide__server__setup-nginx-proxy.rst.block3.conf",
-    "files/mattermost__docs/source__deployment-guide__server__setup-nginx-proxy.rst.block4.conf",
-    "files/yandex__gixy/tests__plugins__simply__add_header_redefinition__non_block_fp.conf",
-];
 
 struct Row {
     path: String,
     kind: String,
     nginx_t: String,
     nginx_syntax: String,
+    notes: String,
+}
+
+impl Row {
+    /// The context nginx tested the file in: the first word of `notes`.
+    fn context(&self) -> Context {
+        let level = self.notes.trim_start_matches('"');
+        match level.split(']').next().unwrap_or("") {
+            "[main-level" => Context::Main,
+            "[http-level" => Context::Http,
+            "[server-level" => Context::Server,
+            "[location-level" => Context::Location,
+            "[stream-level" => Context::Stream,
+            other => panic!("{}: unknown level {other}", self.path),
+        }
+    }
+}
+
+/// The file's parse errors and model diagnostics, as (line, message,
+/// is syntax) triples, analysed in the file's manifest context.
+fn analyse(dir: &Path, row: &Row) -> (Vec<(usize, String, bool)>, Vec<Diagnostic>) {
+    let mut files = FileSet::new(Backing::Disk);
+    let id = files.add(SourceFile::read(&dir.join(&row.path)).unwrap());
+    let entry = EntryPoint {
+        file: id,
+        prefix: dir.join(&row.path).parent().unwrap().to_path_buf(),
+        primary: true,
+        context: Some(row.context()),
+    };
+    let model = Model::build(&files, std::slice::from_ref(&entry));
+    let file = files.get(id);
+    let mut problems: Vec<(usize, String, bool)> = file
+        .tree
+        .errors
+        .iter()
+        .map(|e| (file.line_col(e.span.start).0, e.message.clone(), true))
+        .collect();
+    for d in &model.diagnostics {
+        problems.push((
+            file.line_col(d.location.span.start).0,
+            d.message.clone(),
+            d.is_syntax,
+        ));
+    }
+    (problems, model.diagnostics.clone())
 }
 
 fn manifest(dir: &std::path::Path) -> Vec<Row> {
@@ -29,11 +69,12 @@ fn manifest(dir: &std::path::Path) -> Vec<Row> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (path, kind, nginx_t, syntax) = (
+    let (path, kind, nginx_t, syntax, notes) = (
         col("path"),
         col("type"),
         col("nginx_t"),
         col("nginx_syntax"),
+        col("notes"),
     );
     lines
         .map(|line| {
@@ -43,6 +84,7 @@ fn manifest(dir: &std::path::Path) -> Vec<Row> {
                 kind: f[kind].to_string(),
                 nginx_t: f[nginx_t].to_string(),
                 nginx_syntax: f[syntax].to_string(),
+                notes: f[notes].to_string(),
             }
         })
         .collect()
@@ -87,31 +129,22 @@ fn corpus_syntax_verdicts_match_nginx() {
         .collect();
     let (mut ok, mut err) = (0, 0);
     for row in &rows {
-        let file = SourceFile::read(&dir.join(&row.path)).unwrap();
-        let lines: Vec<usize> = file
-            .tree
-            .errors
-            .iter()
-            .map(|e| file.line_col(e.span.start).0)
-            .collect();
+        let (problems, _) = analyse(&dir, row);
+        let syntax_lines: Vec<usize> = problems.iter().filter(|p| p.2).map(|p| p.0).collect();
         match row.nginx_syntax.as_str() {
             "ok" => {
                 assert!(
-                    lines.is_empty(),
-                    "{}: nginx accepts it, wslint reports {:?}",
-                    row.path,
-                    file.tree.errors
+                    syntax_lines.is_empty(),
+                    "{}: nginx accepts it, wslint reports {problems:?}",
+                    row.path
                 );
                 ok += 1;
-            }
-            "error" if NEEDS_DIRECTIVE_KNOWLEDGE.contains(&row.path.as_str()) => {
-                eprintln!("deferred to the directive table: {}", row.path);
             }
             "error" => {
                 let want = nginx_line(&row.nginx_t).expect("nginx names a line");
                 assert!(
-                    lines.iter().any(|&l| l.abs_diff(want) <= 1),
-                    "{}: nginx reports line {want}, wslint reports lines {lines:?}",
+                    syntax_lines.iter().any(|&l| l.abs_diff(want) <= 1),
+                    "{}: nginx reports line {want}, wslint reports {problems:?}",
                     row.path
                 );
                 err += 1;
@@ -120,7 +153,42 @@ fn corpus_syntax_verdicts_match_nginx() {
         }
     }
     assert!(
-        ok >= 80 && err >= 8,
+        ok >= 80 && err >= 13,
         "checked {ok} accepted and {err} rejected files"
+    );
+}
+
+/// Context, argument-count and block diagnostics (E003, E004, E005).
+fn is_directive_diagnostic(d: &Diagnostic) -> bool {
+    matches!(d.code, "E003" | "E004" | "E005")
+}
+
+#[test]
+fn no_directive_diagnostics_where_nginx_t_passes() {
+    let Some(dir) = corpus() else { return };
+    let rows = manifest(&dir);
+    let (mut files, mut trees) = (0, 0);
+    for row in rows.iter().filter(|r| r.nginx_t == "ok") {
+        let diagnostics: Vec<Diagnostic> = if row.kind == "file" {
+            files += 1;
+            analyse(&dir, row).1
+        } else {
+            trees += 1;
+            let loaded = load(&[Input::Path(dir.join(&row.path))]);
+            Model::build(&loaded.files, &loaded.entries).diagnostics
+        };
+        let wrong: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| is_directive_diagnostic(d))
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{}: nginx -t accepts it, wslint reports {wrong:?}",
+            row.path
+        );
+    }
+    assert!(
+        files >= 60 && trees >= 3,
+        "checked {files} files and {trees} trees"
     );
 }

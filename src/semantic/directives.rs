@@ -1,0 +1,190 @@
+//! Directive knowledge: grammar/directives.tsv compiled into the binary. For
+//! each directive it says where nginx accepts it, how many arguments it
+//! takes, whether it opens a block and how a level inherits it. The table is
+//! read once, on first use.
+
+use super::context::Context;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const TABLE: &str = include_str!("../../grammar/directives.tsv");
+
+/// How many arguments a directive takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arity {
+    /// Between `min` and `max` arguments (inclusive).
+    Range { min: usize, max: usize },
+    /// At least this many.
+    AtLeast(usize),
+    /// Exactly one, `on` or `off`.
+    Flag,
+    /// Any number.
+    Any,
+    /// One of several forms (`0|1-2`).
+    Choice(Vec<Arity>),
+}
+
+impl Arity {
+    fn parse(text: &str) -> Arity {
+        if text.contains('|') {
+            return Arity::Choice(text.split('|').map(Arity::parse).collect());
+        }
+        if text == "flag" {
+            return Arity::Flag;
+        }
+        if text == "any" {
+            return Arity::Any;
+        }
+        if let Some(min) = text.strip_suffix('+') {
+            return Arity::AtLeast(min.parse().unwrap_or(0));
+        }
+        if let Some((a, b)) = text.split_once('-') {
+            return Arity::Range {
+                min: a.parse().unwrap_or(0),
+                max: b.parse().unwrap_or(usize::MAX),
+            };
+        }
+        let n = text.parse().unwrap_or(0);
+        Arity::Range { min: n, max: n }
+    }
+
+    /// Whether `count` arguments are accepted.
+    pub fn accepts(&self, count: usize) -> bool {
+        match self {
+            Arity::Range { min, max } => (*min..=*max).contains(&count),
+            Arity::AtLeast(min) => count >= *min,
+            Arity::Flag => count == 1,
+            Arity::Any => true,
+            Arity::Choice(options) => options.iter().any(|a| a.accepts(count)),
+        }
+    }
+}
+
+/// How a configuration level without the directive gets its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inherit {
+    /// The parent's entries, only when the level defines none of its own.
+    Array,
+    /// The nearest enclosing level's value.
+    Scalar,
+    /// Not inherited.
+    None,
+}
+
+/// One row of the table: a directive as one module declares it.
+#[derive(Debug, Clone)]
+pub struct DirectiveSpec {
+    pub name: &'static str,
+    pub module: &'static str,
+    /// Contexts where nginx accepts it; `None` means any context.
+    pub contexts: Option<Vec<Context>>,
+    pub args: Arity,
+    pub block: bool,
+    pub inherit: Inherit,
+}
+
+impl DirectiveSpec {
+    pub fn allowed_in(&self, context: Context) -> bool {
+        match &self.contexts {
+            None => true,
+            Some(list) => list.contains(&context),
+        }
+    }
+}
+
+/// All rows, by directive name.
+#[derive(Debug)]
+pub struct DirectiveTable {
+    by_name: HashMap<&'static str, Vec<DirectiveSpec>>,
+}
+
+impl DirectiveTable {
+    /// Every module's declaration of `name` (empty when unknown).
+    pub fn lookup(&self, name: &str) -> &[DirectiveSpec] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// How `name` is inherited (the first declaration that says so).
+    pub fn inherit(&self, name: &str) -> Inherit {
+        self.lookup(name)
+            .iter()
+            .map(|s| s.inherit)
+            .find(|i| *i != Inherit::None)
+            .unwrap_or(Inherit::None)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+/// The table, parsed on first use.
+pub fn table() -> &'static DirectiveTable {
+    static TABLE_CELL: OnceLock<DirectiveTable> = OnceLock::new();
+    TABLE_CELL.get_or_init(|| parse_table(TABLE))
+}
+
+fn parse_table(text: &'static str) -> DirectiveTable {
+    let mut by_name: HashMap<&'static str, Vec<DirectiveSpec>> = HashMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&'static str> = line.split('\t').collect();
+        let [name, module, contexts, args, block, inherit] = f[..] else {
+            continue;
+        };
+        let contexts = if contexts == "any" {
+            None
+        } else {
+            Some(
+                contexts
+                    .split(',')
+                    .filter_map(Context::from_table_name)
+                    .collect(),
+            )
+        };
+        let inherit = match inherit {
+            "array" => Inherit::Array,
+            "scalar" => Inherit::Scalar,
+            _ => Inherit::None,
+        };
+        by_name.entry(name).or_default().push(DirectiveSpec {
+            name,
+            module,
+            contexts,
+            args: Arity::parse(args),
+            block: block == "block",
+            inherit,
+        });
+    }
+    DirectiveTable { by_name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_knows_the_websocket_directives() {
+        let t = table();
+        assert!(t.len() > 800);
+        let psh = &t.lookup("proxy_set_header")[0];
+        assert_eq!(psh.inherit, Inherit::Array);
+        assert!(psh.allowed_in(Context::Location));
+        assert!(!psh.allowed_in(Context::IfInLocation));
+        assert!(psh.args.accepts(2) && !psh.args.accepts(1));
+        assert_eq!(t.inherit("proxy_read_timeout"), Inherit::Scalar);
+        assert!(t.lookup("location")[0].block);
+        assert!(t.lookup("no_such_directive").is_empty());
+    }
+
+    #[test]
+    fn arity_forms() {
+        assert!(Arity::parse("0|1-2").accepts(0));
+        assert!(!Arity::parse("0|1-2").accepts(3));
+        assert!(Arity::parse("2+").accepts(5));
+        assert!(!Arity::parse("flag").accepts(2));
+    }
+}

@@ -1,0 +1,230 @@
+//! Effective configuration: what nginx actually uses at a given scope once
+//! inheritance is applied (NGINX_FACTS 12–13).
+//!
+//! - A scalar directive comes from the nearest level that sets it.
+//! - An array directive (`proxy_set_header`, `add_header`,
+//!   `proxy_hide_header`, …) comes whole from the nearest level that has at
+//!   least one entry; entries of outer levels are then *hidden*, and the
+//!   result says which ones.
+//! - `add_header_inherit` / `add_trailer_inherit` (nginx 1.29.3) change that
+//!   rule: `merge` appends the level's entries to the inherited ones, `off`
+//!   inherits nothing.
+//!
+//! Every value points at the directive that supplied it and the scope it
+//! was written in.
+
+use super::context::Context;
+use super::model::{Model, Node, ScopeId};
+
+/// A directive in effect at some scope.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting<'a> {
+    pub node: Node<'a>,
+    /// The scope the directive is written in.
+    pub scope: ScopeId,
+}
+
+/// The effective entries of an array directive at a scope.
+#[derive(Debug, Clone, Default)]
+pub struct ArrayValue<'a> {
+    /// What nginx uses, in order.
+    pub entries: Vec<Setting<'a>>,
+    /// Entries of outer levels that do not reach this scope because a level
+    /// in between defines its own.
+    pub hidden: Vec<Setting<'a>>,
+}
+
+/// One `proxy_set_header` in effect.
+#[derive(Debug, Clone)]
+pub struct HeaderEntry<'a> {
+    /// The header name as written.
+    pub name: String,
+    /// The value as nginx sees it (unquoted).
+    pub value: String,
+    pub setting: Setting<'a>,
+}
+
+/// Where a location proxies to.
+#[derive(Debug, Clone)]
+pub struct ProxyTarget<'a> {
+    pub setting: Setting<'a>,
+    /// The URL as written (unquoted).
+    pub url: String,
+    /// `http`, `https`, `ws`, … (lowercase); empty when there is none.
+    pub scheme: String,
+    /// The host part (an upstream name or an address).
+    pub host: String,
+    /// The `upstream` block the host names, if any.
+    pub upstream: Option<ScopeId>,
+}
+
+/// The inheritance mode set by `add_header_inherit` and its siblings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InheritMode {
+    On,
+    Off,
+    Merge,
+}
+
+impl<'a> Model<'a> {
+    /// The directives named `name` written directly in `scope`.
+    pub fn own<'m>(
+        &'m self,
+        scope: ScopeId,
+        name: &'m str,
+    ) -> impl Iterator<Item = Setting<'a>> + 'm {
+        self.scope(scope)
+            .directives
+            .iter()
+            .filter(move |n| n.name() == name)
+            .map(move |&node| Setting { node, scope })
+    }
+
+    /// Configuration levels from `scope` outwards, as far as the directive
+    /// can be inherited: through HTTP levels (location, `if`, server, http).
+    fn levels(&self, scope: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        let start_context = self.scope(scope).context;
+        self.ancestors(scope).take_while(move |&s| {
+            let c = self.scope(s).context;
+            s == scope || !start_context.is_http_level() || c.is_http_level()
+        })
+    }
+
+    /// The effective value of a scalar directive: the last one written at
+    /// the nearest level that has it.
+    pub fn scalar(&self, scope: ScopeId, name: &str) -> Option<Setting<'a>> {
+        self.levels(scope)
+            .find_map(|level| self.own(level, name).last())
+    }
+
+    /// The effective entries of an array directive.
+    pub fn array(&self, scope: ScopeId, name: &str) -> ArrayValue<'a> {
+        let levels: Vec<ScopeId> = self.levels(scope).collect();
+        let control = format!("{name}_inherit");
+        let mut value = self.array_from(&levels, name, &control);
+        // Everything written at some level but not in effect is hidden.
+        for &level in &levels {
+            for s in self.own(level, name) {
+                let in_effect = value.entries.iter().any(|e| {
+                    e.node.view.span() == s.node.view.span() && e.node.file == s.node.file
+                });
+                if !in_effect {
+                    value.hidden.push(s);
+                }
+            }
+        }
+        value
+    }
+
+    fn array_from(&self, levels: &[ScopeId], name: &str, control: &str) -> ArrayValue<'a> {
+        let Some((&level, outer)) = levels.split_first() else {
+            return ArrayValue::default();
+        };
+        let own: Vec<Setting<'a>> = self.own(level, name).collect();
+        let mode = self.inherit_mode(level, control);
+        if own.is_empty() {
+            return match mode {
+                InheritMode::Off => ArrayValue::default(),
+                _ => self.array_from(outer, name, control),
+            };
+        }
+        if mode == InheritMode::Merge {
+            let mut merged = self.array_from(outer, name, control);
+            merged.entries.extend(own);
+            return merged;
+        }
+        ArrayValue {
+            entries: own,
+            hidden: Vec::new(),
+        }
+    }
+
+    fn inherit_mode(&self, level: ScopeId, control: &str) -> InheritMode {
+        match self
+            .scalar(level, control)
+            .and_then(|s| s.node.view.arg_value(0))
+        {
+            Some(v) if v == "off" => InheritMode::Off,
+            Some(v) if v == "merge" => InheritMode::Merge,
+            _ => InheritMode::On,
+        }
+    }
+
+    /// The `proxy_set_header` entries nginx sends from `scope`: "what headers
+    /// does this location send?". Entries hidden by inheritance are in
+    /// [`Model::array`]`(scope, "proxy_set_header").hidden`.
+    pub fn proxy_headers(&self, scope: ScopeId) -> Vec<HeaderEntry<'a>> {
+        self.array(scope, "proxy_set_header")
+            .entries
+            .into_iter()
+            .map(|setting| HeaderEntry {
+                name: setting.node.view.arg_value(0).unwrap_or_default(),
+                value: setting.node.view.arg_value(1).unwrap_or_default(),
+                setting,
+            })
+            .collect()
+    }
+
+    /// The `proxy_pass` of a location (its own, or of the location or `if`
+    /// around it) and the upstream it names.
+    pub fn proxy_pass(&self, scope: ScopeId) -> Option<ProxyTarget<'a>> {
+        let setting = self.scalar(scope, "proxy_pass")?;
+        let url = setting.node.view.arg_value(0)?;
+        let (scheme, rest) = match url.split_once("://") {
+            Some((s, r)) => (s.to_ascii_lowercase(), r),
+            None => (String::new(), url.as_str()),
+        };
+        let host_port = rest.split('/').next().unwrap_or("");
+        let host = if host_port.starts_with('[') {
+            host_port.to_string()
+        } else {
+            host_port.split(':').next().unwrap_or("").to_string()
+        };
+        let entry = self.scope(scope).entry;
+        let upstream = self.upstream(entry, &host);
+        Some(ProxyTarget {
+            setting,
+            url: url.clone(),
+            scheme,
+            host,
+            upstream,
+        })
+    }
+
+    /// The `upstream` block named `name` in an entry point's http context.
+    pub fn upstream(&self, entry: usize, name: &str) -> Option<ScopeId> {
+        self.scopes_of(Context::Upstream).find(|&s| {
+            let scope = self.scope(s);
+            scope.entry == entry
+                && scope
+                    .opener
+                    .and_then(|o| o.view.arg_value(0))
+                    .is_some_and(|n| n == name)
+        })
+    }
+
+    /// Variables that `map`, `geo`, `split_clients`, `set`, `js_set`,
+    /// `perl_set` and `set_by_lua*` define anywhere in an entry point (nginx
+    /// variables are global to the http context), with their definitions.
+    pub fn defined_variables(&self, entry: usize) -> Vec<(String, Node<'a>)> {
+        let mut out = Vec::new();
+        for scope in self.scopes.iter().filter(|s| s.entry == entry) {
+            for node in &scope.directives {
+                let name = node.name();
+                let args: Vec<String> = node.args();
+                let defined = match (name.as_ref(), args.as_slice()) {
+                    ("map" | "split_clients", [_, var, ..]) => Some(var),
+                    ("geo", [var]) => Some(var),
+                    ("geo", [_, var]) => Some(var),
+                    ("set" | "js_set" | "perl_set" | "set_by_lua_block", [var, ..]) => Some(var),
+                    (n, [var, ..]) if n.starts_with("set_by_lua") => Some(var),
+                    _ => None,
+                };
+                if let Some(var) = defined.and_then(|v| v.strip_prefix('$')) {
+                    out.push((var.to_string(), *node));
+                }
+            }
+        }
+        out
+    }
+}

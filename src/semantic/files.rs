@@ -1,0 +1,269 @@
+//! The files of a run and how `include` finds them.
+//!
+//! A [`FileSet`] holds every file the run reads, each with a [`FileId`]. It is
+//! either backed by the disk or *virtual* (the files of an `nginx -T` dump,
+//! looked up by the paths the dump names). [`FileSet::resolve_includes`]
+//! follows the `include` directives of the entry points the way nginx does:
+//! relative paths against the prefix (the folder of the main configuration),
+//! globs expanded in sorted order, a glob matching nothing is fine, a missing
+//! plain file is not. Every resolution is remembered, so the model later sees
+//! exactly the same files without touching the disk again.
+
+use crate::diagnostic::FileId;
+use crate::source::{ReadError, SourceFile, io_message};
+use crate::syntax::{Block, SyntaxTree, views::block_directives};
+use std::collections::{HashMap, VecDeque};
+use std::path::{Component, Path, PathBuf};
+
+/// Where the files come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backing {
+    Disk,
+    /// Only the files already in the set exist (an `nginx -T` dump).
+    Virtual,
+}
+
+/// What one `include` argument resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncludeTarget {
+    Files(Vec<FileId>),
+    /// A plain path that does not exist or cannot be read.
+    Missing {
+        path: PathBuf,
+        reason: String,
+    },
+}
+
+/// A place where analysis starts: a main configuration, a file given on the
+/// command line, or a file nothing else includes.
+#[derive(Debug, Clone)]
+pub struct EntryPoint {
+    pub file: FileId,
+    /// The folder relative includes are resolved against.
+    pub prefix: PathBuf,
+    /// Analysed even when another entry point reaches it (nginx.conf, a file
+    /// named on the command line); otherwise only when nothing reaches it.
+    pub primary: bool,
+    /// The context of its top level, when known; else it is inferred.
+    pub context: Option<crate::semantic::Context>,
+}
+
+/// All files of a run.
+#[derive(Debug)]
+pub struct FileSet {
+    pub files: Vec<SourceFile>,
+    pub backing: Backing,
+    by_path: HashMap<PathBuf, FileId>,
+    includes: HashMap<(PathBuf, String), IncludeTarget>,
+    /// Files that could not be read while following includes.
+    pub read_errors: Vec<ReadError>,
+}
+
+impl FileSet {
+    pub fn new(backing: Backing) -> Self {
+        FileSet {
+            files: Vec::new(),
+            backing,
+            by_path: HashMap::new(),
+            includes: HashMap::new(),
+            read_errors: Vec::new(),
+        }
+    }
+
+    /// Adds a parsed file (or returns the id it already has).
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        let key = self.key(&file.path);
+        if let Some(&id) = self.by_path.get(&key) {
+            return id;
+        }
+        let id = self.files.len() as FileId;
+        self.by_path.insert(key, id);
+        self.files.push(file);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id as usize]
+    }
+
+    /// The identity of a path: canonical on disk (so symlinks and `./`
+    /// spellings meet), lexically normalised in a virtual set.
+    fn key(&self, path: &Path) -> PathBuf {
+        match self.backing {
+            Backing::Disk => std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path)),
+            Backing::Virtual => normalize(path),
+        }
+    }
+
+    /// The remembered resolution of an include argument.
+    pub fn include_target(&self, prefix: &Path, pattern: &str) -> Option<&IncludeTarget> {
+        self.includes
+            .get(&(prefix.to_path_buf(), pattern.to_string()))
+    }
+
+    /// Follows includes from the entry points, reading every file they reach.
+    pub fn resolve_includes(&mut self, entries: &[EntryPoint]) {
+        for entry in entries {
+            let mut queue = VecDeque::from([entry.file]);
+            let mut visited = std::collections::HashSet::new();
+            while let Some(file) = queue.pop_front() {
+                if !visited.insert(file) {
+                    continue;
+                }
+                for pattern in include_arguments(&self.get(file).tree) {
+                    let target = self.resolve(&entry.prefix, &pattern);
+                    if let IncludeTarget::Files(ids) = &target {
+                        queue.extend(ids.iter().copied());
+                    }
+                    self.includes
+                        .insert((entry.prefix.clone(), pattern), target);
+                }
+            }
+        }
+    }
+
+    fn resolve(&mut self, prefix: &Path, pattern: &str) -> IncludeTarget {
+        let key = (prefix.to_path_buf(), pattern.to_string());
+        if let Some(done) = self.includes.get(&key) {
+            return done.clone();
+        }
+        let path = self.locate(prefix, Path::new(pattern));
+        let is_glob = pattern.contains(['*', '?', '[']);
+        match self.backing {
+            Backing::Virtual => self.resolve_virtual(&path, is_glob),
+            Backing::Disk if is_glob => {
+                let mut ids = Vec::new();
+                for found in expand_glob(&path) {
+                    if found.is_dir() {
+                        continue;
+                    }
+                    if let Some(id) = self.load(&found) {
+                        ids.push(id);
+                    }
+                }
+                IncludeTarget::Files(ids)
+            }
+            Backing::Disk => match SourceFile::read(&path) {
+                Ok(file) => IncludeTarget::Files(vec![self.add(file)]),
+                Err(e) => IncludeTarget::Missing {
+                    path,
+                    reason: e.message,
+                },
+            },
+        }
+    }
+
+    fn load(&mut self, path: &Path) -> Option<FileId> {
+        if let Some(&id) = self.by_path.get(&self.key(path)) {
+            return Some(id);
+        }
+        match SourceFile::read(path) {
+            Ok(file) => Some(self.add(file)),
+            Err(e) => {
+                self.read_errors.push(e);
+                None
+            }
+        }
+    }
+
+    fn resolve_virtual(&self, path: &Path, is_glob: bool) -> IncludeTarget {
+        let wanted = normalize(path);
+        if is_glob {
+            let Ok(pattern) = glob::Pattern::new(&wanted.to_string_lossy()) else {
+                return IncludeTarget::Files(Vec::new());
+            };
+            let mut found: Vec<(&PathBuf, FileId)> = self
+                .by_path
+                .iter()
+                .filter(|(p, _)| pattern.matches_path(p))
+                .map(|(p, id)| (p, *id))
+                .collect();
+            found.sort();
+            return IncludeTarget::Files(found.into_iter().map(|(_, id)| id).collect());
+        }
+        match self.by_path.get(&wanted) {
+            Some(&id) => IncludeTarget::Files(vec![id]),
+            None => IncludeTarget::Missing {
+                path: path.to_path_buf(),
+                reason: "not in the configuration dump".into(),
+            },
+        }
+    }
+
+    /// Where an include argument points. Relative paths are taken from the
+    /// prefix. An absolute path that lies outside the prefix but whose tail
+    /// exists inside it (a copy of /etc/nginx checked from a repository that
+    /// says `include /etc/nginx/sites-enabled/*;`) is taken from the prefix,
+    /// so a checkout is checked as itself and not against this machine.
+    fn locate(&self, prefix: &Path, pattern: &Path) -> PathBuf {
+        if pattern.is_relative() {
+            return prefix.join(pattern);
+        }
+        if self.backing == Backing::Virtual || pattern.starts_with(prefix) {
+            return pattern.to_path_buf();
+        }
+        let parts: Vec<Component> = pattern.components().skip(1).collect();
+        for skip in 0..parts.len().saturating_sub(1) {
+            let tail: PathBuf = parts[skip..].iter().collect();
+            let first = prefix.join(parts[skip]);
+            if first.exists() && !tail.as_os_str().is_empty() {
+                return prefix.join(tail);
+            }
+        }
+        pattern.to_path_buf()
+    }
+}
+
+/// Every `include` argument in a file, in any block.
+fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
+    fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<String>) {
+        for d in block_directives(tree, block) {
+            if d.name() == "include" {
+                out.extend(d.arg_value(0));
+            }
+            if let Some(inner) = d.block() {
+                walk(tree, inner, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree, &tree.root, &mut out);
+    out
+}
+
+fn expand_glob(path: &Path) -> Vec<PathBuf> {
+    let Some(text) = path.to_str() else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = match glob::glob(text) {
+        Ok(paths) => paths.filter_map(Result::ok).collect(),
+        Err(_) => Vec::new(),
+    };
+    found.sort();
+    found
+}
+
+/// Removes `.` and resolves `..` lexically.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A read error for a path, in the shape the rest of the run reports.
+pub fn read_error(path: &Path, e: &std::io::Error) -> ReadError {
+    ReadError {
+        path: path.display().to_string(),
+        message: io_message(e),
+    }
+}

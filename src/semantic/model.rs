@@ -1,0 +1,454 @@
+//! The configuration as nginx sees it: a tree of scopes (main, http, server,
+//! location, `if`, upstream, …) with includes spliced in, built from each
+//! entry point. Each scope lists its directives in order, each pointing back
+//! into the file that holds its text. While building, the directive table
+//! checks every directive's context, argument count and block, and include
+//! problems (missing files, cycles) are reported at the `include`.
+//!
+//! A file included from several places is analysed in each place; the
+//! diagnostics are deduplicated by place, so each is reported once.
+
+use super::context::Context;
+use super::directives::{DirectiveSpec, table};
+use super::files::{EntryPoint, FileSet, IncludeTarget};
+use crate::diagnostic::{Diagnostic, FileId, FileSpan, Severity};
+use crate::syntax::{Block, DirectiveEnd, DirectiveView, views::block_directives};
+use std::collections::{BTreeSet, HashMap};
+
+/// Index of a scope in [`Model::scopes`].
+pub type ScopeId = u32;
+
+/// How deep includes may nest before the model stops following them.
+pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// A directive and the file it is written in.
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    pub file: FileId,
+    pub view: DirectiveView<'a>,
+}
+
+impl<'a> Node<'a> {
+    pub fn name(&self) -> std::borrow::Cow<'a, str> {
+        self.view.name()
+    }
+
+    /// The place of the whole directive.
+    pub fn location(&self) -> FileSpan {
+        FileSpan {
+            file: self.file,
+            span: self.view.span(),
+        }
+    }
+
+    /// The unquoted argument values.
+    pub fn args(&self) -> Vec<String> {
+        self.view.args().map(|a| a.value_string()).collect()
+    }
+}
+
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {:?} @{}:{:?}",
+            self.name(),
+            self.args(),
+            self.file,
+            self.view.span()
+        )
+    }
+}
+
+/// One configuration level.
+#[derive(Debug)]
+pub struct Scope<'a> {
+    pub context: Context,
+    /// The block directive that opens it (none for an entry point's top).
+    pub opener: Option<Node<'a>>,
+    pub parent: Option<ScopeId>,
+    /// The directives of this level in order, with included files spliced
+    /// in (the `include` directives themselves are not listed).
+    pub directives: Vec<Node<'a>>,
+    /// The scopes opened by block directives of this level, in order.
+    pub children: Vec<ScopeId>,
+    /// The entry point this scope belongs to (index in [`Model::entries`]).
+    pub entry: usize,
+}
+
+/// The analysed configuration of a run.
+pub struct Model<'a> {
+    pub files: &'a FileSet,
+    pub entries: Vec<AnalysedEntry>,
+    pub scopes: Vec<Scope<'a>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// An entry point that was analysed, with its top scope.
+#[derive(Debug, Clone)]
+pub struct AnalysedEntry {
+    pub point: EntryPoint,
+    pub context: Context,
+    pub scope: ScopeId,
+}
+
+impl<'a> Model<'a> {
+    /// Builds the model: every primary entry point, then every other entry
+    /// point that no analysed entry reached.
+    pub fn build(files: &'a FileSet, entry_points: &[EntryPoint]) -> Self {
+        let mut builder = Builder {
+            files,
+            scopes: Vec::new(),
+            diagnostics: Vec::new(),
+            reached: BTreeSet::new(),
+            include_stack: Vec::new(),
+            entry: 0,
+            entry_scope: 0,
+        };
+        let mut entries = Vec::new();
+        let order = entry_points
+            .iter()
+            .filter(|e| e.primary)
+            .chain(entry_points.iter().filter(|e| !e.primary));
+        for point in order {
+            if !point.primary && builder.reached.contains(&point.file) {
+                continue;
+            }
+            let context = point
+                .context
+                .unwrap_or_else(|| infer_context(files, point.file));
+            builder.entry = entries.len();
+            let scope = builder.build_entry(point, context);
+            entries.push(AnalysedEntry {
+                point: point.clone(),
+                context,
+                scope,
+            });
+        }
+        let mut diagnostics = builder.diagnostics;
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+        Model {
+            files,
+            entries,
+            scopes: builder.scopes,
+            diagnostics,
+        }
+    }
+
+    pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
+        &self.scopes[id as usize]
+    }
+
+    /// The scope and its ancestors, innermost first.
+    pub fn ancestors(&self, id: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        std::iter::successors(Some(id), move |&s| self.scope(s).parent)
+    }
+
+    /// Every scope of a context, in file order.
+    pub fn scopes_of(&self, context: Context) -> impl Iterator<Item = ScopeId> + '_ {
+        (0..self.scopes.len() as ScopeId).filter(move |&s| self.scope(s).context == context)
+    }
+
+    /// Every location scope (nested ones included), in file order.
+    pub fn locations(&self) -> impl Iterator<Item = ScopeId> + '_ {
+        self.scopes_of(Context::Location)
+    }
+}
+
+struct Builder<'a> {
+    files: &'a FileSet,
+    scopes: Vec<Scope<'a>>,
+    diagnostics: Vec<Diagnostic>,
+    reached: BTreeSet<FileId>,
+    include_stack: Vec<FileId>,
+    entry: usize,
+    entry_scope: ScopeId,
+}
+
+impl<'a> Builder<'a> {
+    fn build_entry(&mut self, point: &EntryPoint, context: Context) -> ScopeId {
+        let scope = self.new_scope(context, None, None);
+        self.entry_scope = scope;
+        self.reached.insert(point.file);
+        self.include_stack.push(point.file);
+        let tree = &self.files.get(point.file).tree;
+        self.walk_block(point, point.file, &tree.root, scope);
+        self.include_stack.pop();
+        scope
+    }
+
+    fn new_scope(
+        &mut self,
+        context: Context,
+        opener: Option<Node<'a>>,
+        parent: Option<ScopeId>,
+    ) -> ScopeId {
+        let id = self.scopes.len() as ScopeId;
+        self.scopes.push(Scope {
+            context,
+            opener,
+            parent,
+            directives: Vec::new(),
+            children: Vec::new(),
+            entry: self.entry,
+        });
+        if let Some(p) = parent {
+            self.scopes[p as usize].children.push(id);
+        }
+        id
+    }
+
+    fn walk_block(&mut self, point: &EntryPoint, file: FileId, block: &'a Block, scope: ScopeId) {
+        let tree = &self.files.get(file).tree;
+        let context = self.scopes[scope as usize].context;
+        for view in block_directives(tree, block) {
+            let node = Node { file, view };
+            let name = view.name();
+            if name.is_empty() {
+                continue;
+            }
+            if context.is_checked() {
+                self.check_directive(node, context);
+            }
+            if name == "include" {
+                self.include(point, node, scope);
+                continue;
+            }
+            self.scopes[scope as usize].directives.push(node);
+            if let DirectiveEnd::Block(inner) = &view.node.end {
+                let child_context = if context == Context::Unknown {
+                    Context::Unknown
+                } else {
+                    context.child(&name)
+                };
+                let child = self.new_scope(child_context, Some(node), Some(scope));
+                if child_context != Context::Data {
+                    self.walk_block(point, file, inner, child);
+                }
+            }
+        }
+    }
+
+    fn include(&mut self, point: &EntryPoint, node: Node<'a>, scope: ScopeId) {
+        let Some(pattern) = node.view.arg_value(0) else {
+            return;
+        };
+        let target = self.files.include_target(&point.prefix, &pattern);
+        let ids = match target {
+            Some(IncludeTarget::Files(ids)) => ids.clone(),
+            Some(IncludeTarget::Missing { path, reason }) => {
+                // Only a whole configuration knows its prefix; a snippet
+                // checked alone cannot tell where nginx would look.
+                let entry_context = self.scopes[self.entry_scope as usize].context;
+                if entry_context != Context::Main || ships_with_nginx(path) {
+                    return;
+                }
+                self.diagnostics.push(Diagnostic::new(
+                    "E001",
+                    "missing-include",
+                    Severity::Warning,
+                    format!("included file {} cannot be read: {reason}", path.display()),
+                    arg_location(node),
+                ));
+                return;
+            }
+            None => return,
+        };
+        for id in ids {
+            if self.include_stack.contains(&id) {
+                self.diagnostics.push(Diagnostic::new(
+                    "E002",
+                    "include-cycle",
+                    Severity::Error,
+                    format!(
+                        "include cycle: {} includes itself again through this include",
+                        self.files.get(id).display_name()
+                    ),
+                    arg_location(node),
+                ));
+                continue;
+            }
+            if self.include_stack.len() >= MAX_INCLUDE_DEPTH {
+                self.diagnostics.push(Diagnostic::new(
+                    "E002",
+                    "include-cycle",
+                    Severity::Error,
+                    format!(
+                        "includes nest more than {MAX_INCLUDE_DEPTH} levels deep; not followed"
+                    ),
+                    arg_location(node),
+                ));
+                return;
+            }
+            self.reached.insert(id);
+            self.include_stack.push(id);
+            let tree = &self.files.get(id).tree;
+            self.walk_block(point, id, &tree.root, scope);
+            self.include_stack.pop();
+        }
+    }
+
+    /// Context, block and argument count against the directive table.
+    fn check_directive(&mut self, node: Node<'a>, context: Context) {
+        let name = node.name();
+        let specs = table().lookup(&name);
+        if specs.is_empty() {
+            return; // a third-party module: accepted silently
+        }
+        let here: Vec<&DirectiveSpec> = specs.iter().filter(|s| s.allowed_in(context)).collect();
+        let name_loc = FileSpan {
+            file: node.file,
+            span: node.view.name_span(),
+        };
+        if here.is_empty() {
+            self.diagnostics.push(Diagnostic::new(
+                "E003",
+                "directive-not-allowed-here",
+                Severity::Error,
+                format!(
+                    "\"{name}\" is not allowed in {}; nginx -t rejects it",
+                    context.describe()
+                ),
+                name_loc,
+            ));
+            return;
+        }
+        let has_block = matches!(node.view.node.end, DirectiveEnd::Block(_));
+        let ends_missing = matches!(node.view.node.end, DirectiveEnd::Missing);
+        if !ends_missing && here.iter().all(|s| s.block != has_block) {
+            // nginx notices the mismatch at the `{` or `;`, so that is where
+            // the error points; the directive is labelled as the cause.
+            let (message, at) = match &node.view.node.end {
+                DirectiveEnd::Block(block) => (
+                    format!(
+                        "directive \"{name}\" is not terminated by \";\": it takes no block, so this \"{{\" means a \";\" is missing before it"
+                    ),
+                    block.open,
+                ),
+                DirectiveEnd::Semicolon(t) => (
+                    format!("directive \"{name}\" has no opening \"{{\""),
+                    Some(*t),
+                ),
+                DirectiveEnd::Missing => return,
+            };
+            let tree = &self.files.get(node.file).tree;
+            let location = FileSpan {
+                file: node.file,
+                span: at.map_or(name_loc.span.clone(), |t| tree.token_span(t)),
+            };
+            let mut d =
+                Diagnostic::new("E005", "block-mismatch", Severity::Error, message, location)
+                    .with_related(name_loc, "this directive");
+            d.is_syntax = true;
+            self.diagnostics.push(d);
+            return;
+        }
+        let count = node.view.args().len();
+        if !here.iter().any(|s| s.args.accepts(count)) {
+            self.diagnostics.push(Diagnostic::new(
+                "E004",
+                "wrong-argument-count",
+                Severity::Error,
+                format!("invalid number of arguments in \"{name}\" directive ({count} given)"),
+                node.location(),
+            ));
+        }
+    }
+}
+
+/// Files that nginx packages install beside nginx.conf; a configuration
+/// kept in a repository often includes them without carrying a copy.
+fn ships_with_nginx(path: &std::path::Path) -> bool {
+    const SHIPPED: &[&str] = &[
+        "mime.types",
+        "fastcgi_params",
+        "fastcgi.conf",
+        "scgi_params",
+        "uwsgi_params",
+        "proxy_params",
+        "koi-utf",
+        "koi-win",
+        "win-utf",
+        "fastcgi-php.conf",
+        "snakeoil.conf",
+    ];
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| SHIPPED.contains(&n))
+}
+
+fn arg_location(node: Node) -> FileSpan {
+    let span = node
+        .view
+        .args()
+        .next()
+        .map_or_else(|| node.view.span(), |a| a.span());
+    FileSpan {
+        file: node.file,
+        span,
+    }
+}
+
+/// The context of a file analysed on its own: a `# wslint: context=NAME`
+/// comment before its first directive, else what its top level suggests
+/// (`http`/`events` → main, `server`/`upstream`/`map` → http, `location`/
+/// `listen`/`server_name` → server), else unknown (nothing is checked; also
+/// when the top level mixes http-level and server-level directives).
+pub fn infer_context(files: &FileSet, file: FileId) -> Context {
+    let tree = &files.get(file).tree;
+    for item in &tree.root.items {
+        match item {
+            crate::syntax::Item::Comment(t) => {
+                let text = String::from_utf8_lossy(tree.token_text(*t));
+                if let Some(ctx) = context_comment(&text) {
+                    return ctx;
+                }
+            }
+            _ => break,
+        }
+    }
+    let names: HashMap<String, ()> = tree
+        .directives()
+        .map(|d| (d.name().into_owned(), ()))
+        .collect();
+    let has = |n: &str| names.contains_key(n);
+    let main = [
+        "http",
+        "events",
+        "stream",
+        "mail",
+        "worker_processes",
+        "user",
+        "pid",
+        "load_module",
+    ];
+    let http = [
+        "server",
+        "upstream",
+        "map",
+        "geo",
+        "log_format",
+        "limit_req_zone",
+        "proxy_cache_path",
+    ];
+    let server = ["location", "listen", "server_name"];
+    let any_of = |list: &[&str]| list.iter().any(|n| has(n));
+    match (any_of(&main), any_of(&http), any_of(&server)) {
+        (true, _, _) => Context::Main,
+        // Both http-level and server-level directives at the top: no
+        // context accepts that file whole, so nothing is assumed.
+        (false, true, true) => Context::Unknown,
+        (false, true, false) => Context::Http,
+        (false, false, true) => Context::Server,
+        (false, false, false) => Context::Unknown,
+    }
+}
+
+/// Parses `# wslint: context=server`.
+fn context_comment(text: &str) -> Option<Context> {
+    let rest = text.trim_start_matches('#').trim();
+    let rest = rest.strip_prefix("wslint:")?.trim();
+    let value = rest.strip_prefix("context=")?;
+    Context::from_user_name(value.split_whitespace().next()?)
+}

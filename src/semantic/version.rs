@@ -1,0 +1,112 @@
+//! The nginx version being targeted. Several facts depend on it (the default
+//! `proxy_http_version` became 1.1 in 1.29.7). It comes from
+//! `--nginx-version`, else from `nginx -v` when nginx is on PATH, else a
+//! version before 1.29.7 is assumed.
+
+use std::fmt;
+use std::process::Command;
+
+/// A version `major.minor.patch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NginxVersion {
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+}
+
+impl NginxVersion {
+    pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
+        NginxVersion {
+            major,
+            minor,
+            patch,
+        }
+    }
+
+    /// What is assumed when nothing says otherwise: the stable branch before
+    /// 1.29.7, where `proxy_http_version` still defaults to 1.0.
+    pub const ASSUMED: NginxVersion = NginxVersion::new(1, 28, 0);
+
+    /// Parses `1.29.7` (a missing patch is 0).
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.trim().split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        let patch = match parts.next() {
+            Some(p) => p.parse().ok()?,
+            None => 0,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(NginxVersion::new(major, minor, patch))
+    }
+
+    /// Reads `nginx version: nginx/1.22.1` (what `nginx -v` prints).
+    pub fn from_nginx_v_output(text: &str) -> Option<Self> {
+        let after = text.split("nginx/").nth(1)?;
+        let version: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        Self::parse(&version)
+    }
+}
+
+impl fmt::Display for NginxVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+/// Where the targeted version came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    CommandLine,
+    InstalledNginx,
+    Assumed,
+}
+
+/// The version to target: the command line's, else the installed nginx's,
+/// else [`NginxVersion::ASSUMED`].
+pub fn target_version(from_cli: Option<NginxVersion>) -> (NginxVersion, VersionSource) {
+    if let Some(v) = from_cli {
+        return (v, VersionSource::CommandLine);
+    }
+    let installed = Command::new("nginx")
+        .arg("-v")
+        .output()
+        .ok()
+        .and_then(|out| {
+            let text = String::from_utf8_lossy(&out.stderr).into_owned()
+                + &String::from_utf8_lossy(&out.stdout);
+            NginxVersion::from_nginx_v_output(&text)
+        });
+    match installed {
+        Some(v) => (v, VersionSource::InstalledNginx),
+        None => (NginxVersion::ASSUMED, VersionSource::Assumed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_versions() {
+        assert_eq!(
+            NginxVersion::parse("1.29.7"),
+            Some(NginxVersion::new(1, 29, 7))
+        );
+        assert_eq!(
+            NginxVersion::parse("1.30"),
+            Some(NginxVersion::new(1, 30, 0))
+        );
+        assert_eq!(NginxVersion::parse("1.x"), None);
+        assert_eq!(
+            NginxVersion::from_nginx_v_output("nginx version: nginx/1.22.1\n"),
+            Some(NginxVersion::new(1, 22, 1))
+        );
+        assert!(NginxVersion::new(1, 28, 0) < NginxVersion::new(1, 29, 7));
+    }
+}
