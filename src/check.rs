@@ -4,8 +4,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Input, load};
-use crate::semantic::Model;
 use crate::semantic::files::FileSet;
+use crate::semantic::{Model, NginxVersion};
 use crate::source::ReadError;
 
 /// Everything one run found.
@@ -14,6 +14,8 @@ pub struct Outcome {
     pub files: FileSet,
     pub read_errors: Vec<ReadError>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The nginx version the checks targeted.
+    pub nginx_version: NginxVersion,
 }
 
 impl Outcome {
@@ -40,13 +42,14 @@ impl Outcome {
     }
 }
 
-/// Loads and checks the inputs.
-pub fn run(inputs: &[Input]) -> Outcome {
+/// Loads and checks the inputs for the given nginx version.
+pub fn run(inputs: &[Input], nginx_version: NginxVersion) -> Outcome {
     let loaded = load(inputs);
     let diagnostics = Model::build(&loaded.files, &loaded.entries).diagnostics;
     Outcome {
         files: loaded.files,
         read_errors: loaded.errors,
         diagnostics,
+        nginx_version,
     }
 }

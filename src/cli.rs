@@ -3,7 +3,8 @@
 
 use crate::discover::Input;
 use crate::report::Color;
-use clap::{Parser, Subcommand, ValueEnum};
+use crate::semantic::NginxVersion;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -21,13 +22,33 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<SubCommand>,
 
-    /// Files or directories to check, or `-` for standard input
-    /// [default: /etc/nginx when it exists]
+    /// Files or directories to check, or `-` for standard input (an
+    /// `nginx -T` dump is recognised) [default: /etc/nginx when it exists]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Options shared by the check and inspect commands.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Target nginx version [default: `nginx -v` when nginx is on PATH,
+    /// else a version before 1.29.7]
+    #[arg(long, value_name = "X.Y.Z", value_parser = parse_version, global = true)]
+    pub nginx_version: Option<NginxVersion>,
+
+    /// Say more about what is assumed (the nginx version, entry points)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+fn parse_version(text: &str) -> Result<NginxVersion, String> {
+    NginxVersion::parse(text).ok_or_else(|| format!("`{text}` is not a version like 1.29.7"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -38,6 +59,19 @@ pub enum SubCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Show the effective configuration of each location: what nginx will
+    /// actually do there, and which file and line supplied each value
+    Inspect {
+        /// Files or directories, or `-` for standard input
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Only locations whose pattern contains this text
+        #[arg(long, value_name = "PATTERN")]
+        location: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -47,15 +81,33 @@ pub enum ColorChoice {
     Never,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Text,
+    Json,
+}
+
+/// Settings every command shares, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub nginx_version: Option<NginxVersion>,
+    pub verbose: bool,
+    pub color: Color,
+}
+
 /// What to do, resolved from the command line.
 #[derive(Debug)]
 pub enum Command {
     Check {
         inputs: Vec<Input>,
-        color: Color,
     },
     Parse {
         inputs: Vec<Input>,
+    },
+    Inspect {
+        inputs: Vec<Input>,
+        location: Option<String>,
+        json: bool,
     },
     /// No PATH and no /etc/nginx: show usage.
     Usage,
@@ -63,8 +115,12 @@ pub enum Command {
 
 const DEFAULT_CONFIG_DIR: &str = "/etc/nginx";
 
+fn inputs(paths: &[PathBuf]) -> Vec<Input> {
+    paths.iter().map(|p| Input::from_arg(p)).collect()
+}
+
 impl Cli {
-    pub fn into_command(self) -> Command {
+    pub fn into_command(self) -> (Command, Settings) {
         let color = match self.color {
             ColorChoice::Always => Color::Always,
             ColorChoice::Never => Color::Never,
@@ -77,25 +133,37 @@ impl Cli {
                 }
             }
         };
-        let inputs = |paths: Vec<PathBuf>| paths.iter().map(|p| Input::from_arg(p)).collect();
-        match self.command {
+        let settings = Settings {
+            nginx_version: self.common.nginx_version,
+            verbose: self.common.verbose,
+            color,
+        };
+        let command = match self.command {
             Some(SubCommand::Parse { paths }) => Command::Parse {
-                inputs: inputs(paths),
+                inputs: inputs(&paths),
+            },
+            Some(SubCommand::Inspect {
+                paths,
+                location,
+                format,
+            }) => Command::Inspect {
+                inputs: inputs(&paths),
+                location,
+                json: format == InspectFormat::Json,
             },
             None if self.paths.is_empty() => {
                 if Path::new(DEFAULT_CONFIG_DIR).is_dir() {
                     Command::Check {
                         inputs: vec![Input::Path(DEFAULT_CONFIG_DIR.into())],
-                        color,
                     }
                 } else {
                     Command::Usage
                 }
             }
             None => Command::Check {
-                inputs: inputs(self.paths),
-                color,
+                inputs: inputs(&self.paths),
             },
-        }
+        };
+        (command, settings)
     }
 }

@@ -2,8 +2,10 @@
 //! earlier stages computed.
 //!
 //! - [`text`]: miette-style reports with a source snippet (the default);
-//! - [`parse_json`]: the tree as JSON for `wslint parse`.
+//! - [`parse_json`]: the tree as JSON for `wslint parse`;
+//! - [`inspect`]: effective configuration per location for `wslint inspect`.
 
+pub mod inspect;
 pub mod parse_json;
 pub mod text;
 

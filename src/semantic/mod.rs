@@ -7,6 +7,7 @@
 //! - [`model`]: the scope tree with includes spliced in, and the context,
 //!   argument-count and include diagnostics;
 //! - [`effective`]: inheritance-aware values per scope;
+//! - [`inspect`]: the per-location view behind `wslint inspect`;
 //! - [`version`]: the targeted nginx version.
 
 pub mod context;
@@ -14,6 +15,7 @@ pub mod directives;
 pub mod dump;
 pub mod effective;
 pub mod files;
+pub mod inspect;
 pub mod model;
 pub mod version;
 

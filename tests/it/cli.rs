@@ -126,3 +126,84 @@ fn parse_of_broken_input_reports_errors_and_exit_2() {
     assert_eq!(doc["files"][0]["errors"][0]["line"], 1);
     assert_eq!(doc["files"][0]["errors"][0]["column"], 3);
 }
+
+#[test]
+fn inspect_json_shows_effective_headers_with_origins() {
+    let out = wslint(
+        &repo_root(),
+        &[
+            "inspect",
+            "--format",
+            "json",
+            "--location",
+            "/ws/",
+            "--nginx-version",
+            "1.29.7",
+            "fixtures/inherit/chain.conf",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(doc["nginx_version"], "1.29.7");
+    let locations = doc["locations"].as_array().unwrap();
+    // /ws/ and the nested /ws/nested/ both contain "/ws/".
+    assert_eq!(locations.len(), 2);
+    let ws = &locations[0];
+    assert_eq!(ws["location"], "location /ws/");
+    assert_eq!(ws["line"], 20);
+    let headers = ws["arrays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["directive"] == "proxy_set_header")
+        .unwrap();
+    assert_eq!(headers["entries"][0]["value"], "Upgrade $http_upgrade");
+    assert_eq!(headers["entries"][0]["origin"]["level"], "this location");
+    assert_eq!(headers["hidden"][0]["value"], "Host $host");
+    assert_eq!(headers["hidden"][0]["origin"]["line"], 5);
+    assert_eq!(headers["hidden"][0]["origin"]["level"], "http");
+    // No proxy_http_version written: 1.29.7's default, 1.1.
+    let version = ws["scalars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["directive"] == "proxy_http_version")
+        .unwrap();
+    assert_eq!(version["value"], "1.1");
+    assert!(version["origin"].is_null());
+}
+
+#[test]
+fn invalid_nginx_version_is_a_usage_error() {
+    let out = wslint(
+        &repo_root(),
+        &["--nginx-version", "one.two", "fixtures/demo"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a version"));
+}
+
+#[test]
+fn context_and_argument_errors_are_findings_with_exit_1() {
+    let out = wslint(
+        &repo_root(),
+        &["--color", "never", "fixtures/trees/shared-snippet"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("E004 wrong-argument-count"), "{text}");
+    assert!(text.contains("snippets/proxy.conf:2:1"), "{text}");
+    assert_eq!(
+        text.matches("E004").count(),
+        1,
+        "reported once although included twice:\n{text}"
+    );
+}

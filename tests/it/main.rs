@@ -3,6 +3,8 @@
 
 mod cli;
 mod corpus;
+mod dump;
+mod model;
 mod properties;
 mod roundtrip;
 mod support;

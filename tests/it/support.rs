@@ -73,3 +73,44 @@ pub fn wslint(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The nginx binary. Tests that need it fail when `CI` is set and it is
+/// missing (CI installs it); elsewhere they skip and say so.
+pub fn nginx() -> Option<PathBuf> {
+    let found = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .or_else(|| {
+            let out = Command::new("sh")
+                .args(["-c", "command -v nginx"])
+                .output()
+                .ok()?;
+            let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            (!path.is_empty()).then(|| PathBuf::from(path))
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nginx is not installed but CI is set: .ci/run must install it"
+        );
+        eprintln!("skipped: nginx is not installed");
+    }
+    found
+}
+
+/// Copies a directory tree (files and symlinks) to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else if entry.file_type().is_symlink() {
+            let link = std::fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(link, &target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `wslint inspect` output, as text for people or JSON for scripts.
+
+use crate::semantic::NginxVersion;
+use crate::semantic::inspect::{EntryReport, LocationReport, Origin};
+use std::fmt::Write;
+
+fn place(origin: &Origin) -> String {
+    format!("{}:{} ({})", origin.file, origin.line, origin.level)
+}
+
+fn entry_line(out: &mut String, marker: &str, e: &EntryReport) {
+    let _ = writeln!(out, "    {marker}{:<44} {}", e.value, place(&e.origin));
+}
+
+/// The text form: one section per location.
+pub fn render_text(
+    reports: &[LocationReport],
+    version: NginxVersion,
+    version_note: &str,
+) -> String {
+    let mut out = format!("target nginx {version}{version_note}\n");
+    if reports.is_empty() {
+        out.push_str("no matching location\n");
+    }
+    for r in reports {
+        let _ = write!(out, "\n{}:{}:{}: {}", r.file, r.line, r.column, r.location);
+        if let Some(server) = &r.server {
+            let _ = write!(out, "  (server {server})");
+        }
+        out.push('\n');
+        match &r.proxy_pass {
+            Some(p) => {
+                let _ = writeln!(
+                    out,
+                    "  {:<22} {:<24} {}",
+                    "proxy_pass",
+                    p.value,
+                    place(&p.origin)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  {:<22} (none: not proxied)", "proxy_pass");
+            }
+        }
+        if let Some(u) = &r.upstream {
+            let keepalive = u
+                .keepalive
+                .as_deref()
+                .map_or("no keepalive".to_string(), |k| format!("keepalive {k}"));
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<24} {}",
+                "upstream",
+                format!("{} ({keepalive})", u.name),
+                place(&u.origin)
+            );
+        }
+        for s in &r.scalars {
+            let from = s.origin.as_ref().map_or("(default)".to_string(), place);
+            let _ = writeln!(out, "  {:<22} {:<24} {}", s.directive, s.value, from);
+        }
+        for a in &r.arrays {
+            if a.entries.is_empty() && a.hidden.is_empty() {
+                let _ = writeln!(out, "  {}: none", a.directive);
+                continue;
+            }
+            let _ = writeln!(out, "  {}:", a.directive);
+            for e in &a.entries {
+                entry_line(&mut out, "", e);
+            }
+            for e in &a.hidden {
+                entry_line(&mut out, "hidden: ", e);
+            }
+            if !a.hidden.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    (hidden entries are written at an outer level but do not apply here: a closer level sets its own {})",
+                    a.directive
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The JSON form: `{ "nginx_version": …, "locations": [ … ] }`.
+pub fn render_json(reports: &[LocationReport], version: NginxVersion) -> String {
+    let doc = serde_json::json!({
+        "nginx_version": version.to_string(),
+        "locations": reports,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}

@@ -1,0 +1,226 @@
+//! What `wslint inspect` shows: for each location, what nginx will actually
+//! do there once inheritance is applied: the proxied target and its
+//! upstream, the upstream HTTP version, the timeouts, and the
+//! `proxy_set_header` and `add_header` lists, each value with the file and
+//! line that supplied it and the level it comes from, plus the entries of
+//! outer levels that a closer level hides.
+
+use super::context::Context;
+use super::effective::Setting;
+use super::model::{Model, ScopeId};
+use super::version::NginxVersion;
+use serde::Serialize;
+
+/// The first nginx version whose `proxy_http_version` default is 1.1.
+pub const HTTP11_DEFAULT_SINCE: NginxVersion = NginxVersion::new(1, 29, 7);
+
+/// Where a value comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+    /// The level it is written at: `this location`, `location /api/`,
+    /// `server example.com`, `http`, `if (...)`.
+    pub level: String,
+}
+
+/// A scalar directive's effective value.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScalarReport {
+    pub directive: &'static str,
+    pub value: String,
+    /// `None` when nginx's default applies.
+    pub origin: Option<Origin>,
+}
+
+/// One entry of an array directive.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryReport {
+    pub value: String,
+    pub origin: Origin,
+}
+
+/// An array directive's effective entries and the hidden ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArrayReport {
+    pub directive: &'static str,
+    pub entries: Vec<EntryReport>,
+    pub hidden: Vec<EntryReport>,
+}
+
+/// The upstream block a `proxy_pass` names.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpstreamReport {
+    pub name: String,
+    pub origin: Origin,
+    pub keepalive: Option<String>,
+}
+
+/// Everything shown for one location.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocationReport {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// `location ~* ^/ws` as written (unquoted).
+    pub location: String,
+    pub server: Option<String>,
+    pub proxy_pass: Option<EntryReport>,
+    pub upstream: Option<UpstreamReport>,
+    pub scalars: Vec<ScalarReport>,
+    pub arrays: Vec<ArrayReport>,
+}
+
+/// Scalars shown, with nginx's defaults.
+const SCALARS: &[(&str, &str)] = &[
+    ("proxy_http_version", ""),
+    ("proxy_connect_timeout", "60s"),
+    ("proxy_read_timeout", "60s"),
+    ("proxy_send_timeout", "60s"),
+    ("proxy_buffering", "on"),
+];
+
+const ARRAYS: &[&str] = &["proxy_set_header", "proxy_hide_header", "add_header"];
+
+/// The reports of every location whose pattern contains `filter` (all
+/// locations without a filter), in file order.
+pub fn inspect(model: &Model, version: NginxVersion, filter: Option<&str>) -> Vec<LocationReport> {
+    let mut scopes: Vec<ScopeId> = model
+        .locations()
+        .filter(|&s| {
+            let pattern = model.scope(s).opener.and_then(|o| o.view.location_match());
+            match filter {
+                None => true,
+                Some(f) => pattern.is_some_and(|m| m.pattern.contains(f)),
+            }
+        })
+        .collect();
+    scopes.sort_by_key(|&s| {
+        let o = model.scope(s).opener.expect("a location has an opener");
+        (o.file, o.view.span().start)
+    });
+    // A location reached twice (a snippet included in two places) is shown
+    // once per place it is analysed in; identical reports are merged.
+    let mut reports: Vec<LocationReport> = scopes
+        .into_iter()
+        .map(|s| location_report(model, version, s))
+        .collect();
+    reports.dedup_by(|a, b| serde_json::to_string(a).ok() == serde_json::to_string(b).ok());
+    reports
+}
+
+fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> LocationReport {
+    let opener = model.scope(scope).opener.expect("a location has an opener");
+    let file = model.files.get(opener.file);
+    let (line, column) = file.line_col(opener.view.span().start);
+    let words: Vec<String> = std::iter::once(opener.name().into_owned())
+        .chain(opener.args())
+        .collect();
+    let server = model
+        .ancestors(scope)
+        .find(|&s| model.scope(s).context == Context::Server)
+        .map(|s| {
+            model
+                .scalar(s, "server_name")
+                .map(|n| n.node.args().join(" "))
+                .unwrap_or_else(|| "without server_name".into())
+        });
+    let proxy = model.proxy_pass(scope);
+    let upstream = proxy.as_ref().and_then(|p| {
+        let up = p.upstream?;
+        let opener = model.scope(up).opener?;
+        Some(UpstreamReport {
+            name: p.host.clone(),
+            origin: origin(
+                model,
+                scope,
+                Setting {
+                    node: opener,
+                    scope: up,
+                },
+            ),
+            keepalive: model
+                .own(up, "keepalive")
+                .last()
+                .map(|k| k.node.args().join(" ")),
+        })
+    });
+    let scalars = SCALARS
+        .iter()
+        .map(|&(name, default)| match model.scalar(scope, name) {
+            Some(s) => ScalarReport {
+                directive: name,
+                value: s.node.args().join(" "),
+                origin: Some(origin(model, scope, s)),
+            },
+            None => ScalarReport {
+                directive: name,
+                value: if name == "proxy_http_version" {
+                    if version >= HTTP11_DEFAULT_SINCE {
+                        "1.1"
+                    } else {
+                        "1.0"
+                    }
+                    .to_string()
+                } else {
+                    default.to_string()
+                },
+                origin: None,
+            },
+        })
+        .collect();
+    let arrays = ARRAYS
+        .iter()
+        .map(|&name| {
+            let value = model.array(scope, name);
+            let entry = |s: &Setting| EntryReport {
+                value: s.node.args().join(" "),
+                origin: origin(model, scope, *s),
+            };
+            ArrayReport {
+                directive: name,
+                entries: value.entries.iter().map(entry).collect(),
+                hidden: value.hidden.iter().map(entry).collect(),
+            }
+        })
+        .collect();
+    LocationReport {
+        file: file.display_name(),
+        line,
+        column,
+        location: words.join(" "),
+        server,
+        proxy_pass: proxy.map(|p| EntryReport {
+            value: p.url.clone(),
+            origin: origin(model, scope, p.setting),
+        }),
+        upstream,
+        scalars,
+        arrays,
+    }
+}
+
+/// The origin of a setting, seen from `viewer`.
+fn origin(model: &Model, viewer: ScopeId, setting: Setting) -> Origin {
+    let file = model.files.get(setting.node.file);
+    let line = file.line_col(setting.node.view.span().start).0;
+    Origin {
+        file: file.display_name(),
+        line,
+        level: level_name(model, viewer, setting.scope),
+    }
+}
+
+fn level_name(model: &Model, viewer: ScopeId, scope: ScopeId) -> String {
+    if scope == viewer {
+        return "this location".into();
+    }
+    let s = model.scope(scope);
+    match s.opener {
+        Some(o) => std::iter::once(o.name().into_owned())
+            .chain(o.args())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => s.context.describe().to_string(),
+    }
+}
