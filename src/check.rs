@@ -1,9 +1,10 @@
-//! The check command: load the inputs, build the model, and collect what is
-//! wrong: syntax errors, unreadable paths and the model's diagnostics. The
-//! rules plug in here.
+//! The check command: load the inputs, build the model, run the rules, and
+//! collect what is wrong: syntax errors, unreadable paths, the model's
+//! diagnostics and the rules' findings.
 
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Input, load};
+use crate::rules::{self, RuleSettings};
 use crate::semantic::files::FileSet;
 use crate::semantic::{Model, NginxVersion};
 use crate::source::ReadError;
@@ -42,10 +43,15 @@ impl Outcome {
     }
 }
 
-/// Loads and checks the inputs for the given nginx version.
-pub fn run(inputs: &[Input], nginx_version: NginxVersion) -> Outcome {
+/// Loads the inputs, builds the model and runs the rules.
+pub fn run(inputs: &[Input], settings: &RuleSettings) -> Outcome {
     let loaded = load(inputs);
-    let diagnostics = Model::build(&loaded.files, &loaded.entries).diagnostics;
+    let model = Model::build(&loaded.files, &loaded.entries);
+    let mut diagnostics = model.diagnostics.clone();
+    diagnostics.extend(rules::run(&model, settings));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let nginx_version = settings.nginx_version;
+    drop(model);
     Outcome {
         files: loaded.files,
         read_errors: loaded.errors,

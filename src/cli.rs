@@ -29,6 +29,20 @@ pub struct Cli {
     #[command(flatten)]
     pub common: CommonArgs,
 
+    /// Rules to run: comma-separated codes or prefixes (WS0, WS01, WS006);
+    /// replaces the default set
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+
+    /// Rules not to run: comma-separated codes or prefixes
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+
+    /// Treat locations whose pattern matches this glob as WebSocket routes
+    /// (repeatable), e.g. `/live/*`
+    #[arg(long, value_name = "GLOB")]
+    pub websocket_path: Vec<String>,
+
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -59,6 +73,13 @@ pub enum SubCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Explain one rule
+    Rule {
+        /// A rule code, e.g. WS001
+        code: String,
+    },
+    /// List every rule: code, name, severity, fix availability, default
+    Rules,
     /// Show the effective configuration of each location: what nginx will
     /// actually do there, and which file and line supplied each value
     Inspect {
@@ -93,6 +114,9 @@ pub struct Settings {
     pub nginx_version: Option<NginxVersion>,
     pub verbose: bool,
     pub color: Color,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub websocket_paths: Vec<String>,
 }
 
 /// What to do, resolved from the command line.
@@ -109,6 +133,10 @@ pub enum Command {
         location: Option<String>,
         json: bool,
     },
+    Rule {
+        code: String,
+    },
+    Rules,
     /// No PATH and no /etc/nginx: show usage.
     Usage,
 }
@@ -137,11 +165,16 @@ impl Cli {
             nginx_version: self.common.nginx_version,
             verbose: self.common.verbose,
             color,
+            select: self.select,
+            ignore: self.ignore,
+            websocket_paths: self.websocket_path,
         };
         let command = match self.command {
             Some(SubCommand::Parse { paths }) => Command::Parse {
                 inputs: inputs(&paths),
             },
+            Some(SubCommand::Rule { code }) => Command::Rule { code },
+            Some(SubCommand::Rules) => Command::Rules,
             Some(SubCommand::Inspect {
                 paths,
                 location,

@@ -45,6 +45,8 @@ pub struct Diagnostic {
     /// nginx would refuse to parse the configuration (exit code 2, like a
     /// syntax error), as opposed to a finding about a parsed configuration.
     pub is_syntax: bool,
+    /// For WebSocket rules: what made the location a WebSocket route.
+    pub signal: Option<String>,
 }
 
 impl Diagnostic {
@@ -63,6 +65,7 @@ impl Diagnostic {
             location,
             related: Vec::new(),
             is_syntax: false,
+            signal: None,
         }
     }
 

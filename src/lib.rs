@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod discover;
 pub mod report;
+pub mod rules;
 pub mod semantic;
 pub mod source;
 pub mod syntax;

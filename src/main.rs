@@ -5,6 +5,7 @@ use clap::{CommandFactory, Parser};
 use std::io::Write;
 use std::process::ExitCode;
 use wslint::cli::{Cli, Command, Settings};
+use wslint::rules::{self, RuleSettings};
 use wslint::semantic::version::{VersionSource, target_version};
 use wslint::semantic::{Model, NginxVersion, inspect};
 use wslint::{check, discover, report};
@@ -24,10 +25,30 @@ fn main() -> ExitCode {
             2
         }
         Command::Check { inputs } => {
-            let version = version(&settings);
-            let outcome = check::run(&inputs, version);
+            let rule_settings = RuleSettings {
+                nginx_version: version(&settings),
+                select: settings.select.clone(),
+                ignore: settings.ignore.clone(),
+                websocket_paths: settings.websocket_paths.clone(),
+                ..RuleSettings::default()
+            };
+            let outcome = check::run(&inputs, &rule_settings);
             print(&report::text::render(&outcome, settings.color));
             outcome.exit_code()
+        }
+        Command::Rule { code } => match rules::find_rule(&code) {
+            Some(meta) => {
+                print(&report::rules::explain(meta));
+                0
+            }
+            None => {
+                eprintln!("error: no rule `{code}`; `wslint rules` lists them");
+                2
+            }
+        },
+        Command::Rules => {
+            print(&report::rules::table());
+            0
         }
         Command::Parse { inputs } => {
             let loaded = discover::load(&inputs);

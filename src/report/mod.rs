@@ -3,10 +3,12 @@
 //!
 //! - [`text`]: miette-style reports with a source snippet (the default);
 //! - [`parse_json`]: the tree as JSON for `wslint parse`;
-//! - [`inspect`]: effective configuration per location for `wslint inspect`.
+//! - [`inspect`]: effective configuration per location for `wslint inspect`;
+//! - [`rules`]: `wslint rules` and `wslint rule CODE`.
 
 pub mod inspect;
 pub mod parse_json;
+pub mod rules;
 pub mod text;
 
 /// Whether to use colour in text output.

@@ -136,6 +136,9 @@ pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> Strin
             elsewhere.push(format!("{text}: {}:{l}:{c}", other.display_name()));
         }
     }
+    if let Some(signal) = &d.signal {
+        elsewhere.push(format!("WebSocket route because {signal}"));
+    }
     let help = (!elsewhere.is_empty()).then(|| elsewhere.join("\n"));
     let code = format!("{} {} [{}]", d.code, d.name, d.severity.as_str());
     render_report(

@@ -11,9 +11,6 @@ use super::model::{Model, ScopeId};
 use super::version::NginxVersion;
 use serde::Serialize;
 
-/// The first nginx version whose `proxy_http_version` default is 1.1.
-pub const HTTP11_DEFAULT_SINCE: NginxVersion = NginxVersion::new(1, 29, 7);
-
 /// Where a value comes from.
 #[derive(Debug, Clone, Serialize)]
 pub struct Origin {
@@ -156,7 +153,7 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
             None => ScalarReport {
                 directive: name,
                 value: if name == "proxy_http_version" {
-                    if version >= HTTP11_DEFAULT_SINCE {
+                    if version.defaults_to_http11() {
                         "1.1"
                     } else {
                         "1.0"

@@ -74,6 +74,9 @@ pub struct Scope<'a> {
     pub children: Vec<ScopeId>,
     /// The entry point this scope belongs to (index in [`Model::entries`]).
     pub entry: usize,
+    /// An `include` here could not be followed (missing file, cycle), so
+    /// the scope may hold directives the model does not see.
+    pub unresolved_include: bool,
 }
 
 /// The analysed configuration of a run.
@@ -192,6 +195,7 @@ impl<'a> Builder<'a> {
             directives: Vec::new(),
             children: Vec::new(),
             entry: self.entry,
+            unresolved_include: false,
         });
         if let Some(p) = parent {
             self.scopes[p as usize].children.push(id);
@@ -238,6 +242,13 @@ impl<'a> Builder<'a> {
         let ids = match target {
             Some(IncludeTarget::Files(ids)) => ids.clone(),
             Some(IncludeTarget::Missing { path, reason }) => {
+                // Files that only hold MIME types or FastCGI parameters do
+                // not hide proxy settings; anything else might.
+                let only_types_or_params =
+                    ships_with_nginx(path) && path.file_name().is_some_and(|n| n != "proxy_params");
+                if !only_types_or_params {
+                    self.scopes[scope as usize].unresolved_include = true;
+                }
                 // Only a whole configuration knows its prefix; a snippet
                 // checked alone cannot tell where nginx would look.
                 let entry_context = self.scopes[self.entry_scope as usize].context;
@@ -256,6 +267,9 @@ impl<'a> Builder<'a> {
             None => return,
         };
         for id in ids {
+            if self.include_stack.contains(&id) || self.include_stack.len() >= MAX_INCLUDE_DEPTH {
+                self.scopes[scope as usize].unresolved_include = true;
+            }
             if self.include_stack.contains(&id) {
                 self.diagnostics.push(Diagnostic::new(
                     "E002",

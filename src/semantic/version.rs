@@ -27,6 +27,14 @@ impl NginxVersion {
     /// 1.29.7, where `proxy_http_version` still defaults to 1.0.
     pub const ASSUMED: NginxVersion = NginxVersion::new(1, 28, 0);
 
+    /// The first version whose `proxy_http_version` default is 1.1.
+    pub const HTTP11_DEFAULT_SINCE: NginxVersion = NginxVersion::new(1, 29, 7);
+
+    /// Whether `proxy_http_version` defaults to 1.1 in this version.
+    pub fn defaults_to_http11(self) -> bool {
+        self >= Self::HTTP11_DEFAULT_SINCE
+    }
+
     /// Parses `1.29.7` (a missing patch is 0).
     pub fn parse(text: &str) -> Option<Self> {
         let mut parts = text.trim().split('.');

@@ -3,13 +3,29 @@
 use crate::support::{fixtures, repo_root, stdout, wslint};
 
 #[test]
-fn demo_tree_parses_cleanly_and_finds_globbed_includes() {
+fn demo_tree_reports_its_one_websocket_mistake() {
     let out = wslint(&repo_root(), &["--color", "never", "fixtures/demo"], None);
     let text = stdout(&out);
     // nginx.conf, conf.d/upgrade-map.conf, snippets/proxy-headers.conf and
     // the files only includes name: mime.types and sites-enabled/app.
-    assert!(text.contains("Checked 5 files"), "{text}");
-    assert_ne!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("Checked 5 files: 3 findings."), "{text}");
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for code in [
+        "WS002 missing-upgrade-header",
+        "WS003 missing-connection-header",
+        "WS006 short-proxy-timeout",
+    ] {
+        assert!(text.contains(code), "{code} missing:\n{text}");
+    }
+    assert_eq!(
+        text.matches("fixtures/demo/sites-enabled/app:41:5:")
+            .count(),
+        3,
+        "{text}"
+    );
+    assert!(
+        text.contains("WebSocket route because its path has the WebSocket segment `socket.io`")
+    );
 }
 
 #[test]

@@ -192,3 +192,36 @@ fn no_directive_diagnostics_where_nginx_t_passes() {
         "checked {files} files and {trees} trees"
     );
 }
+
+/// Findings per code over the whole corpus (files alone, trees as
+/// directories), against tests/it/corpus_findings.snap. Every finding
+/// behind these numbers was read and judged when the snapshot was taken; a
+/// change must be read again. `WSLINT_UPDATE_SNAPSHOTS=1` rewrites it.
+#[test]
+fn corpus_findings_per_rule_match_the_snapshot() {
+    let Some(dir) = corpus() else { return };
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for row in manifest(&dir) {
+        let outcome = wslint::check::run(
+            &[Input::Path(dir.join(&row.path))],
+            &wslint::rules::RuleSettings::default(),
+        );
+        for d in &outcome.diagnostics {
+            *counts.entry(d.code).or_default() += 1;
+        }
+    }
+    let actual: String = counts
+        .iter()
+        .map(|(code, n)| format!("{code} {n}\n"))
+        .collect();
+    let snap =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/corpus_findings.snap");
+    if std::env::var_os("WSLINT_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snap, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snap).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "corpus findings per rule changed; read the new findings, then update the snapshot"
+    );
+}

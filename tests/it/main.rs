@@ -4,8 +4,10 @@
 mod cli;
 mod corpus;
 mod dump;
+mod labeled;
 mod model;
 mod properties;
 mod roundtrip;
+mod rules;
 mod support;
 mod syntax_errors;

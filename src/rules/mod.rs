@@ -1,0 +1,310 @@
+//! The rule engine. Each rule lives in its own file (`ws001.rs` …) with its
+//! metadata, its explanation and its check. The engine finds the WebSocket
+//! routes ([`routes`]), runs the selected rules over the model, applies
+//! suppression comments ([`suppress`]) and reports suppressions that
+//! suppressed nothing (WS000).
+//!
+//! Rules only read the model: they never touch bytes or files.
+
+pub mod routes;
+pub mod suppress;
+pub mod values;
+
+mod ws000;
+mod ws001;
+mod ws002;
+mod ws003;
+mod ws004;
+mod ws005;
+mod ws006;
+mod ws007;
+mod ws008;
+mod ws009;
+mod ws010;
+mod ws011;
+mod ws012;
+mod ws013;
+mod ws014;
+mod ws015;
+mod ws016;
+mod ws017;
+mod ws018;
+
+use crate::diagnostic::{Diagnostic, FileSpan, Severity};
+use crate::semantic::HeaderEntry;
+use crate::semantic::{Model, NginxVersion, Node, ScopeId};
+use routes::Route;
+use values::VariableIndex;
+
+/// Whether a rule can offer a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    Never,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::Always => "always",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Never => "never",
+        }
+    }
+}
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// Opt-in rules run only when selected.
+    pub default_enabled: bool,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// The explanation `wslint rule CODE` prints, with the headings What it
+    /// does / Why is this bad / Example / Use instead / Fix safety / References.
+    pub explanation: &'static str,
+}
+
+/// A rule: metadata and a check over the model.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule, sorted by code.
+pub fn all_rules() -> Vec<&'static dyn Rule> {
+    vec![
+        &ws000::Rule,
+        &ws001::Rule,
+        &ws002::Rule,
+        &ws003::Rule,
+        &ws004::Rule,
+        &ws005::Rule,
+        &ws006::Rule,
+        &ws007::Rule,
+        &ws008::Rule,
+        &ws009::Rule,
+        &ws010::Rule,
+        &ws011::Rule,
+        &ws012::Rule,
+        &ws013::Rule,
+        &ws014::Rule,
+        &ws015::Rule,
+        &ws016::Rule,
+        &ws017::Rule,
+        &ws018::Rule,
+    ]
+}
+
+/// The metadata of the rule with this code.
+pub fn find_rule(code: &str) -> Option<&'static RuleMeta> {
+    all_rules()
+        .into_iter()
+        .map(|r| r.meta())
+        .find(|m| m.code.eq_ignore_ascii_case(code))
+}
+
+/// Settings the rules read.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    pub nginx_version: NginxVersion,
+    /// WS006 fires below this many seconds.
+    pub timeout_threshold_secs: u64,
+    /// Extra location patterns (globs such as `/live/*`) that are WebSocket
+    /// routes.
+    pub websocket_paths: Vec<String>,
+    /// Codes or prefixes to run (empty: every default-enabled rule).
+    pub select: Vec<String>,
+    /// Codes or prefixes not to run.
+    pub ignore: Vec<String>,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            nginx_version: NginxVersion::ASSUMED,
+            timeout_threshold_secs: 300,
+            websocket_paths: Vec::new(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+        }
+    }
+}
+
+impl RuleSettings {
+    /// Whether a rule runs: selected (explicitly, or by default when nothing
+    /// is selected and the rule is on by default) and not ignored. A longer
+    /// matching prefix wins, so `--select WS0 --ignore WS006` drops WS006
+    /// and `--ignore WS0 --select WS006` keeps it.
+    pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
+        let best = |list: &[String]| {
+            list.iter()
+                .filter(|p| {
+                    meta.code.starts_with(p.to_ascii_uppercase().as_str())
+                        || p.eq_ignore_ascii_case("ALL")
+                })
+                .map(|p| {
+                    if p.eq_ignore_ascii_case("ALL") {
+                        0
+                    } else {
+                        p.len()
+                    }
+                })
+                .max()
+        };
+        let selected = best(&self.select);
+        let ignored = best(&self.ignore);
+        let explicitly_selected = selected.is_some_and(|s| s >= meta.code.len());
+        let on = match selected {
+            Some(_) if !meta.default_enabled => explicitly_selected,
+            Some(_) => true,
+            None => self.select.is_empty() && meta.default_enabled,
+        };
+        match (on, selected, ignored) {
+            (false, _, _) => false,
+            (true, Some(s), Some(i)) => s > i,
+            (true, None, Some(_)) => false,
+            (true, _, None) => true,
+        }
+    }
+}
+
+/// What a rule sees: the model, the WebSocket routes and the settings.
+pub struct Cx<'m, 'a> {
+    pub model: &'m Model<'a>,
+    pub routes: Vec<Route>,
+    pub settings: &'m RuleSettings,
+    pub vars: VariableIndex<'a>,
+}
+
+impl<'a> Cx<'_, 'a> {
+    /// "`location /ws/` (sites-enabled/app:12)".
+    pub fn place(&self, scope: ScopeId) -> String {
+        match self.model.scope(scope).opener {
+            Some(o) => format!("`{}` ({})", words(o), self.file_line(o)),
+            None => "this file".into(),
+        }
+    }
+
+    /// "sites-enabled/app:12".
+    pub fn file_line(&self, node: Node) -> String {
+        let file = self.model.files.get(node.file);
+        format!(
+            "{}:{}",
+            file.display_name(),
+            file.line_col(node.view.span().start).0
+        )
+    }
+
+    /// Where a finding about a route goes: at `node` when it is written in
+    /// the route's own location block, else at the location line.
+    pub fn anchor(&self, route: &Route, node: Option<Node>) -> FileSpan {
+        if let Some(n) = node
+            && self
+                .model
+                .own(route.scope, &n.name())
+                .any(|s| s.node.view.span() == n.view.span() && s.node.file == n.file)
+        {
+            return n.location();
+        }
+        self.location_anchor(route.scope)
+    }
+
+    /// The location line (the `location` name and its arguments).
+    pub fn location_anchor(&self, scope: ScopeId) -> FileSpan {
+        let opener = self
+            .model
+            .scope(scope)
+            .opener
+            .expect("routes are locations");
+        let start = opener.view.name_span().start;
+        let end = opener
+            .view
+            .args()
+            .last()
+            .map_or(opener.view.name_span().end, |a| a.span().end);
+        FileSpan {
+            file: opener.file,
+            span: start..end,
+        }
+    }
+
+    /// A finding of `meta` on `route`.
+    pub fn finding(
+        &self,
+        meta: &'static RuleMeta,
+        route: &Route,
+        at: FileSpan,
+        message: String,
+    ) -> Diagnostic {
+        let mut d = Diagnostic::new(meta.code, meta.name, meta.severity, message, at);
+        d.signal = Some(route.signal.describe());
+        d
+    }
+}
+
+impl<'a> Cx<'_, 'a> {
+    /// The route's effective `proxy_set_header` entries named `name`
+    /// (case-insensitive), empty values included.
+    pub fn headers(&self, route: &Route, name: &str) -> Vec<HeaderEntry<'a>> {
+        self.model
+            .proxy_headers(route.scope)
+            .into_iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .collect()
+    }
+
+    /// The entry point a route belongs to.
+    pub fn entry(&self, route: &Route) -> usize {
+        self.model.scope(route.scope).entry
+    }
+}
+
+/// A directive's name and arguments as one string (`location ~ ^/ws`).
+pub fn words(node: Node) -> String {
+    std::iter::once(node.name().into_owned())
+        .chain(node.args())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs the enabled rules over the model, applies suppressions and reports
+/// unused ones. Diagnostics come back sorted by file, offset and code, each
+/// reported once even when a file is analysed in several places.
+pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
+    let markers = suppress::Comments::collect(model);
+    let vars = VariableIndex::build(model);
+    let cx = Cx {
+        model,
+        routes: routes::find(model, &vars, settings, &markers),
+        settings,
+        vars,
+    };
+    let enabled: Vec<&'static dyn Rule> = all_rules()
+        .into_iter()
+        .filter(|r| r.meta().code != "WS000" && settings.is_enabled(r.meta()))
+        .collect();
+    let mut found = Vec::new();
+    for rule in &enabled {
+        rule.check(&cx, &mut found);
+    }
+    found.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    found.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    let enabled_codes: Vec<&str> = enabled.iter().map(|r| r.meta().code).collect();
+    let mut kept = markers.apply(model, found, &enabled_codes);
+    if settings.is_enabled(&ws000::META) {
+        kept.extend(markers.unused(model, &enabled_codes));
+    }
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    kept
+}

@@ -1,0 +1,312 @@
+//! Which locations are WebSocket routes, and why.
+//!
+//! A location is a route when it proxies (`proxy_pass` of its own or
+//! inherited from an enclosing location) and one of these signals holds,
+//! strongest first:
+//!
+//! 1. a `# wslint: websocket` comment marks it;
+//! 2. its `proxy_pass` uses `ws://` or `wss://`;
+//! 3. it (effectively) passes an `Upgrade` header;
+//! 4. it (effectively) passes a `Connection` header whose value names
+//!    upgrade (`upgrade`, `$connection_upgrade`, a variable mapped to
+//!    `upgrade`);
+//! 5. an outer level passes an `Upgrade` header that the location's own
+//!    `proxy_set_header` lines hide (the author set up WebSockets for every
+//!    location below that level, and this one silently lost it);
+//! 6. its pattern matches a `--websocket-path` glob;
+//! 7. its pattern has a path segment that WebSocket endpoints use:
+//!    [`WEBSOCKET_SEGMENTS`].
+//!
+//! A marked location is a route even without `proxy_pass`. A plain
+//! `location / { proxy_pass …; }` is not a route: nothing says it carries
+//! WebSockets.
+
+use super::RuleSettings;
+use super::suppress::Comments;
+use super::values::VariableIndex;
+use crate::semantic::{Context, Model, Node, ScopeId};
+
+/// Path segments (or words of a segment split at `-` and `_`) that name
+/// WebSocket endpoints in common software:
+/// generic (`ws`, `wss`, `websocket`, `websockets`, `socket`), Socket.IO
+/// (`socket.io`), SockJS (`sockjs`, `sockjs-node`), Rails ActionCable
+/// (`cable`), ASP.NET SignalR (`signalr`), GraphQL over WebSocket
+/// (`graphql-ws`, `subscriptions`), dev-server hot reload (`hmr`,
+/// `webpack-hmr`, `vite-hmr`, `ws-hmr`), noVNC (`websockify`) and MQTT over
+/// WebSocket (`mqtt`). Broad words that also name plain HTTP endpoints
+/// (`live`, `stream`, `events`, `hub`, `channels`) are left out on purpose:
+/// a false alarm costs more than a miss, and `# wslint: websocket` or
+/// `--websocket-path` covers them.
+pub const WEBSOCKET_SEGMENTS: &[&str] = &[
+    "ws",
+    "wss",
+    "websocket",
+    "websockets",
+    "socket",
+    "socket.io",
+    "sockjs",
+    "sockjs-node",
+    "cable",
+    "signalr",
+    "graphql-ws",
+    "subscriptions",
+    "hmr",
+    "webpack-hmr",
+    "vite-hmr",
+    "ws-hmr",
+    "websockify",
+    "mqtt",
+];
+
+/// Why a location is a WebSocket route.
+#[derive(Debug, Clone)]
+pub enum Signal {
+    Marker,
+    WsScheme(String),
+    UpgradeHeader(String),
+    ConnectionHeader(String),
+    HiddenUpgrade(String),
+    UserPath(String),
+    PathSegment(String),
+}
+
+impl Signal {
+    pub fn describe(&self) -> String {
+        match self {
+            Signal::Marker => "a `# wslint: websocket` comment".into(),
+            Signal::WsScheme(at) => format!("`proxy_pass` uses a ws:// or wss:// URL ({at})"),
+            Signal::UpgradeHeader(at) => format!("it passes an `Upgrade` header ({at})"),
+            Signal::ConnectionHeader(at) => {
+                format!("it passes a `Connection` header naming upgrade ({at})")
+            }
+            Signal::HiddenUpgrade(at) => format!(
+                "an outer level passes an `Upgrade` header ({at}) that this location's own `proxy_set_header` lines hide"
+            ),
+            Signal::UserPath(p) => format!("its path matches the configured WebSocket path `{p}`"),
+            Signal::PathSegment(s) => format!("its path has the WebSocket segment `{s}`"),
+        }
+    }
+
+    /// Whether the location's own configuration says it carries WebSockets
+    /// (as opposed to its path only).
+    pub fn is_config_signal(&self) -> bool {
+        matches!(
+            self,
+            Signal::Marker
+                | Signal::WsScheme(_)
+                | Signal::UpgradeHeader(_)
+                | Signal::ConnectionHeader(_)
+                | Signal::HiddenUpgrade(_)
+        )
+    }
+}
+
+/// A WebSocket route: a location and the signal that makes it one.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub scope: ScopeId,
+    pub signal: Signal,
+    /// Whether the location's path is a dedicated WebSocket path (a path
+    /// signal holds, whatever the strongest signal is).
+    pub dedicated_path: bool,
+    /// The WebSocket path segment in its pattern, if any.
+    pub path_segment: Option<String>,
+    /// Whether everything that applies to the route is visible: it belongs
+    /// to a whole configuration or an http-level file (not a server- or
+    /// location-level snippet checked alone, whose outer levels are
+    /// unknown), and no include on its way could not be followed. Rules
+    /// that report something *missing* only fire on complete routes.
+    pub complete: bool,
+    /// Whether every include on the route's way could be followed.
+    pub resolved: bool,
+}
+
+/// Every WebSocket route of the model, in scope order.
+pub fn find(
+    model: &Model,
+    vars: &VariableIndex,
+    settings: &RuleSettings,
+    comments: &Comments,
+) -> Vec<Route> {
+    model
+        .locations()
+        .filter_map(|scope| route(model, vars, settings, comments, scope))
+        .collect()
+}
+
+fn at(model: &Model, node: Node) -> String {
+    let file = model.files.get(node.file);
+    format!(
+        "{}:{}",
+        file.display_name(),
+        file.line_col(node.view.span().start).0
+    )
+}
+
+fn route(
+    model: &Model,
+    vars: &VariableIndex,
+    settings: &RuleSettings,
+    comments: &Comments,
+    scope: ScopeId,
+) -> Option<Route> {
+    let s = model.scope(scope);
+    debug_assert_eq!(s.context, Context::Location);
+    let opener = s.opener?;
+    let pattern = opener
+        .view
+        .location_match()
+        .map(|m| m.pattern)
+        .unwrap_or_default();
+    let path_signal = user_path(settings, &pattern)
+        .map(Signal::UserPath)
+        .or_else(|| path_segment(&pattern).map(Signal::PathSegment));
+    let dedicated_path = path_signal.is_some();
+    let marked = comments.marks_websocket(opener.file, opener.view.span().start);
+    let proxy = model.proxy_pass(scope);
+    if proxy.is_none() && !marked {
+        return None;
+    }
+    let headers = model.proxy_headers(scope);
+    let signal = if marked {
+        Signal::Marker
+    } else if let Some(p) = proxy
+        .as_ref()
+        .filter(|p| p.scheme == "ws" || p.scheme == "wss")
+    {
+        Signal::WsScheme(at(model, p.setting.node))
+    } else if let Some(h) = headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("upgrade") && !h.value.is_empty())
+    {
+        Signal::UpgradeHeader(at(model, h.setting.node))
+    } else if let Some(h) = headers.iter().find(|h| {
+        h.name.eq_ignore_ascii_case("connection") && names_upgrade(vars, s.entry, &h.value)
+    }) {
+        Signal::ConnectionHeader(at(model, h.setting.node))
+    } else if let Some(hidden) = hidden_upgrade(model, scope, &headers) {
+        Signal::HiddenUpgrade(at(model, hidden))
+    } else {
+        path_signal?
+    };
+    let entry_context = model.entries[s.entry].context;
+    let resolved = model
+        .ancestors(scope)
+        .all(|a| !model.scope(a).unresolved_include);
+    let complete = resolved && matches!(entry_context, Context::Main | Context::Http);
+    Some(Route {
+        scope,
+        signal,
+        dedicated_path,
+        path_segment: path_segment(&pattern),
+        complete,
+        resolved,
+    })
+}
+
+/// An `Upgrade` entry of an outer level that does not reach the location,
+/// when the location sets no `Upgrade` of its own (not even an empty one,
+/// which would mean it clears the header on purpose).
+fn hidden_upgrade<'a>(
+    model: &Model<'a>,
+    scope: ScopeId,
+    headers: &[crate::semantic::HeaderEntry<'a>],
+) -> Option<Node<'a>> {
+    if headers
+        .iter()
+        .any(|h| h.name.eq_ignore_ascii_case("upgrade"))
+    {
+        return None;
+    }
+    model
+        .array(scope, "proxy_set_header")
+        .hidden
+        .into_iter()
+        .find(|s| {
+            let args = s.node.args();
+            args.first()
+                .is_some_and(|n| n.eq_ignore_ascii_case("upgrade"))
+                && args.get(1).is_some_and(|v| !v.is_empty())
+        })
+        .map(|s| s.node)
+}
+
+/// Whether a Connection header value asks for an upgrade: it contains the
+/// word, or is a variable whose name or map values do.
+pub fn names_upgrade(vars: &VariableIndex, entry: usize, value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if lower.contains("upgrade") || lower == "$http_connection" {
+        return true;
+    }
+    let Some(var) = lower.strip_prefix('$') else {
+        return false;
+    };
+    vars.definitions(entry, var).iter().any(|node| {
+        node.view.map_entries().is_some_and(|entries| {
+            entries.iter().any(|e| {
+                e.value
+                    .as_deref()
+                    .is_some_and(|v| v.eq_ignore_ascii_case("upgrade"))
+            })
+        })
+    })
+}
+
+fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
+    settings.websocket_paths.iter().find_map(|glob| {
+        let matcher = glob::Pattern::new(glob).ok()?;
+        matcher.matches(pattern).then(|| glob.clone())
+    })
+}
+
+/// The first WebSocket path segment in a location pattern (prefix or
+/// regex): the pattern is cut at `/` and at regex punctuation.
+pub fn path_segment(pattern: &str) -> Option<String> {
+    let cleaned = pattern.replace("\\.", ".");
+    cleaned
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+        .map(|s| s.trim_matches('.').to_ascii_lowercase())
+        .find_map(|segment| {
+            // A whole segment (`socket.io`, `graphql-ws`), or one of its
+            // words (`xmpp-websocket`, `colibri-ws`, `api_websocket`).
+            if WEBSOCKET_SEGMENTS.contains(&segment.as_str()) {
+                return Some(segment);
+            }
+            segment
+                .split(['-', '_'])
+                .find(|word| WEBSOCKET_SEGMENTS.contains(word))
+                .map(str::to_string)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_segment;
+
+    #[test]
+    fn path_segments() {
+        assert_eq!(path_segment("/ws/").as_deref(), Some("ws"));
+        assert_eq!(path_segment("/socket.io").as_deref(), Some("socket.io"));
+        assert_eq!(
+            path_segment("~ ^/(socket\\.io|api)/").as_deref(),
+            Some("socket.io")
+        );
+        assert_eq!(
+            path_segment("/api/v[0-9]+/(users/)?websocket$").as_deref(),
+            Some("websocket")
+        );
+        assert_eq!(
+            path_segment("/xmpp-websocket").as_deref(),
+            Some("websocket")
+        );
+        assert_eq!(path_segment("@api_websocket").as_deref(), Some("websocket"));
+        assert_eq!(
+            path_segment("~ ^/colibri-ws/default-id/(.*)").as_deref(),
+            Some("ws")
+        );
+        assert_eq!(path_segment("/wsapi/"), None);
+        assert_eq!(path_segment("/aws-s3/"), None);
+        assert_eq!(path_segment("/news/"), None);
+        assert_eq!(path_segment("/"), None);
+    }
+}

@@ -1,0 +1,233 @@
+//! `# wslint:` comments: suppressions and WebSocket markers.
+//!
+//! - `# wslint: ignore WS006[,WS008] <reason>` at the end of a line covers
+//!   the directive on that line; on a line of its own it covers the next
+//!   directive. When that directive opens a block, the whole block is
+//!   covered.
+//! - `# wslint: ignore-file WS004 <reason>` before the first directive
+//!   covers the whole file.
+//! - `# wslint: websocket` marks the location it stands in (or the location
+//!   it precedes or trails) as a WebSocket route.
+//!
+//! A suppression that suppresses nothing is reported as WS000.
+
+use super::ws000;
+use crate::diagnostic::{Diagnostic, FileId, FileSpan};
+use crate::semantic::Model;
+use crate::syntax::{Block, SyntaxTree, TokenKind, views::block_directives};
+use std::cell::Cell;
+use std::ops::Range;
+
+/// One suppression comment.
+#[derive(Debug)]
+struct Suppression {
+    file: FileId,
+    comment: Range<u32>,
+    codes: Vec<String>,
+    /// What it covers: a directive's span, or the whole file.
+    covers: Range<u32>,
+    used: Cell<bool>,
+}
+
+/// The `# wslint:` comments of every file of a run.
+#[derive(Debug, Default)]
+pub struct Comments {
+    suppressions: Vec<Suppression>,
+    /// (file, start of the `location` directive) of marked locations.
+    websocket_markers: Vec<(FileId, u32)>,
+}
+
+/// A directive's span and whether it is a `location`.
+struct Span {
+    range: Range<u32>,
+    is_location: bool,
+    /// Span of its block body, for locations.
+    block: Option<Range<u32>>,
+}
+
+fn flatten(tree: &SyntaxTree, block: &Block, out: &mut Vec<Span>) {
+    for d in block_directives(tree, block) {
+        let is_location = d.name() == "location";
+        let body = d.block().map(|b| {
+            let open = b.open.map_or(0, |t| tree.token_span(t).start);
+            let close = b
+                .close
+                .map_or(tree.source.len() as u32, |t| tree.token_span(t).end);
+            open..close
+        });
+        out.push(Span {
+            range: d.span(),
+            is_location,
+            block: body,
+        });
+        if let Some(inner) = d.block() {
+            flatten(tree, inner, out);
+        }
+    }
+}
+
+impl Comments {
+    /// Reads the comments of every file in the model.
+    pub fn collect(model: &Model) -> Self {
+        let mut out = Comments::default();
+        for (id, file) in model.files.files.iter().enumerate() {
+            let tree = &file.tree;
+            if !tree.source.windows(7).any(|w| w == b"wslint:") {
+                continue;
+            }
+            let mut spans = Vec::new();
+            flatten(tree, &tree.root, &mut spans);
+            let first_directive = spans.first().map_or(u32::MAX, |s| s.range.start);
+            for token in tree.tokens.iter().filter(|t| t.kind == TokenKind::Comment) {
+                let text =
+                    String::from_utf8_lossy(&tree.source[token.start as usize..token.end as usize]);
+                let Some(body) = text.trim_start_matches('#').trim().strip_prefix("wslint:") else {
+                    continue;
+                };
+                let body = body.trim();
+                let mut words = body.split_whitespace();
+                let verb = words.next().unwrap_or("");
+                let codes: Vec<String> = words
+                    .next()
+                    .unwrap_or("")
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect();
+                let comment = token.start..token.end;
+                match verb {
+                    "ignore-file" if token.start < first_directive => {
+                        out.suppressions.push(Suppression {
+                            file: id as FileId,
+                            comment,
+                            codes,
+                            covers: 0..tree.source.len() as u32,
+                            used: Cell::new(false),
+                        });
+                    }
+                    "ignore" => {
+                        if let Some(target) = target(tree, &spans, token.start) {
+                            out.suppressions.push(Suppression {
+                                file: id as FileId,
+                                comment,
+                                codes,
+                                covers: spans[target].range.clone(),
+                                used: Cell::new(false),
+                            });
+                        }
+                    }
+                    "websocket" => {
+                        let location = target(tree, &spans, token.start)
+                            .filter(|&t| spans[t].is_location)
+                            .or_else(|| innermost_location(&spans, token.start));
+                        if let Some(l) = location {
+                            out.websocket_markers
+                                .push((id as FileId, spans[l].range.start));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a `# wslint: websocket` comment marks the location that
+    /// starts at `start` in `file`.
+    pub fn marks_websocket(&self, file: FileId, start: u32) -> bool {
+        self.websocket_markers.contains(&(file, start))
+    }
+
+    /// Drops the suppressed findings, remembering which suppressions worked.
+    pub fn apply(
+        &self,
+        _model: &Model,
+        found: Vec<Diagnostic>,
+        _enabled: &[&str],
+    ) -> Vec<Diagnostic> {
+        found
+            .into_iter()
+            .filter(|d| {
+                let hit = self.suppressions.iter().find(|s| {
+                    s.file == d.location.file
+                        && s.covers.contains(&d.location.span.start)
+                        && s.codes.iter().any(|c| c == d.code)
+                });
+                match hit {
+                    Some(s) => {
+                        s.used.set(true);
+                        false
+                    }
+                    None => true,
+                }
+            })
+            .collect()
+    }
+
+    /// WS000 for every suppression of an enabled rule that suppressed nothing.
+    pub fn unused(&self, _model: &Model, enabled: &[&str]) -> Vec<Diagnostic> {
+        self.suppressions
+            .iter()
+            .filter(|s| !s.used.get())
+            .filter(|s| {
+                s.codes.is_empty()
+                    || s.codes
+                        .iter()
+                        .any(|c| enabled.contains(&c.as_str()) || !c.starts_with("WS"))
+            })
+            .map(|s| {
+                let what = if s.codes.is_empty() {
+                    "names no rule code".to_string()
+                } else {
+                    format!("suppresses nothing: no {} finding here", s.codes.join(", "))
+                };
+                Diagnostic::new(
+                    ws000::META.code,
+                    ws000::META.name,
+                    ws000::META.severity,
+                    format!("this `# wslint:` suppression {what}"),
+                    FileSpan {
+                        file: s.file,
+                        span: s.comment.clone(),
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+/// The directive a comment at `offset` applies to: on the same line as
+/// code, the directive that starts or ends on that line (the outermost one
+/// starting there); on a line of its own, the next directive.
+fn target(tree: &SyntaxTree, spans: &[Span], offset: u32) -> Option<usize> {
+    let line_start = tree.source[..offset as usize]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1) as u32;
+    let own_line = tree.source[line_start as usize..offset as usize]
+        .iter()
+        .all(|b| b.is_ascii_whitespace());
+    if own_line {
+        return spans.iter().position(|s| s.range.start > offset);
+    }
+    // Same line: a directive starting on this line before the comment
+    // (a block opener), else one ending on this line before it.
+    spans
+        .iter()
+        .position(|s| s.range.start >= line_start && s.range.start < offset)
+        .or_else(|| {
+            spans
+                .iter()
+                .rposition(|s| s.range.end > line_start && s.range.end <= offset)
+        })
+}
+
+/// The innermost location whose block contains `offset`.
+fn innermost_location(spans: &[Span], offset: u32) -> Option<usize> {
+    spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_location && s.block.as_ref().is_some_and(|b| b.contains(&offset)))
+        .max_by_key(|(_, s)| s.range.start)
+        .map(|(i, _)| i)
+}

@@ -1,0 +1,142 @@
+//! WS002 missing-upgrade-header: a WebSocket route does not pass the
+//! client's `Upgrade` header to the backend.
+
+use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "WS002",
+    name: "missing-upgrade-header",
+    severity: Severity::Error,
+    fix: FixAvailability::Always,
+    default_enabled: true,
+    summary: "a WebSocket route passes no `Upgrade` header, or a wrong one",
+    explanation: "\
+## What it does
+On a WebSocket route, looks at the effective `proxy_set_header Upgrade`
+entries (inherited ones included). It fires when there is none, when the
+value is empty, or when the value is not the protocol the client asked for:
+a literal `upgrade`, or the Connection variable `$connection_upgrade`.
+
+## Why is this bad
+`Upgrade` is a hop-by-hop header: nginx never forwards it unless the
+configuration sets it, and its default header list even clears it. Without
+`Upgrade: websocket` the backend sees a plain GET and answers 200, 400 or 426
+instead of 101. `proxy_set_header Upgrade $connection_upgrade;` sends the
+Connection map's output (`upgrade`), which is not a protocol name; an empty
+value makes nginx send no header at all.
+
+## Example
+```nginx
+location /socket.io/ {
+    proxy_pass http://app;
+    proxy_http_version 1.1;
+    proxy_set_header Connection \"upgrade\";
+}
+```
+
+## Use instead
+```nginx
+location /socket.io/ {
+    proxy_pass http://app;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+}
+```
+
+## Fix safety
+Adding `proxy_set_header Upgrade $http_upgrade;` is safe: a request without an
+`Upgrade` header makes `$http_upgrade` empty and nginx then sends nothing. When
+the location had no `proxy_set_header` of its own, adding one hides the
+inherited ones (see WS008), so the fix copies them into the location.
+
+## References
+- NGINX_FACTS 1: hop-by-hop headers are never forwarded implicitly
+- nginx docs: \"WebSocket proxying\"; RFC 6455 section 4.1
+",
+};
+
+pub struct Rule;
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        for route in &cx.routes {
+            let place = cx.place(route.scope);
+            let entries = cx.headers(route, "upgrade");
+            let Some(last) = entries.last() else {
+                if !route.complete {
+                    continue;
+                }
+                out.push(cx.finding(
+                    &META,
+                    route,
+                    cx.location_anchor(route.scope),
+                    format!("{place} proxies WebSocket upgrades without `proxy_set_header Upgrade $http_upgrade`"),
+                ));
+                continue;
+            };
+            let sent: Vec<_> = entries.iter().filter(|h| !h.value.is_empty()).collect();
+            if sent.is_empty() {
+                out.push(cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(last.setting.node)),
+                    format!(
+                        "{place} sets `Upgrade` to an empty value ({}), so nginx sends no Upgrade header and the handshake fails",
+                        cx.file_line(last.setting.node)
+                    ),
+                ));
+                continue;
+            }
+            if let Some(bad) = sent
+                .iter()
+                .find(|h| is_wrong_upgrade_value(cx, route, &h.value))
+            {
+                out.push(cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(bad.setting.node)),
+                    format!(
+                        "{place} sends `Upgrade: {}` ({}) instead of the client's protocol; use `$http_upgrade`",
+                        bad.value,
+                        cx.file_line(bad.setting.node)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A literal that is not a protocol name, or a variable that carries the
+/// Connection value (a map whose outputs are `upgrade`/`close`).
+fn is_wrong_upgrade_value(cx: &Cx, route: &super::routes::Route, value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if lower == "upgrade" || lower == "keep-alive" || lower == "close" {
+        return true;
+    }
+    let Some(var) = lower.strip_prefix('$') else {
+        return false;
+    };
+    if var == "http_upgrade" {
+        return false;
+    }
+    if var == "connection_upgrade" || var == "http_connection" {
+        return true;
+    }
+    cx.vars
+        .definitions(cx.entry(route), var)
+        .iter()
+        .filter_map(|n| n.view.map_entries())
+        .any(|entries| {
+            entries.iter().any(|e| {
+                e.value
+                    .as_deref()
+                    .is_some_and(|v| v.eq_ignore_ascii_case("upgrade"))
+            })
+        })
+}

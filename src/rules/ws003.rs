@@ -1,0 +1,114 @@
+//! WS003 missing-connection-header: a WebSocket route passes no
+//! `Connection` header that asks for the upgrade.
+
+use super::routes::names_upgrade;
+use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "WS003",
+    name: "missing-connection-header",
+    severity: Severity::Error,
+    fix: FixAvailability::Always,
+    default_enabled: true,
+    summary: "a WebSocket route passes no `Connection` header naming upgrade",
+    explanation: "\
+## What it does
+On a WebSocket route, looks at the effective `proxy_set_header Connection`
+entries. It fires when there is none, or when every value sent is something
+other than an upgrade (`close`, `keep-alive`, a variable whose map never
+says `upgrade`). An empty `Connection \"\"` is WS009's business, and an
+undefined variable is WS005's.
+
+## Why is this bad
+`Connection` is hop-by-hop: nginx sends its own (`close`, or nothing from
+1.29.7 on) unless the configuration sets one. A handshake needs
+`Connection: upgrade` next to `Upgrade: websocket`; without it the backend
+does not switch protocols.
+
+## Example
+```nginx
+location /ws/ {
+    proxy_pass http://app;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+}
+```
+
+## Use instead
+```nginx
+# http context
+map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}
+
+location /ws/ {
+    proxy_pass http://app;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+}
+```
+
+## Fix safety
+Adding `proxy_set_header Connection $connection_upgrade;` with its map is
+safe: plain requests keep `Connection: close`. Where no http context is
+reachable (a snippet checked alone) the fix uses `Connection \"upgrade\"`.
+
+## References
+- NGINX_FACTS 1, 2: hop-by-hop headers; the recommended map
+- nginx docs: \"WebSocket proxying\"
+",
+};
+
+pub struct Rule;
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        for route in &cx.routes {
+            let place = cx.place(route.scope);
+            let entries = cx.headers(route, "connection");
+            if entries.is_empty() {
+                if !route.complete {
+                    continue;
+                }
+                out.push(cx.finding(
+                    &META,
+                    route,
+                    cx.location_anchor(route.scope),
+                    format!("{place} proxies WebSocket upgrades without a `Connection` header naming upgrade (add `proxy_set_header Connection $connection_upgrade;`)"),
+                ));
+                continue;
+            }
+            let sent: Vec<_> = entries.iter().filter(|h| !h.value.is_empty()).collect();
+            let entry = cx.entry(route);
+            let undefined_variable = |v: &str| {
+                v.strip_prefix('$')
+                    .is_some_and(|var| !cx.vars.is_defined(entry, var))
+            };
+            if sent.is_empty()
+                || sent.iter().any(|h| {
+                    names_upgrade(&cx.vars, entry, &h.value) || undefined_variable(&h.value)
+                })
+            {
+                continue;
+            }
+            let last = sent.last().expect("not empty");
+            out.push(cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(last.setting.node)),
+                format!(
+                    "{place} sends `Connection: {}` ({}), which never asks for an upgrade",
+                    last.value,
+                    cx.file_line(last.setting.node)
+                ),
+            ));
+        }
+    }
+}

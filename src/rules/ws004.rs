@@ -1,0 +1,90 @@
+//! WS004 hardcoded-connection-upgrade: `Connection "upgrade"` written as a
+//! literal on a location that also serves plain HTTP.
+
+use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "WS004",
+    name: "hardcoded-connection-upgrade",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    default_enabled: true,
+    summary: "`Connection \"upgrade\"` is sent on every request of a location that also serves plain HTTP",
+    explanation: "\
+## What it does
+On a WebSocket route whose path is not a dedicated WebSocket path (no
+`/ws/`, `/socket.io/`, … segment), it reports a literal
+`proxy_set_header Connection \"upgrade\";`.
+
+## Why is this bad
+The literal is sent on every request through the location, not just on
+handshakes. Plain requests then reach the backend with `Connection: upgrade`;
+some servers treat them as upgrade attempts or reject requests with a body
+(Kestrel answers 400, httpuv mistook page loads for WebSockets), and the
+upstream connection can never be kept alive. On a dedicated WebSocket path
+the literal is harmless, so it is not reported there.
+
+## Example
+```nginx
+location / {
+    proxy_pass http://app;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection \"upgrade\";
+}
+```
+
+## Use instead
+```nginx
+map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}
+
+location / {
+    proxy_pass http://app;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+}
+```
+
+## Fix safety
+Unsafe: replacing the literal by the map changes what plain requests send
+(`close` instead of `upgrade`), which a backend may rely on.
+
+## References
+- NGINX_FACTS 2: a literal Connection is sent on every request
+- nginx docs: \"WebSocket proxying\" (the map example)
+",
+};
+
+pub struct Rule;
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
+            let place = cx.place(route.scope);
+            for h in cx.headers(route, "connection") {
+                let literal = !h.value.contains('$');
+                if literal && h.value.to_ascii_lowercase().contains("upgrade") {
+                    out.push(cx.finding(
+                        &META,
+                        route,
+                        cx.anchor(route, Some(h.setting.node)),
+                        format!(
+                            "{place} sends the literal `Connection: {}` ({}) on every request, plain HTTP included; use a map on $http_upgrade",
+                            h.value,
+                            cx.file_line(h.setting.node)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}

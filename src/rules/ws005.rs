@@ -1,0 +1,194 @@
+//! WS005 undefined-upgrade-variable: a variable used for the Upgrade or
+//! Connection header is defined nowhere, or the map that defines the
+//! Connection variable gives the wrong values.
+
+use super::routes::Route;
+use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::semantic::{Context, Node};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "WS005",
+    name: "undefined-upgrade-variable",
+    severity: Severity::Error,
+    fix: FixAvailability::Sometimes,
+    default_enabled: true,
+    summary: "the variable used for Upgrade/Connection is undefined, or its map is wrong",
+    explanation: "\
+## What it does
+On a WebSocket route, checks every variable in the `Upgrade` and `Connection`
+header values. It fires when a variable is neither built into nginx nor
+defined by `map`, `geo`, `set` or a similar directive in the configuration,
+and when the `map` that defines the Connection variable sends something other
+than `upgrade` to WebSocket requests, or `upgrade` to plain requests (no `''`
+entry, or values swapped).
+
+## Why is this bad
+`$connection_upgrade` is not built in. Copying a location without the `map`
+that defines it makes nginx refuse to start with `unknown
+\"connection_upgrade\" variable`, and that message names no file or line. A
+map with its values swapped sends `Connection: close` to every handshake.
+
+## Example
+```nginx
+location /ws/ {
+    proxy_pass http://app;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;   # no map anywhere
+}
+```
+
+## Use instead
+```nginx
+map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}
+```
+in the http context (for example in conf.d/).
+
+## Fix safety
+Adding the standard map to the http context of the main configuration is safe
+when nothing defines the variable. A wrong map is not rewritten: which value
+the author meant is a judgement.
+
+## References
+- NGINX_FACTS 2, 6: the map, and the startup failure without it
+- nginx docs: ngx_http_map_module; \"WebSocket proxying\"
+",
+};
+
+pub struct Rule;
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        for route in &cx.routes {
+            let entry = cx.entry(route);
+            let knowledge = definitions_visible(cx, entry);
+            for header in ["upgrade", "connection"] {
+                for h in cx.headers(route, header) {
+                    for arg in h.setting.node.view.args().skip(1) {
+                        for var in arg.variables() {
+                            if cx.vars.is_defined(entry, &var.name) {
+                                if header == "connection" {
+                                    check_map(cx, route, &var.name, out);
+                                }
+                                continue;
+                            }
+                            let (severity, consequence) = match knowledge {
+                                Knowledge::Whole => (Severity::Error, "so nginx refuses to start"),
+                                Knowledge::HttpFile => (
+                                    Severity::Warning,
+                                    "so unless another file of the http context defines it, nginx refuses to start",
+                                ),
+                                Knowledge::Partial => continue,
+                            };
+                            let mut d = cx.finding(
+                                &META,
+                                route,
+                                h.setting.node.location(),
+                                format!(
+                                    "`${}` in `proxy_set_header {}` ({}) is defined nowhere in the checked configuration (no `map` sets it), {consequence}: unknown \"{}\" variable; used by {}",
+                                    var.name,
+                                    h.name,
+                                    cx.file_line(h.setting.node),
+                                    var.name,
+                                    cx.place(route.scope)
+                                ),
+                            );
+                            d.severity = severity;
+                            out.push(d);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How much of the http context the checks see.
+#[derive(Clone, Copy)]
+enum Knowledge {
+    /// A whole configuration with every include followed.
+    Whole,
+    /// A file of http-level content checked alone: other files of the http
+    /// context (nginx.conf, conf.d/) may define variables.
+    HttpFile,
+    /// A server- or location-level snippet, or an include not followed.
+    Partial,
+}
+
+fn definitions_visible(cx: &Cx, entry: usize) -> Knowledge {
+    let model = cx.model;
+    let unresolved = model.scopes.iter().any(|s| {
+        s.entry == entry
+            && s.unresolved_include
+            && matches!(s.context, Context::Main | Context::Http)
+    });
+    match model.entries[entry].context {
+        _ if unresolved => Knowledge::Partial,
+        Context::Main => Knowledge::Whole,
+        Context::Http => Knowledge::HttpFile,
+        _ => Knowledge::Partial,
+    }
+}
+
+/// The Connection variable's map must send `upgrade` to handshakes and not
+/// to plain requests.
+fn check_map(cx: &Cx, route: &Route, var: &str, out: &mut Vec<Diagnostic>) {
+    for map in cx.vars.definitions(cx.entry(route), var) {
+        let Some(entries) = map.view.map_entries() else {
+            continue;
+        };
+        if map
+            .view
+            .arg_value(0)
+            .is_some_and(|s| !s.eq_ignore_ascii_case("$http_upgrade"))
+        {
+            continue; // keyed on something else: nothing to say about its values
+        }
+        let value_for = |key: &str| {
+            entries
+                .iter()
+                .find(|e| !e.is_regex && e.key.eq_ignore_ascii_case(key))
+                .and_then(|e| e.value.clone())
+        };
+        let default = value_for("default").unwrap_or_default();
+        let websocket = value_for("websocket").unwrap_or_else(|| default.clone());
+        let plain = value_for("").unwrap_or_else(|| default.clone());
+        let is_upgrade = |v: &str| v.eq_ignore_ascii_case("upgrade");
+        let problem = if !is_upgrade(&websocket) && is_upgrade(&plain) {
+            Some(format!(
+                "sends `{websocket}` to WebSocket handshakes and `upgrade` to plain requests: its values are swapped"
+            ))
+        } else if !is_upgrade(&websocket) {
+            Some(format!(
+                "sends `Connection: {websocket}` to WebSocket handshakes instead of `upgrade`"
+            ))
+        } else if is_upgrade(&plain) {
+            Some("has no `''` entry, so plain requests also get `Connection: upgrade` (add `'' close;`)".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.push(map_finding(cx, route, *map, var, problem));
+        }
+    }
+}
+
+fn map_finding(cx: &Cx, route: &Route, map: Node, var: &str, problem: String) -> Diagnostic {
+    cx.finding(
+        &META,
+        route,
+        map.location(),
+        format!(
+            "the map defining `${var}` ({}) {problem}; used for `Connection` by {}",
+            cx.file_line(map),
+            cx.place(route.scope)
+        ),
+    )
+}

@@ -1,0 +1,95 @@
+//! WS007 websocket-scheme-in-proxy-pass: `proxy_pass ws://…`, which nginx
+//! rejects.
+
+use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "WS007",
+    name: "websocket-scheme-in-proxy-pass",
+    severity: Severity::Error,
+    fix: FixAvailability::Always,
+    default_enabled: true,
+    summary: "`proxy_pass` uses ws:// or wss://, which nginx refuses",
+    explanation: "\
+## What it does
+Reports every `proxy_pass` whose URL starts with `ws://` or `wss://`.
+
+## Why is this bad
+nginx only accepts `http://` and `https://` in `proxy_pass`; `ws://` stops it
+at startup with `invalid URL prefix`. WebSockets are proxied over HTTP: the
+handshake is an HTTP request, and the `Upgrade`/`Connection` headers turn it
+into a WebSocket.
+
+## Example
+```nginx
+location /ws/ {
+    proxy_pass ws://127.0.0.1:8080;
+}
+```
+
+## Use instead
+```nginx
+location /ws/ {
+    proxy_pass http://127.0.0.1:8080;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+}
+```
+(`wss://` becomes `https://`).
+
+## Fix safety
+Safe: the configuration did not load before, and `http://` is what the
+author meant.
+
+## References
+- NGINX_FACTS 5: `[emerg] invalid URL prefix`
+- nginx docs: ngx_http_proxy_module `proxy_pass`
+",
+};
+
+pub struct Rule;
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        for scope in &cx.model.scopes {
+            if !scope.context.is_http_level() {
+                continue;
+            }
+            for node in scope.directives.iter().filter(|n| n.name() == "proxy_pass") {
+                let Some(url) = node.view.arg_value(0) else {
+                    continue;
+                };
+                let lower = url.to_ascii_lowercase();
+                let Some(scheme) = ["ws://", "wss://"]
+                    .into_iter()
+                    .find(|s| lower.starts_with(s))
+                else {
+                    continue;
+                };
+                let replacement = if scheme == "ws://" {
+                    "http://"
+                } else {
+                    "https://"
+                };
+                let mut d = Diagnostic::new(
+                    META.code,
+                    META.name,
+                    META.severity,
+                    format!(
+                        "`proxy_pass {url}` ({}) uses {scheme}, which nginx rejects (invalid URL prefix); WebSockets are proxied over {replacement}",
+                        cx.file_line(*node)
+                    ),
+                    node.location(),
+                );
+                d.signal = Some(super::routes::Signal::WsScheme(cx.file_line(*node)).describe());
+                out.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! WS009 connection-header-cleared: `proxy_set_header Connection "";` (the
+//! upstream keepalive recipe) reaches a WebSocket route.
+
+use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "WS009",
+    name: "connection-header-cleared",
+    severity: Severity::Error,
+    fix: FixAvailability::Sometimes,
+    default_enabled: true,
+    summary: "`Connection \"\"` (keepalive recipe) reaches a WebSocket route",
+    explanation: "\
+## What it does
+On a WebSocket route, fires when the only `Connection` entries in effect are
+empty (`proxy_set_header Connection \"\";`), whether written in the location
+or inherited from the server or http level.
+
+## Why is this bad
+The upstream keepalive recipe clears `Connection` so nginx can reuse upstream
+connections. An empty value makes nginx send no `Connection` header at all,
+so the handshake reaches the backend without `Connection: upgrade` and is not
+upgraded. (When a non-empty `Connection` entry is also in effect, nginx sends
+that one and drops the empty one; that case is not reported.)
+
+## Example
+```nginx
+server {
+    proxy_http_version 1.1;
+    proxy_set_header Connection \"\";
+
+    location /ws/ {
+        proxy_pass http://app;
+    }
+}
+```
+
+## Use instead
+```nginx
+map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      '';
+}
+
+    location /ws/ {
+        proxy_pass http://app;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+    }
+```
+The map sends `upgrade` on handshakes and nothing otherwise, which keeps
+upstream keepalive working.
+
+## Fix safety
+Unsafe when the empty value is inherited: the fix adds headers to the
+location, which hides every other inherited `proxy_set_header` (WS008).
+
+## References
+- NGINX_FACTS 7: the keepalive recipe and WebSocket routes
+- nginx docs: ngx_http_upstream_module `keepalive`; \"WebSocket proxying\"
+",
+};
+
+pub struct Rule;
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        for route in &cx.routes {
+            let entries = cx.headers(route, "connection");
+            let Some(first) = entries.first() else {
+                continue;
+            };
+            if entries.iter().any(|h| !h.value.is_empty()) {
+                continue;
+            }
+            out.push(cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(first.setting.node)),
+                format!(
+                    "{} gets `proxy_set_header Connection \"\"` ({}): nginx sends no Connection header, so the upgrade never reaches the backend",
+                    cx.place(route.scope),
+                    cx.file_line(first.setting.node)
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! WS016 missing-host-header: a WebSocket route passes no `Host` header.
+
+use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "WS016",
+    name: "missing-host-header",
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    default_enabled: true,
+    summary: "a WebSocket route passes no `Host` header",
+    explanation: "\
+## What it does
+On a WebSocket route, fires when no `proxy_set_header Host …` is in effect
+(set in the location or inherited).
+
+## Why is this bad
+Without it nginx sends `Host: $proxy_host`: the upstream's name or address
+(`app_backend`, `127.0.0.1:3000`). Servers that compare the handshake's
+`Origin` with `Host` (Socket.IO's `allowRequest` checks, Uptime Kuma, Drone,
+Django Channels' `AllowedHostsOriginValidator`, …) then reject the handshake,
+although plain pages load fine. Virtual-host routing and generated URLs on the
+backend break the same way.
+
+## Example
+```nginx
+location /socket.io/ {
+    proxy_pass http://127.0.0.1:3001;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+}
+```
+
+## Use instead
+```nginx
+    proxy_set_header Host $host;
+```
+
+## Fix safety
+Safe for WebSocket routes: `$host` is the name the client connected to.
+
+## References
+- NGINX_FACTS 1 (the proxy module's default `Host $proxy_host`)
+- nginx docs: `proxy_set_header`
+",
+};
+
+pub struct Rule;
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        for route in cx.routes.iter().filter(|r| r.complete) {
+            if cx
+                .headers(route, "host")
+                .iter()
+                .any(|h| !h.value.is_empty())
+            {
+                continue;
+            }
+            let target = cx
+                .model
+                .proxy_pass(route.scope)
+                .map(|p| p.host)
+                .unwrap_or_default();
+            out.push(cx.finding(
+                &META,
+                route,
+                cx.location_anchor(route.scope),
+                format!(
+                    "{} passes no `Host` header, so the backend sees `Host: {target}` and a backend that checks `Origin` against `Host` rejects the handshake; add `proxy_set_header Host $host;`",
+                    cx.place(route.scope)
+                ),
+            ));
+        }
+    }
+}
