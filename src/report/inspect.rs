@@ -60,7 +60,7 @@ pub fn render_text(
             let _ = writeln!(out, "  {:<22} {:<24} {}", s.directive, s.value, from);
         }
         for a in &r.arrays {
-            if a.entries.is_empty() && a.hidden.is_empty() {
+            if a.entries.is_empty() && a.hidden.is_empty() && a.cancelled.is_empty() {
                 let _ = writeln!(out, "  {}: none", a.directive);
                 continue;
             }
@@ -70,6 +70,9 @@ pub fn render_text(
             }
             for e in &a.hidden {
                 entry_line(&mut out, "hidden: ", e);
+            }
+            for e in &a.cancelled {
+                entry_line(&mut out, "cancelled (inherit off): ", e);
             }
             if !a.hidden.is_empty() {
                 let _ = writeln!(

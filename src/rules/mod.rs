@@ -178,18 +178,15 @@ impl RuleSettings {
 /// What a rule sees: the model, the WebSocket routes and the settings.
 pub struct Cx<'m, 'a> {
     pub model: &'m Model<'a>,
-    pub routes: Vec<Route>,
+    pub routes: Vec<Route<'a>>,
     pub settings: &'m RuleSettings,
     pub vars: VariableIndex<'a>,
 }
 
-impl<'a> Cx<'_, 'a> {
+impl<'m, 'a> Cx<'m, 'a> {
     /// "`location /ws/` (sites-enabled/app:12)".
-    pub fn place(&self, scope: ScopeId) -> String {
-        match self.model.scope(scope).opener {
-            Some(o) => format!("`{}` ({})", words(o), self.file_line(o)),
-            None => "this file".into(),
-        }
+    pub fn place(&self, scope: ScopeId) -> Place<'_, 'm, 'a> {
+        Place { cx: self, scope }
     }
 
     /// "sites-enabled/app:12".
@@ -252,17 +249,41 @@ impl<'a> Cx<'_, 'a> {
 impl<'a> Cx<'_, 'a> {
     /// The route's effective `proxy_set_header` entries named `name`
     /// (case-insensitive), empty values included.
-    pub fn headers(&self, route: &Route, name: &str) -> Vec<HeaderEntry<'a>> {
-        self.model
-            .proxy_headers(route.scope)
-            .into_iter()
-            .filter(|h| h.name.eq_ignore_ascii_case(name))
-            .collect()
+    pub fn headers(&self, route: &Route<'a>, name: &str) -> Vec<HeaderEntry<'a>> {
+        let named: Vec<_> = route
+            .proxy_set_header
+            .entries
+            .iter()
+            .copied()
+            .filter(|s| {
+                s.node
+                    .view
+                    .arg_value(0)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .collect();
+        HeaderEntry::from_settings(&named)
     }
 
     /// The entry point a route belongs to.
     pub fn entry(&self, route: &Route) -> usize {
         self.model.scope(route.scope).entry
+    }
+}
+
+/// A location as messages name it, formatted only when shown; see
+/// [`Cx::place`].
+pub struct Place<'c, 'm, 'a> {
+    cx: &'c Cx<'m, 'a>,
+    scope: ScopeId,
+}
+
+impl std::fmt::Display for Place<'_, '_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.cx.model.scope(self.scope).opener {
+            Some(o) => write!(f, "`{}` ({})", words(o), self.cx.file_line(o)),
+            None => f.write_str("this file"),
+        }
     }
 }
 

@@ -24,7 +24,7 @@
 use super::RuleSettings;
 use super::suppress::Comments;
 use super::values::VariableIndex;
-use crate::semantic::{Context, Model, Node, ScopeId};
+use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ScopeId};
 
 /// Path segments (or words of a segment split at `-` and `_`) that name
 /// WebSocket endpoints in common software:
@@ -101,9 +101,10 @@ impl Signal {
     }
 }
 
-/// A WebSocket route: a location and the signal that makes it one.
+/// A WebSocket route: a location and the signal that makes it one, with its
+/// effective `proxy_set_header` list computed once for every rule.
 #[derive(Debug, Clone)]
-pub struct Route {
+pub struct Route<'a> {
     pub scope: ScopeId,
     pub signal: Signal,
     /// Whether the location's path is a dedicated WebSocket path (a path
@@ -119,15 +120,17 @@ pub struct Route {
     pub complete: bool,
     /// Whether every include on the route's way could be followed.
     pub resolved: bool,
+    /// The effective `proxy_set_header` entries and the hidden ones.
+    pub proxy_set_header: ArrayValue<'a>,
 }
 
 /// Every WebSocket route of the model, in scope order.
-pub fn find(
-    model: &Model,
+pub fn find<'a>(
+    model: &Model<'a>,
     vars: &VariableIndex,
     settings: &RuleSettings,
     comments: &Comments,
-) -> Vec<Route> {
+) -> Vec<Route<'a>> {
     model
         .locations()
         .filter_map(|scope| route(model, vars, settings, comments, scope))
@@ -143,13 +146,13 @@ fn at(model: &Model, node: Node) -> String {
     )
 }
 
-fn route(
-    model: &Model,
+fn route<'a>(
+    model: &Model<'a>,
     vars: &VariableIndex,
     settings: &RuleSettings,
     comments: &Comments,
     scope: ScopeId,
-) -> Option<Route> {
+) -> Option<Route<'a>> {
     let s = model.scope(scope);
     debug_assert_eq!(s.context, Context::Location);
     let opener = s.opener?;
@@ -167,7 +170,8 @@ fn route(
     if proxy.is_none() && !marked {
         return None;
     }
-    let headers = model.proxy_headers(scope);
+    let proxy_set_header = model.array(scope, "proxy_set_header");
+    let headers = HeaderEntry::from_settings(&proxy_set_header.entries);
     let signal = if marked {
         Signal::Marker
     } else if let Some(p) = proxy
@@ -184,7 +188,7 @@ fn route(
         h.name.eq_ignore_ascii_case("connection") && names_upgrade(vars, s.entry, &h.value)
     }) {
         Signal::ConnectionHeader(at(model, h.setting.node))
-    } else if let Some(hidden) = hidden_upgrade(model, scope, &headers) {
+    } else if let Some(hidden) = hidden_upgrade(&proxy_set_header, &headers) {
         Signal::HiddenUpgrade(at(model, hidden))
     } else {
         path_signal?
@@ -201,27 +205,23 @@ fn route(
         path_segment: path_segment(&pattern),
         complete,
         resolved,
+        proxy_set_header,
     })
 }
 
 /// An `Upgrade` entry of an outer level that does not reach the location,
 /// when the location sets no `Upgrade` of its own (not even an empty one,
 /// which would mean it clears the header on purpose).
-fn hidden_upgrade<'a>(
-    model: &Model<'a>,
-    scope: ScopeId,
-    headers: &[crate::semantic::HeaderEntry<'a>],
-) -> Option<Node<'a>> {
+fn hidden_upgrade<'a>(value: &ArrayValue<'a>, headers: &[HeaderEntry<'a>]) -> Option<Node<'a>> {
     if headers
         .iter()
         .any(|h| h.name.eq_ignore_ascii_case("upgrade"))
     {
         return None;
     }
-    model
-        .array(scope, "proxy_set_header")
+    value
         .hidden
-        .into_iter()
+        .iter()
         .find(|s| {
             let args = s.node.args();
             args.first()

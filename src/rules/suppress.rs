@@ -27,6 +27,8 @@ struct Suppression {
     /// What it covers: a directive's span, or the whole file.
     covers: Range<u32>,
     used: Cell<bool>,
+    /// Why it can never apply, when it is misplaced.
+    misplaced: Option<&'static str>,
 }
 
 /// The `# wslint:` comments of every file of a run.
@@ -47,7 +49,7 @@ struct Span {
 
 fn flatten(tree: &SyntaxTree, block: &Block, out: &mut Vec<Span>) {
     for d in block_directives(tree, block) {
-        let is_location = d.name() == "location";
+        let is_location = d.name_is("location");
         let body = d.block().map(|b| {
             let open = b.open.map_or(0, |t| tree.token_span(t).start);
             let close = b
@@ -96,25 +98,34 @@ impl Comments {
                     .collect();
                 let comment = token.start..token.end;
                 match verb {
-                    "ignore-file" if token.start < first_directive => {
+                    "ignore-file" => {
+                        let placed = token.start < first_directive;
                         out.suppressions.push(Suppression {
                             file: id as FileId,
                             comment,
                             codes,
-                            covers: 0..tree.source.len() as u32,
+                            covers: if placed {
+                                0..tree.source.len() as u32
+                            } else {
+                                0..0
+                            },
                             used: Cell::new(false),
+                            misplaced: (!placed)
+                                .then_some("`ignore-file` must come before the first directive"),
                         });
                     }
                     "ignore" => {
-                        if let Some(target) = target(tree, &spans, token.start) {
-                            out.suppressions.push(Suppression {
-                                file: id as FileId,
-                                comment,
-                                codes,
-                                covers: spans[target].range.clone(),
-                                used: Cell::new(false),
-                            });
-                        }
+                        let target = target(tree, &spans, token.start);
+                        out.suppressions.push(Suppression {
+                            file: id as FileId,
+                            comment,
+                            codes,
+                            covers: target.map_or(0..0, |t| spans[t].range.clone()),
+                            used: Cell::new(false),
+                            misplaced: target
+                                .is_none()
+                                .then_some("it stands before no directive of its block"),
+                        });
                     }
                     "websocket" => {
                         let location = target(tree, &spans, token.start)
@@ -170,13 +181,16 @@ impl Comments {
             .iter()
             .filter(|s| !s.used.get())
             .filter(|s| {
-                s.codes.is_empty()
+                s.misplaced.is_some()
+                    || s.codes.is_empty()
                     || s.codes
                         .iter()
                         .any(|c| enabled.contains(&c.as_str()) || !c.starts_with("WS"))
             })
             .map(|s| {
-                let what = if s.codes.is_empty() {
+                let what = if let Some(why) = s.misplaced {
+                    format!("suppresses nothing: {why}")
+                } else if s.codes.is_empty() {
                     "names no rule code".to_string()
                 } else {
                     format!("suppresses nothing: no {} finding here", s.codes.join(", "))
@@ -208,7 +222,19 @@ fn target(tree: &SyntaxTree, spans: &[Span], offset: u32) -> Option<usize> {
         .iter()
         .all(|b| b.is_ascii_whitespace());
     if own_line {
-        return spans.iter().position(|s| s.range.start > offset);
+        // The next directive, if it is in the same block as the comment: a
+        // comment on the last line of a block applies to nothing.
+        let block_end = spans
+            .iter()
+            .filter_map(|s| s.block.as_ref())
+            .filter(|b| b.contains(&offset))
+            .map(|b| b.end)
+            .min()
+            .unwrap_or(u32::MAX);
+        return spans
+            .iter()
+            .position(|s| s.range.start > offset)
+            .filter(|&i| spans[i].range.start < block_end);
     }
     // Same line: a directive starting on this line before the comment
     // (a block opener), else one ending on this line before it.

@@ -66,9 +66,12 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        let knowledge_of: Vec<Knowledge> = (0..cx.model.entries.len())
+            .map(|entry| definitions_visible(cx, entry))
+            .collect();
         for route in &cx.routes {
             let entry = cx.entry(route);
-            let knowledge = definitions_visible(cx, entry);
+            let knowledge = knowledge_of[entry];
             for header in ["upgrade", "connection"] {
                 for h in cx.headers(route, header) {
                     for arg in h.setting.node.view.args().skip(1) {

@@ -76,6 +76,9 @@ impl super::Rule for Rule {
         let threshold_ms = cx.settings.timeout_threshold_secs.saturating_mul(1000);
         for route in &cx.routes {
             let mut short = Vec::new();
+            // The finding goes to the read timeout (written here, or the
+            // location line when inherited or defaulted); to the send
+            // timeout only when that is the one too short.
             let mut anchor_node = None;
             for name in ["proxy_read_timeout", "proxy_send_timeout"] {
                 let setting = cx.model.scalar(route.scope, name);
@@ -101,10 +104,10 @@ impl super::Rule for Rule {
                 };
                 let Some(ms) = ms else { continue };
                 if ms < threshold_ms {
-                    short.push(format!("`{name}` is {} ({how})", human(ms)));
-                    if anchor_node.is_none() {
+                    if short.is_empty() {
                         anchor_node = setting.map(|s| s.node);
                     }
+                    short.push(format!("`{name}` is {} ({how})", human(ms)));
                 }
             }
             if short.is_empty() {

@@ -61,7 +61,11 @@ impl super::Rule for Rule {
             if !scope.context.is_http_level() {
                 continue;
             }
-            for node in scope.directives.iter().filter(|n| n.name() == "proxy_pass") {
+            for node in scope
+                .directives
+                .iter()
+                .filter(|n| n.view.name_is("proxy_pass"))
+            {
                 let Some(url) = node.view.arg_value(0) else {
                     continue;
                 };

@@ -74,7 +74,7 @@ impl super::Rule for Rule {
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in cx.routes.iter().filter(|r| r.resolved) {
-            let value = cx.model.array(route.scope, "proxy_set_header");
+            let value = &route.proxy_set_header;
             let present: Vec<String> = value
                 .entries
                 .iter()

@@ -13,7 +13,6 @@
 //! Every value points at the directive that supplied it and the scope it
 //! was written in.
 
-use super::context::Context;
 use super::model::{Model, Node, ScopeId};
 
 /// A directive in effect at some scope.
@@ -32,6 +31,9 @@ pub struct ArrayValue<'a> {
     /// Entries of outer levels that do not reach this scope because a level
     /// in between defines its own.
     pub hidden: Vec<Setting<'a>>,
+    /// Entries of outer levels that a closer `add_header_inherit off` (or
+    /// its sibling for another array directive) cancels.
+    pub cancelled: Vec<Setting<'a>>,
 }
 
 /// One `proxy_set_header` in effect.
@@ -42,6 +44,20 @@ pub struct HeaderEntry<'a> {
     /// The value as nginx sees it (unquoted).
     pub value: String,
     pub setting: Setting<'a>,
+}
+
+impl<'a> HeaderEntry<'a> {
+    /// Header entries from `proxy_set_header` settings.
+    pub fn from_settings(settings: &[Setting<'a>]) -> Vec<Self> {
+        settings
+            .iter()
+            .map(|&setting| HeaderEntry {
+                name: setting.node.view.arg_value(0).unwrap_or_default(),
+                value: setting.node.view.arg_value(1).unwrap_or_default(),
+                setting,
+            })
+            .collect()
+    }
 }
 
 /// Where a location proxies to.
@@ -74,10 +90,8 @@ impl<'a> Model<'a> {
         name: &'m str,
     ) -> impl Iterator<Item = Setting<'a>> + 'm {
         self.scope(scope)
-            .directives
-            .iter()
-            .filter(move |n| n.name() == name)
-            .map(move |&node| Setting { node, scope })
+            .named(name)
+            .map(move |node| Setting { node, scope })
     }
 
     /// Configuration levels from `scope` outwards, as far as the directive
@@ -102,16 +116,26 @@ impl<'a> Model<'a> {
         let levels: Vec<ScopeId> = self.levels(scope).collect();
         let control = format!("{name}_inherit");
         let mut value = self.array_from(&levels, name, &control);
-        // Everything written at some level but not in effect is hidden.
+        // Everything written at some level but not in effect is hidden by
+        // a closer level's own entries, or else cancelled by `off`.
+        let mut closer_has_own = false;
         for &level in &levels {
+            let mut has_own = false;
             for s in self.own(level, name) {
+                has_own = true;
                 let in_effect = value.entries.iter().any(|e| {
                     e.node.view.span() == s.node.view.span() && e.node.file == s.node.file
                 });
-                if !in_effect {
+                if in_effect {
+                    continue;
+                }
+                if closer_has_own {
                     value.hidden.push(s);
+                } else {
+                    value.cancelled.push(s);
                 }
             }
+            closer_has_own |= has_own;
         }
         value
     }
@@ -135,7 +159,7 @@ impl<'a> Model<'a> {
         }
         ArrayValue {
             entries: own,
-            hidden: Vec::new(),
+            ..ArrayValue::default()
         }
     }
 
@@ -154,15 +178,7 @@ impl<'a> Model<'a> {
     /// does this location send?". Entries hidden by inheritance are in
     /// [`Model::array`]`(scope, "proxy_set_header").hidden`.
     pub fn proxy_headers(&self, scope: ScopeId) -> Vec<HeaderEntry<'a>> {
-        self.array(scope, "proxy_set_header")
-            .entries
-            .into_iter()
-            .map(|setting| HeaderEntry {
-                name: setting.node.view.arg_value(0).unwrap_or_default(),
-                value: setting.node.view.arg_value(1).unwrap_or_default(),
-                setting,
-            })
-            .collect()
+        HeaderEntry::from_settings(&self.array(scope, "proxy_set_header").entries)
     }
 
     /// The `proxy_pass` of a location (its own, or of the location or `if`
@@ -193,14 +209,7 @@ impl<'a> Model<'a> {
 
     /// The `upstream` block named `name` in an entry point's http context.
     pub fn upstream(&self, entry: usize, name: &str) -> Option<ScopeId> {
-        self.scopes_of(Context::Upstream).find(|&s| {
-            let scope = self.scope(s);
-            scope.entry == entry
-                && scope
-                    .opener
-                    .and_then(|o| o.view.arg_value(0))
-                    .is_some_and(|n| n == name)
-        })
+        self.upstream_named(entry, name)
     }
 
     /// Variables that `map`, `geo`, `split_clients`, `set`, `js_set`,

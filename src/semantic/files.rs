@@ -218,7 +218,7 @@ impl FileSet {
 fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
     fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<String>) {
         for d in block_directives(tree, block) {
-            if d.name() == "include" {
+            if d.name_is("include") {
                 out.extend(d.arg_value(0));
             }
             if let Some(inner) = d.block() {

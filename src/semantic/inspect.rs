@@ -43,6 +43,8 @@ pub struct ArrayReport {
     pub directive: &'static str,
     pub entries: Vec<EntryReport>,
     pub hidden: Vec<EntryReport>,
+    /// Outer entries cancelled by `add_header_inherit off`.
+    pub cancelled: Vec<EntryReport>,
 }
 
 /// The upstream block a `proxy_pass` names.
@@ -178,6 +180,7 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
                 directive: name,
                 entries: value.entries.iter().map(entry).collect(),
                 hidden: value.hidden.iter().map(entry).collect(),
+                cancelled: value.cancelled.iter().map(entry).collect(),
             }
         })
         .collect();

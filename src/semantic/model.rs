@@ -77,6 +77,48 @@ pub struct Scope<'a> {
     /// An `include` here could not be followed (missing file, cycle), so
     /// the scope may hold directives the model does not see.
     pub unresolved_include: bool,
+    /// For scopes with many directives (an http block holding thousands of
+    /// servers): positions in `directives` by name, so lookups that walk up
+    /// to this level stay cheap.
+    by_name: Option<HashMap<String, Vec<u32>>>,
+}
+
+/// Scopes with more directives than this get a name index.
+const INDEX_THRESHOLD: usize = 32;
+
+impl<'a> Scope<'a> {
+    /// The directives of this level named `name`, in order.
+    pub fn named<'s>(&'s self, name: &'s str) -> Box<dyn Iterator<Item = Node<'a>> + 's> {
+        match &self.by_name {
+            Some(index) => Box::new(
+                index
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .map(move |&i| self.directives[i as usize]),
+            ),
+            None => Box::new(
+                self.directives
+                    .iter()
+                    .copied()
+                    .filter(move |n| n.view.name_is(name)),
+            ),
+        }
+    }
+
+    fn build_index(&mut self) {
+        if self.directives.len() <= INDEX_THRESHOLD {
+            return;
+        }
+        let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, node) in self.directives.iter().enumerate() {
+            index
+                .entry(node.name().into_owned())
+                .or_default()
+                .push(i as u32);
+        }
+        self.by_name = Some(index);
+    }
 }
 
 /// The analysed configuration of a run.
@@ -85,6 +127,8 @@ pub struct Model<'a> {
     pub entries: Vec<AnalysedEntry>,
     pub scopes: Vec<Scope<'a>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `upstream` blocks by (entry point, name).
+    upstreams: HashMap<(usize, String), ScopeId>,
 }
 
 /// An entry point that was analysed, with its top scope.
@@ -131,12 +175,30 @@ impl<'a> Model<'a> {
         let mut diagnostics = builder.diagnostics;
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+        let mut scopes = builder.scopes;
+        let mut upstreams = HashMap::new();
+        for (id, scope) in scopes.iter_mut().enumerate() {
+            scope.build_index();
+            if scope.context == Context::Upstream
+                && let Some(name) = scope.opener.and_then(|o| o.view.arg_value(0))
+            {
+                upstreams
+                    .entry((scope.entry, name))
+                    .or_insert(id as ScopeId);
+            }
+        }
         Model {
             files,
             entries,
-            scopes: builder.scopes,
+            scopes,
             diagnostics,
+            upstreams,
         }
+    }
+
+    /// The `upstream` block named `name` in an entry point.
+    pub fn upstream_named(&self, entry: usize, name: &str) -> Option<ScopeId> {
+        self.upstreams.get(&(entry, name.to_string())).copied()
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
@@ -196,6 +258,7 @@ impl<'a> Builder<'a> {
             children: Vec::new(),
             entry: self.entry,
             unresolved_include: false,
+            by_name: None,
         });
         if let Some(p) = parent {
             self.scopes[p as usize].children.push(id);
@@ -242,11 +305,7 @@ impl<'a> Builder<'a> {
         let ids = match target {
             Some(IncludeTarget::Files(ids)) => ids.clone(),
             Some(IncludeTarget::Missing { path, reason }) => {
-                // Files that only hold MIME types or FastCGI parameters do
-                // not hide proxy settings; anything else might.
-                let only_types_or_params =
-                    ships_with_nginx(path) && path.file_name().is_some_and(|n| n != "proxy_params");
-                if !only_types_or_params {
+                if !cannot_hold_proxy_settings(path) {
                     self.scopes[scope as usize].unresolved_include = true;
                 }
                 // Only a whole configuration knows its prefix; a snippet
@@ -369,6 +428,21 @@ impl<'a> Builder<'a> {
             ));
         }
     }
+}
+
+/// Whether a missing include is one that only holds MIME types, FastCGI
+/// parameters or TLS settings (nginx's own files, certbot's
+/// `/etc/letsencrypt/options-ssl-nginx.conf`, `ssl-params.conf`), so it
+/// cannot hide proxy settings; any other missing file might.
+fn cannot_hold_proxy_settings(path: &std::path::Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    (ships_with_nginx(path) && name != "proxy_params")
+        || name.contains("ssl")
+        || name.contains("tls")
+        || path.to_string_lossy().contains("letsencrypt")
 }
 
 /// Files that nginx packages install beside nginx.conf; a configuration

@@ -100,6 +100,21 @@ impl<'a> DirectiveView<'a> {
         }
     }
 
+    /// Whether the directive is named `name`: a byte comparison for bare
+    /// names, which is what almost every lookup meets.
+    pub fn name_is(&self, name: &str) -> bool {
+        let Some(&token) = self.tree.words(self.node).first() else {
+            return name.is_empty();
+        };
+        let kind = self.tree.tokens[token as usize].kind;
+        let raw = self.tree.token_text(token);
+        if kind == TokenKind::Word && !raw.contains(&b'\\') {
+            raw == name.as_bytes()
+        } else {
+            self.name() == name
+        }
+    }
+
     /// The arguments, without the name.
     pub fn args(&self) -> impl ExactSizeIterator<Item = Arg<'a>> + 'a {
         let tree = self.tree;
