@@ -329,3 +329,56 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     kept
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enabled(select: &[&str], ignore: &[&str]) -> Vec<&'static str> {
+        let settings = RuleSettings {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+            ..RuleSettings::default()
+        };
+        all_rules()
+            .into_iter()
+            .map(|r| r.meta())
+            .filter(|m| settings.is_enabled(m))
+            .map(|m| m.code)
+            .collect()
+    }
+
+    #[test]
+    fn selection_by_code_and_prefix() {
+        let default = enabled(&[], &[]);
+        assert!(
+            default.contains(&"WS006") && !default.contains(&"WS015"),
+            "opt-in rules are off"
+        );
+        assert_eq!(enabled(&["WS006"], &[]), ["WS006"]);
+        assert_eq!(
+            enabled(
+                &["WS01"],
+                &[
+                    "WS011", "WS012", "WS013", "WS014", "WS016", "WS017", "WS018"
+                ]
+            ),
+            ["WS010"]
+        );
+        assert!(!enabled(&["WS0"], &["WS006"]).contains(&"WS006"));
+        assert_eq!(
+            enabled(&["WS006"], &["WS0"]),
+            ["WS006"],
+            "the longer match wins"
+        );
+        assert!(enabled(&["ALL", "WS015"], &[]).contains(&"WS015"));
+        assert!(
+            !enabled(&["ALL"], &[]).contains(&"WS015"),
+            "ALL does not switch opt-in rules on"
+        );
+        assert!(
+            enabled(&["ws001"], &[]).contains(&"WS001"),
+            "codes are case-insensitive"
+        );
+    }
+}

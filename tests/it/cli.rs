@@ -222,3 +222,40 @@ fn context_and_argument_errors_are_findings_with_exit_1() {
         "reported once although included twice:\n{text}"
     );
 }
+
+#[test]
+fn select_ignore_and_websocket_path_change_what_is_reported() {
+    let demo = ["--color", "never", "fixtures/demo"];
+    let only_ws003 = wslint(
+        &repo_root(),
+        &[&demo[..], &["--select", "WS003"]].concat(),
+        None,
+    );
+    let text = stdout(&only_ws003);
+    assert!(text.contains("WS003") && !text.contains("WS002"), "{text}");
+    let none = wslint(
+        &repo_root(),
+        &[&demo[..], &["--ignore", "WS002,WS003"]].concat(),
+        None,
+    );
+    assert_eq!(none.status.code(), Some(0), "{}", stdout(&none));
+
+    let input = b"server {\n    listen 80;\n    location /live/ {\n        proxy_pass http://127.0.0.1:9000;\n    }\n}\n";
+    let plain = wslint(&repo_root(), &["--color", "never", "-"], Some(input));
+    assert_eq!(
+        plain.status.code(),
+        Some(0),
+        "not a WebSocket route by default"
+    );
+    let marked = wslint(
+        &repo_root(),
+        &["--color", "never", "--websocket-path", "/live/*", "-"],
+        Some(input),
+    );
+    assert_eq!(marked.status.code(), Some(1));
+    assert!(
+        stdout(&marked).contains("configured WebSocket path `/live/*`"),
+        "{}",
+        stdout(&marked)
+    );
+}
