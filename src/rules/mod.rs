@@ -271,6 +271,62 @@ impl<'a> Cx<'_, 'a> {
     }
 }
 
+/// Hidden entries of an array directive whose name (first argument) the
+/// route does not set again: what it really loses.
+pub fn lost_entries<'v, 'a>(
+    value: &'v crate::semantic::ArrayValue<'a>,
+) -> Vec<&'v crate::semantic::Setting<'a>> {
+    let present: Vec<String> = value
+        .entries
+        .iter()
+        .filter_map(|s| s.node.view.arg_value(0))
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
+    value
+        .hidden
+        .iter()
+        .filter(|s| {
+            s.node
+                .view
+                .arg_value(0)
+                .is_some_and(|n| !present.contains(&n.to_ascii_lowercase()))
+        })
+        .collect()
+}
+
+impl<'a> Cx<'_, 'a> {
+    /// A finding that lists lost entries ("`Host` (file:line), …") in its
+    /// message and points at each of them.
+    pub fn lost_entries_finding(
+        &self,
+        meta: &'static RuleMeta,
+        route: &Route<'a>,
+        lost: &[&crate::semantic::Setting<'a>],
+        what: &str,
+    ) -> Diagnostic {
+        let names: Vec<String> = lost
+            .iter()
+            .map(|s| {
+                format!(
+                    "`{}` ({})",
+                    s.node.view.arg_value(0).unwrap_or_default(),
+                    self.file_line(s.node)
+                )
+            })
+            .collect();
+        let mut d = self.finding(
+            meta,
+            route,
+            self.location_anchor(route.scope),
+            format!("{} {what}: {}", self.place(route.scope), names.join(", ")),
+        );
+        for s in lost {
+            d = d.with_related(s.node.location(), "hidden here");
+        }
+        d
+    }
+}
+
 /// A location as messages name it, formatted only when shown; see
 /// [`Cx::place`].
 pub struct Place<'c, 'm, 'a> {

@@ -61,49 +61,15 @@ impl super::Rule for Rule {
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
             let value = cx.model.array(route.scope, "add_header");
-            let present: Vec<String> = value
-                .entries
-                .iter()
-                .filter_map(|s| s.node.view.arg_value(0))
-                .map(|n| n.to_ascii_lowercase())
-                .collect();
-            let lost: Vec<_> = value
-                .hidden
-                .iter()
-                .filter(|s| {
-                    s.node
-                        .view
-                        .arg_value(0)
-                        .is_some_and(|n| !present.contains(&n.to_ascii_lowercase()))
-                })
-                .collect();
-            if lost.is_empty() {
-                continue;
+            let lost = super::lost_entries(&value);
+            if !lost.is_empty() {
+                out.push(cx.lost_entries_finding(
+                    &META,
+                    route,
+                    &lost,
+                    "has `add_header` lines of its own (or below it), so these headers added at an outer level are not sent from it",
+                ));
             }
-            let names: Vec<String> = lost
-                .iter()
-                .map(|s| {
-                    format!(
-                        "`{}` ({})",
-                        s.node.view.arg_value(0).unwrap_or_default(),
-                        cx.file_line(s.node)
-                    )
-                })
-                .collect();
-            let mut d = cx.finding(
-                &META,
-                route,
-                cx.location_anchor(route.scope),
-                format!(
-                    "{} has `add_header` lines of its own (or below it), so these headers added at an outer level are not sent from it: {}",
-                    cx.place(route.scope),
-                    names.join(", ")
-                ),
-            );
-            for s in lost {
-                d = d.with_related(s.node.location(), "hidden here");
-            }
-            out.push(d);
         }
     }
 }
