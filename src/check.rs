@@ -3,7 +3,7 @@
 //! diagnostics and the rules' findings.
 
 use crate::diagnostic::Diagnostic;
-use crate::discover::{Input, load};
+use crate::discover::{Input, Loaded, load};
 use crate::rules::{self, RuleSettings};
 use crate::semantic::files::FileSet;
 use crate::semantic::{Model, NginxVersion};
@@ -46,16 +46,25 @@ impl Outcome {
 /// Loads the inputs, builds the model and runs the rules.
 pub fn run(inputs: &[Input], settings: &RuleSettings) -> Outcome {
     let loaded = load(inputs);
+    let outcome = analyse(&loaded, settings);
+    Outcome {
+        files: loaded.files,
+        ..outcome
+    }
+}
+
+/// Builds the model of loaded files and runs the rules. The outcome's file
+/// set is empty: the caller keeps `loaded` (the fixer changes it between
+/// passes) and puts the files in when it is done.
+pub fn analyse(loaded: &Loaded, settings: &RuleSettings) -> Outcome {
     let model = Model::build(&loaded.files, &loaded.entries);
     let mut diagnostics = model.diagnostics.clone();
     diagnostics.extend(rules::run(&model, settings));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let nginx_version = settings.nginx_version;
-    drop(model);
     Outcome {
-        files: loaded.files,
-        read_errors: loaded.errors,
+        files: FileSet::new(loaded.files.backing),
+        read_errors: loaded.errors.clone(),
         diagnostics,
-        nginx_version,
+        nginx_version: settings.nginx_version,
     }
 }

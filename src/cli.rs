@@ -43,9 +43,42 @@ pub struct Cli {
     #[arg(long, value_name = "GLOB")]
     pub websocket_path: Vec<String>,
 
+    /// Apply safe fixes in place (with `-`, print the fixed input)
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply (with --fix or --diff) the fixes that change behaviour
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of the fixes and write nothing (exit 1 when
+    /// there is a diff)
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+
+    /// With --fix, keep each original beside the fixed file with this
+    /// suffix (e.g. `.orig`)
+    #[arg(long, value_name = "SUFFIX", requires = "fix")]
+    pub backup: Option<String>,
+
+    /// With --fix, run `nginx -t` on a copy of the fixed tree first and
+    /// write nothing when it fails
+    #[arg(long, requires = "fix")]
+    pub verify: bool,
+
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// What to do with fixes.
+#[derive(Debug, Clone, Default)]
+pub struct FixSettings {
+    pub fix: bool,
+    pub diff: bool,
+    pub unsafe_fixes: bool,
+    pub backup: Option<String>,
+    pub verify: bool,
 }
 
 /// Options shared by the check and inspect commands.
@@ -117,6 +150,7 @@ pub struct Settings {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub websocket_paths: Vec<String>,
+    pub fixes: FixSettings,
 }
 
 /// What to do, resolved from the command line.
@@ -168,6 +202,13 @@ impl Cli {
             select: self.select,
             ignore: self.ignore,
             websocket_paths: self.websocket_path,
+            fixes: FixSettings {
+                fix: self.fix,
+                diff: self.diff,
+                unsafe_fixes: self.unsafe_fixes,
+                backup: self.backup,
+                verify: self.verify,
+            },
         };
         let command = match self.command {
             Some(SubCommand::Parse { paths }) => Command::Parse {

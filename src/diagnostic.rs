@@ -47,6 +47,8 @@ pub struct Diagnostic {
     pub is_syntax: bool,
     /// For WebSocket rules: what made the location a WebSocket route.
     pub signal: Option<String>,
+    /// How to fix it, when the rule knows.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -66,11 +68,17 @@ impl Diagnostic {
             related: Vec::new(),
             is_syntax: false,
             signal: None,
+            fix: None,
         }
     }
 
     pub fn with_related(mut self, location: FileSpan, text: impl Into<String>) -> Self {
         self.related.push((location, text.into()));
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
+        self.fix = fix;
         self
     }
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod report;
 pub mod rules;
 pub mod semantic;

@@ -32,9 +32,21 @@ fn main() -> ExitCode {
                 websocket_paths: settings.websocket_paths.clone(),
                 ..RuleSettings::default()
             };
-            let outcome = check::run(&inputs, &rule_settings);
-            print(&report::text::render(&outcome, settings.color));
-            outcome.exit_code()
+            if settings.fixes.fix || settings.fixes.diff {
+                let out = wslint::fix::session::run(
+                    &inputs,
+                    &rule_settings,
+                    &settings.fixes,
+                    settings.color,
+                );
+                let _ = std::io::stdout().lock().write_all(&out.stdout);
+                eprint!("{}", out.stderr);
+                out.exit_code
+            } else {
+                let outcome = check::run(&inputs, &rule_settings);
+                print(&report::text::render(&outcome, settings.color));
+                outcome.exit_code()
+            }
         }
         Command::Rule { code } => match rules::find_rule(&code) {
             Some(meta) => {

@@ -59,7 +59,11 @@ impl SourceFile {
 
     /// The name shown in messages.
     pub fn display_name(&self) -> String {
-        self.path.display().to_string()
+        let shown = self.path.display().to_string();
+        match shown.strip_prefix("./") {
+            Some(rest) if !rest.is_empty() => rest.to_string(),
+            _ => shown,
+        }
     }
 
     /// 1-based line and column of a byte offset.

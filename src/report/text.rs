@@ -139,6 +139,14 @@ pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> Strin
     if let Some(signal) = &d.signal {
         elsewhere.push(format!("WebSocket route because {signal}"));
     }
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            crate::fix::Applicability::Safe => "--fix",
+            crate::fix::Applicability::Unsafe => "--fix --unsafe-fixes",
+            crate::fix::Applicability::DisplayOnly => "suggestion",
+        };
+        elsewhere.push(format!("fix ({how}): {}", fix.title));
+    }
     let help = (!elsewhere.is_empty()).then(|| elsewhere.join("\n"));
     let code = format!("{} {} [{}]", d.code, d.name, d.severity.as_str());
     render_report(

@@ -386,6 +386,68 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
     kept
 }
 
+/// Pieces the rules use to build their fixes.
+impl<'a> Cx<'_, 'a> {
+    /// The lines to add to a route's location so it sends `new` headers
+    /// (`proxy_set_header …;` lines). When the location has no
+    /// `proxy_set_header` of its own, adding one would hide every inherited
+    /// entry, so those are copied first, except ones for a header `new`
+    /// sets.
+    pub fn header_lines(&self, route: &Route<'a>, new: &[String]) -> Vec<String> {
+        let header_of = |line: &str| line.split_whitespace().nth(1).map(str::to_ascii_lowercase);
+        let new_names: Vec<Option<String>> = new.iter().map(|l| header_of(l)).collect();
+        let has_own = route
+            .proxy_set_header
+            .entries
+            .iter()
+            .any(|s| s.scope == route.scope);
+        let mut lines = Vec::new();
+        if !has_own {
+            for s in &route.proxy_set_header.entries {
+                let name = s.node.view.arg_value(0).map(|n| n.to_ascii_lowercase());
+                if !new_names.contains(&name) {
+                    lines.push(crate::fix::build::directive_line(s.node));
+                }
+            }
+        }
+        lines.extend(new.iter().cloned());
+        lines
+    }
+
+    /// A fix adding `lines` to the route's location.
+    pub fn add_lines_fix(
+        &self,
+        route: &Route<'a>,
+        lines: Vec<String>,
+        applicability: crate::fix::Applicability,
+        title: &str,
+        mut extra: Vec<crate::fix::Edit>,
+    ) -> Option<crate::fix::Fix> {
+        let edit = crate::fix::build::add_to_location(self.model, route.scope, &lines)?;
+        extra.insert(0, edit);
+        Some(crate::fix::Fix::new(applicability, title, extra))
+    }
+
+    /// The value to use for a Connection header on the route, and the edit
+    /// that defines it: `$connection_upgrade` when a map defines it or one
+    /// can be added to the http context, else the literal `"upgrade"` (a
+    /// snippet checked alone).
+    pub fn connection_value(&self, route: &Route<'a>) -> (String, Vec<crate::fix::Edit>) {
+        let entry = self.entry(route);
+        if !self
+            .vars
+            .definitions(entry, "connection_upgrade")
+            .is_empty()
+        {
+            return ("$connection_upgrade".into(), Vec::new());
+        }
+        match crate::fix::build::add_connection_map(self.model, entry, "connection_upgrade") {
+            Some(edit) => ("$connection_upgrade".into(), vec![edit]),
+            None => ("\"upgrade\"".into(), Vec::new()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

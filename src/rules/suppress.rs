@@ -13,6 +13,7 @@
 
 use super::ws000;
 use crate::diagnostic::{Diagnostic, FileId, FileSpan};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::semantic::Model;
 use crate::syntax::{Block, SyntaxTree, TokenKind, views::block_directives};
 use std::cell::Cell;
@@ -176,7 +177,7 @@ impl Comments {
     }
 
     /// WS000 for every suppression of an enabled rule that suppressed nothing.
-    pub fn unused(&self, _model: &Model, enabled: &[&str]) -> Vec<Diagnostic> {
+    pub fn unused(&self, model: &Model, enabled: &[&str]) -> Vec<Diagnostic> {
         self.suppressions
             .iter()
             .filter(|s| !s.used.get())
@@ -205,8 +206,50 @@ impl Comments {
                         span: s.comment.clone(),
                     },
                 )
+                .with_fix(Some(Fix::new(
+                    Applicability::Safe,
+                    "remove the suppression comment",
+                    vec![remove_comment(
+                        &model.files.get(s.file).tree.source,
+                        s.file,
+                        &s.comment,
+                    )],
+                )))
             })
             .collect()
+    }
+}
+
+/// An edit removing a comment: its whole line when it stands alone, else
+/// the comment and the blanks before it.
+fn remove_comment(src: &[u8], file: FileId, comment: &Range<u32>) -> Edit {
+    let line_start = src[..comment.start as usize]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let before = &src[line_start..comment.start as usize];
+    let mut end = comment.end as usize;
+    if before.iter().all(|b| *b == b' ' || *b == b'\t') {
+        if src[end..].starts_with(b"\r\n") {
+            end += 2;
+        } else if src[end..].starts_with(b"\n") {
+            end += 1;
+        }
+        return Edit {
+            file,
+            range: line_start as u32..end as u32,
+            text: String::new(),
+        };
+    }
+    let blanks = before
+        .iter()
+        .rev()
+        .take_while(|b| **b == b' ' || **b == b'\t')
+        .count();
+    Edit {
+        file,
+        range: comment.start - blanks as u32..comment.end,
+        text: String::new(),
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::replace_arg;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS001",
@@ -68,27 +70,45 @@ impl super::Rule for Rule {
         for route in &cx.routes {
             let place = cx.place(route.scope);
             match cx.model.scalar(route.scope, "proxy_http_version") {
-                None if route.complete && !version.defaults_to_http11() => out.push(cx.finding(
-                    &META,
-                    route,
-                    cx.location_anchor(route.scope),
-                    format!(
-                        "{place} proxies WebSocket upgrades over HTTP/1.0: `proxy_http_version` is not set and nginx {version} defaults to 1.0"
-                    ),
-                )),
+                None if route.complete && !version.defaults_to_http11() => {
+                    let fix = cx.add_lines_fix(
+                        route,
+                        vec!["proxy_http_version 1.1;".into()],
+                        Applicability::Safe,
+                        "add `proxy_http_version 1.1;`",
+                        Vec::new(),
+                    );
+                    out.push(
+                        cx.finding(
+                            &META,
+                            route,
+                            cx.location_anchor(route.scope),
+                            format!(
+                                "{place} proxies WebSocket upgrades over HTTP/1.0: `proxy_http_version` is not set and nginx {version} defaults to 1.0"
+                            ),
+                        )
+                        .with_fix(fix),
+                    )
+                }
                 None => {}
                 Some(setting) => {
                     let value = setting.node.args().join(" ");
                     if value != "1.1" {
-                        out.push(cx.finding(
-                            &META,
-                            route,
-                            cx.anchor(route, Some(setting.node)),
-                            format!(
-                                "{place} uses `proxy_http_version {value}` ({}); a WebSocket upgrade needs HTTP/1.1",
-                                cx.file_line(setting.node)
-                            ),
-                        ));
+                        let fix = replace_arg(setting.node, 0, "1.1").map(|e| {
+                            Fix::new(Applicability::Safe, "set `proxy_http_version 1.1`", vec![e])
+                        });
+                        out.push(
+                            cx.finding(
+                                &META,
+                                route,
+                                cx.anchor(route, Some(setting.node)),
+                                format!(
+                                    "{place} uses `proxy_http_version {value}` ({}); a WebSocket upgrade needs HTTP/1.1",
+                                    cx.file_line(setting.node)
+                                ),
+                            )
+                            .with_fix(fix),
+                        );
                     }
                 }
             }

@@ -3,6 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::replace_arg;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS002",
@@ -72,16 +74,32 @@ impl super::Rule for Rule {
                 if !route.complete {
                     continue;
                 }
+                let lines =
+                    cx.header_lines(route, &["proxy_set_header Upgrade $http_upgrade;".into()]);
+                let fix = cx.add_lines_fix(
+                    route,
+                    lines,
+                    Applicability::Safe,
+                    "add `proxy_set_header Upgrade $http_upgrade;`",
+                    Vec::new(),
+                );
                 out.push(cx.finding(
                     &META,
                     route,
                     cx.location_anchor(route.scope),
                     format!("{place} proxies WebSocket upgrades without `proxy_set_header Upgrade $http_upgrade`"),
-                ));
+                ).with_fix(fix));
                 continue;
             };
             let sent: Vec<_> = entries.iter().filter(|h| !h.value.is_empty()).collect();
             if sent.is_empty() {
+                let fix = replace_arg(last.setting.node, 1, "$http_upgrade").map(|e| {
+                    Fix::new(
+                        Applicability::Safe,
+                        "pass `$http_upgrade` as Upgrade",
+                        vec![e],
+                    )
+                });
                 out.push(cx.finding(
                     &META,
                     route,
@@ -90,13 +108,20 @@ impl super::Rule for Rule {
                         "{place} sets `Upgrade` to an empty value ({}), so nginx sends no Upgrade header and the handshake fails",
                         cx.file_line(last.setting.node)
                     ),
-                ));
+                ).with_fix(fix));
                 continue;
             }
             if let Some(bad) = sent
                 .iter()
                 .find(|h| is_wrong_upgrade_value(cx, route, &h.value))
             {
+                let fix = replace_arg(bad.setting.node, 1, "$http_upgrade").map(|e| {
+                    Fix::new(
+                        Applicability::Safe,
+                        "pass `$http_upgrade` as Upgrade",
+                        vec![e],
+                    )
+                });
                 out.push(cx.finding(
                     &META,
                     route,
@@ -106,7 +131,7 @@ impl super::Rule for Rule {
                         bad.value,
                         cx.file_line(bad.setting.node)
                     ),
-                ));
+                ).with_fix(fix));
             }
         }
     }

@@ -4,6 +4,8 @@
 use super::routes::names_upgrade;
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::replace_arg;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS003",
@@ -77,12 +79,22 @@ impl super::Rule for Rule {
                 if !route.complete {
                     continue;
                 }
+                let (value, map) = cx.connection_value(route);
+                let lines =
+                    cx.header_lines(route, &[format!("proxy_set_header Connection {value};")]);
+                let fix = cx.add_lines_fix(
+                    route,
+                    lines,
+                    Applicability::Safe,
+                    "add `proxy_set_header Connection $connection_upgrade;` (and its map)",
+                    map,
+                );
                 out.push(cx.finding(
                     &META,
                     route,
                     cx.location_anchor(route.scope),
                     format!("{place} proxies WebSocket upgrades without a `Connection` header naming upgrade (add `proxy_set_header Connection $connection_upgrade;`)"),
-                ));
+                ).with_fix(fix));
                 continue;
             }
             let sent: Vec<_> = entries.iter().filter(|h| !h.value.is_empty()).collect();
@@ -99,16 +111,28 @@ impl super::Rule for Rule {
                 continue;
             }
             let last = sent.last().expect("not empty");
-            out.push(cx.finding(
-                &META,
-                route,
-                cx.anchor(route, Some(last.setting.node)),
-                format!(
-                    "{place} sends `Connection: {}` ({}), which never asks for an upgrade",
-                    last.value,
-                    cx.file_line(last.setting.node)
-                ),
-            ));
+            let (value, mut edits) = cx.connection_value(route);
+            let fix = replace_arg(last.setting.node, 1, &value).map(|e| {
+                edits.insert(0, e);
+                Fix::new(
+                    Applicability::Safe,
+                    "send `Connection: upgrade` on handshakes",
+                    edits,
+                )
+            });
+            out.push(
+                cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(last.setting.node)),
+                    format!(
+                        "{place} sends `Connection: {}` ({}), which never asks for an upgrade",
+                        last.value,
+                        cx.file_line(last.setting.node)
+                    ),
+                )
+                .with_fix(fix),
+            );
         }
     }
 }

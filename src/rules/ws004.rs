@@ -3,6 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::replace_arg;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS004",
@@ -73,6 +75,18 @@ impl super::Rule for Rule {
             for h in cx.headers(route, "connection") {
                 let literal = !h.value.contains('$');
                 if literal && h.value.to_ascii_lowercase().contains("upgrade") {
+                    let (value, mut edits) = cx.connection_value(route);
+                    let fix = (value.starts_with('$'))
+                        .then(|| replace_arg(h.setting.node, 1, &value))
+                        .flatten()
+                        .map(|e| {
+                            edits.insert(0, e);
+                            Fix::new(
+                                Applicability::Unsafe,
+                                "use the `$connection_upgrade` map",
+                                edits,
+                            )
+                        });
                     out.push(cx.finding(
                         &META,
                         route,
@@ -82,7 +96,7 @@ impl super::Rule for Rule {
                             h.value,
                             cx.file_line(h.setting.node)
                         ),
-                    ));
+                    ).with_fix(fix));
                 }
             }
         }

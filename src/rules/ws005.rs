@@ -90,6 +90,20 @@ impl super::Rule for Rule {
                                 ),
                                 Knowledge::Partial => continue,
                             };
+                            let fix = (header == "connection")
+                                .then(|| {
+                                    crate::fix::build::add_connection_map(
+                                        cx.model, entry, &var.name,
+                                    )
+                                })
+                                .flatten()
+                                .map(|e| {
+                                    crate::fix::Fix::new(
+                                        crate::fix::Applicability::Safe,
+                                        format!("define `${}` with the standard map", var.name),
+                                        vec![e],
+                                    )
+                                });
                             let mut d = cx.finding(
                                 &META,
                                 route,
@@ -104,7 +118,7 @@ impl super::Rule for Rule {
                                 ),
                             );
                             d.severity = severity;
-                            out.push(d);
+                            out.push(d.with_fix(fix));
                         }
                     }
                 }

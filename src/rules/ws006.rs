@@ -4,6 +4,8 @@
 use super::values::parse_time_ms;
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::replace_arg;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS006",
@@ -80,6 +82,8 @@ impl super::Rule for Rule {
             // location line when inherited or defaulted); to the send
             // timeout only when that is the one too short.
             let mut anchor_node = None;
+            let mut to_add = Vec::new();
+            let mut replacements = Vec::new();
             for name in ["proxy_read_timeout", "proxy_send_timeout"] {
                 let setting = cx.model.scalar(route.scope, name);
                 // nginx arms the send timer only while a write to the
@@ -108,11 +112,23 @@ impl super::Rule for Rule {
                         anchor_node = setting.map(|s| s.node);
                     }
                     short.push(format!("`{name}` is {} ({how})", human(ms)));
+                    match setting {
+                        Some(s) if s.scope == route.scope => {
+                            replacements.extend(replace_arg(s.node, 0, "1h"))
+                        }
+                        _ => to_add.push(format!("{name} 1h;")),
+                    }
                 }
             }
             if short.is_empty() {
                 continue;
             }
+            let title = "raise the timeout to 1h";
+            let fix = if to_add.is_empty() {
+                Some(Fix::new(Applicability::Unsafe, title, replacements))
+            } else {
+                cx.add_lines_fix(route, to_add, Applicability::Unsafe, title, replacements)
+            };
             out.push(cx.finding(
                 &META,
                 route,
@@ -122,7 +138,7 @@ impl super::Rule for Rule {
                     cx.place(route.scope),
                     short.join(", ")
                 ),
-            ));
+            ).with_fix(fix));
         }
     }
 }

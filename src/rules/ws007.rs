@@ -3,6 +3,7 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Edit, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS007",
@@ -92,7 +93,21 @@ impl super::Rule for Rule {
                     node.location(),
                 );
                 d.signal = Some(super::routes::Signal::WsScheme(cx.file_line(*node)).describe());
-                out.push(d);
+                let fix = node.view.args().next().map(|arg| {
+                    let raw = String::from_utf8_lossy(arg.raw()).into_owned();
+                    let at = raw.to_ascii_lowercase().find(scheme).unwrap_or(0);
+                    let fixed = format!("{}{replacement}{}", &raw[..at], &raw[at + scheme.len()..]);
+                    Fix::new(
+                        Applicability::Safe,
+                        format!("proxy over {replacement}"),
+                        vec![Edit {
+                            file: node.file,
+                            range: arg.span(),
+                            text: fixed,
+                        }],
+                    )
+                });
+                out.push(d.with_fix(fix));
             }
         }
     }

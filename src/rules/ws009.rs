@@ -3,6 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::replace_arg;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS009",
@@ -78,6 +80,28 @@ impl super::Rule for Rule {
             if entries.iter().any(|h| !h.value.is_empty()) {
                 continue;
             }
+            let (value, mut edits) = cx.connection_value(route);
+            let own = first.setting.scope == route.scope && entries.len() == 1;
+            let fix = if own {
+                replace_arg(first.setting.node, 1, &value).map(|e| {
+                    edits.insert(0, e);
+                    Fix::new(
+                        Applicability::Safe,
+                        "send `Connection: upgrade` on handshakes",
+                        edits,
+                    )
+                })
+            } else {
+                let lines =
+                    cx.header_lines(route, &[format!("proxy_set_header Connection {value};")]);
+                cx.add_lines_fix(
+                    route,
+                    lines,
+                    Applicability::Unsafe,
+                    "set a Connection header naming upgrade in the location",
+                    edits,
+                )
+            };
             out.push(cx.finding(
                 &META,
                 route,
@@ -87,7 +111,7 @@ impl super::Rule for Rule {
                     cx.place(route.scope),
                     cx.file_line(first.setting.node)
                 ),
-            ));
+            ).with_fix(fix));
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::remove_directive;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS010",
@@ -76,6 +78,18 @@ impl super::Rule for Rule {
                 .iter()
                 .filter_map(|s| s.node.view.arg_value(0))
                 .collect();
+            let own: Vec<_> = cors
+                .iter()
+                .filter(|s| s.scope == route.scope)
+                .map(|s| remove_directive(cx.model, s.node))
+                .collect();
+            let fix = (!own.is_empty()).then(|| {
+                Fix::new(
+                    Applicability::Unsafe,
+                    "remove the CORS headers from the WebSocket location",
+                    own,
+                )
+            });
             out.push(cx.finding(
                 &META,
                 route,
@@ -86,7 +100,7 @@ impl super::Rule for Rule {
                     names.join(", "),
                     cx.file_line(first.node)
                 ),
-            ));
+            ).with_fix(fix));
         }
     }
 }

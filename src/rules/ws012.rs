@@ -4,6 +4,8 @@
 use super::ws010::is_cors;
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::append_after_arg;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS012",
@@ -61,6 +63,8 @@ impl super::Rule for Rule {
                 if always || !is_cors(args.first().map(String::as_str)) {
                     continue;
                 }
+                let fix = append_after_arg(s.node, 1, "always")
+                    .map(|e| Fix::new(Applicability::Safe, "add `always`", vec![e]));
                 out.push(cx.finding(
                     &META,
                     route,
@@ -71,7 +75,7 @@ impl super::Rule for Rule {
                         cx.file_line(s.node),
                         cx.place(route.scope)
                     ),
-                ));
+                ).with_fix(fix));
             }
         }
     }

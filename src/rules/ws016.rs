@@ -2,6 +2,7 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Applicability;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS016",
@@ -68,6 +69,14 @@ impl super::Rule for Rule {
                 .proxy_pass(route.scope)
                 .map(|p| p.host)
                 .unwrap_or_default();
+            let lines = cx.header_lines(route, &["proxy_set_header Host $host;".into()]);
+            let fix = cx.add_lines_fix(
+                route,
+                lines,
+                Applicability::Safe,
+                "add `proxy_set_header Host $host;`",
+                Vec::new(),
+            );
             out.push(cx.finding(
                 &META,
                 route,
@@ -76,7 +85,7 @@ impl super::Rule for Rule {
                     "{} passes no `Host` header, so the backend sees `Host: {target}` and a backend that checks `Origin` against `Host` rejects the handshake; add `proxy_set_header Host $host;`",
                     cx.place(route.scope)
                 ),
-            ));
+            ).with_fix(fix));
         }
     }
 }

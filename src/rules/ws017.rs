@@ -3,6 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::remove_directive;
+use crate::fix::{Applicability, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS017",
@@ -55,6 +57,13 @@ impl super::Rule for Rule {
             if let Some(cleared) = origins.iter().find(|h| h.value.is_empty())
                 && origins.iter().all(|h| h.value.is_empty())
             {
+                let own: Vec<_> = origins
+                    .iter()
+                    .filter(|h| h.setting.scope == route.scope)
+                    .map(|h| remove_directive(cx.model, h.setting.node))
+                    .collect();
+                let fix = (own.len() == origins.len())
+                    .then(|| Fix::new(Applicability::Unsafe, "stop clearing `Origin`", own));
                 out.push(cx.finding(
                     &META,
                     route,
@@ -64,7 +73,7 @@ impl super::Rule for Rule {
                         cx.place(route.scope),
                         cx.file_line(cleared.setting.node)
                     ),
-                ));
+                ).with_fix(fix));
             }
         }
     }

@@ -3,6 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::build::replace_arg;
+use crate::fix::{Applicability, Fix};
 use crate::semantic::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -86,7 +88,10 @@ impl super::Rule for Rule {
                                     cx.file_line(keepalive.node)
                                 ),
                             )
-                            .with_related(keepalive.node.location(), "keepalive here"),
+                            .with_related(keepalive.node.location(), "keepalive here")
+                            .with_fix(replace_arg(entry, 0, "''").map(|e| {
+                                Fix::new(Applicability::Unsafe, "map plain requests to an empty Connection", vec![e])
+                            })),
                         );
                     }
                 }

@@ -82,6 +82,12 @@ impl FileSet {
         id
     }
 
+    /// Replaces a file's bytes (after fixing) and parses them again.
+    pub fn replace(&mut self, id: FileId, bytes: Vec<u8>) {
+        let path = self.files[id as usize].path.clone();
+        self.files[id as usize] = SourceFile::from_bytes(path, bytes);
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id as usize]
     }

@@ -4,6 +4,8 @@
 mod cli;
 mod corpus;
 mod dump;
+mod e2e;
+mod fixes;
 mod labeled;
 mod model;
 mod properties;

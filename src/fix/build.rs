@@ -1,0 +1,324 @@
+//! Building blocks for rules' fixes: where a new directive goes in a block
+//! (after the block's last simple directive, on its own line, with that
+//! line's indentation and the file's line ending; inline in a one-line
+//! block), how to replace an argument or remove a directive, and where the
+//! Connection `map` goes (the http block of the main configuration, or the
+//! top of an http-level file).
+
+use super::Edit;
+use crate::diagnostic::FileId;
+use crate::semantic::{Context, Model, Node, ScopeId};
+use crate::syntax::{Block, DirectiveEnd, Item, SyntaxTree};
+
+/// The file's line ending: CRLF when it uses any, else LF.
+pub fn line_ending(src: &[u8]) -> &'static str {
+    if src.windows(2).any(|w| w == b"\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Start of the line holding `offset`.
+fn line_start(src: &[u8], offset: u32) -> u32 {
+    src[..offset as usize]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p as u32 + 1)
+}
+
+/// End of the line holding `offset` (before its CR LF or LF).
+fn line_end(src: &[u8], offset: u32) -> u32 {
+    let offset = offset as usize;
+    let mut end = src[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(src.len(), |p| offset + p);
+    if end > offset && src[end - 1] == b'\r' {
+        end -= 1;
+    }
+    end as u32
+}
+
+/// The indentation of the line holding `offset`.
+pub fn indent_of(src: &[u8], offset: u32) -> String {
+    let start = line_start(src, offset) as usize;
+    let width = src[start..]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    String::from_utf8_lossy(&src[start..start + width]).into_owned()
+}
+
+/// One more level of indentation than `indent`, in the file's style.
+fn deeper(indent: &str, src: &[u8]) -> String {
+    let unit = if indent.contains('\t') || (indent.is_empty() && src.starts_with(b"\t")) {
+        "\t"
+    } else {
+        "    "
+    };
+    format!("{indent}{unit}")
+}
+
+/// An edit that adds `lines` (each a whole directive such as
+/// `proxy_http_version 1.1;`) to the block of the location `scope`.
+pub fn add_to_location(model: &Model, scope: ScopeId, lines: &[String]) -> Option<Edit> {
+    let opener = model.scope(scope).opener?;
+    let block = opener.view.block()?;
+    add_to_block(
+        opener.file,
+        &model.files.get(opener.file).tree,
+        block,
+        lines,
+    )
+}
+
+/// An edit that adds `lines` to a block: after its last simple directive,
+/// each on its own line with that directive's indentation; inline for a
+/// block written on one line.
+pub fn add_to_block(
+    file: FileId,
+    tree: &SyntaxTree,
+    block: &Block,
+    lines: &[String],
+) -> Option<Edit> {
+    if block.raw_body.is_some() || lines.is_empty() {
+        return None;
+    }
+    let src = &tree.source;
+    let open = tree.token_span(block.open?);
+    let close = tree.token_span(block.close?);
+    let last_simple = block.items.iter().rev().find_map(|item| match item {
+        Item::Directive(d) => match d.end {
+            DirectiveEnd::Semicolon(t) => Some(tree.token_span(t).end),
+            _ => None,
+        },
+        _ => None,
+    });
+    let one_line = line_start(src, open.start) == line_start(src, close.start);
+    if one_line {
+        let at = last_simple.unwrap_or(open.end);
+        return Some(Edit {
+            file,
+            range: at..at,
+            text: lines.iter().map(|l| format!(" {l}")).collect(),
+        });
+    }
+    let eol = line_ending(src);
+    let (at, indent) = match last_simple {
+        Some(end) => (line_end(src, end), indent_of(src, end)),
+        None => (
+            line_end(src, open.end),
+            deeper(&indent_of(src, open.start), src),
+        ),
+    };
+    Some(Edit {
+        file,
+        range: at..at,
+        text: lines.iter().map(|l| format!("{eol}{indent}{l}")).collect(),
+    })
+}
+
+/// An edit that replaces argument `index` (0 is the first after the name)
+/// of a directive with `text`, written as is (quote it yourself).
+pub fn replace_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
+    let arg = node.view.args().nth(index)?;
+    Some(Edit {
+        file: node.file,
+        range: arg.span(),
+        text: text.to_string(),
+    })
+}
+
+/// An edit that inserts ` text` after argument `index` of a directive.
+pub fn append_after_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
+    let end = node.view.args().nth(index)?.span().end;
+    Some(Edit {
+        file: node.file,
+        range: end..end,
+        text: format!(" {text}"),
+    })
+}
+
+/// An edit that removes a directive: its whole line when nothing else is
+/// on it (comments after it go too), else just the directive.
+pub fn remove_directive(model: &Model, node: Node) -> Edit {
+    let src = &model.files.get(node.file).tree.source;
+    let span = node.view.span();
+    let start = line_start(src, span.start);
+    let before_is_blank = src[start as usize..span.start as usize]
+        .iter()
+        .all(|b| b.is_ascii_whitespace());
+    let end_of_line = line_end(src, span.end);
+    let after = &src[span.end as usize..end_of_line as usize];
+    let after_is_blank_or_comment = {
+        let trimmed = after.trim_ascii_start();
+        trimmed.is_empty() || trimmed.starts_with(b"#")
+    };
+    if before_is_blank && after_is_blank_or_comment {
+        let mut end = end_of_line as usize;
+        if src[end..].starts_with(b"\r\n") {
+            end += 2;
+        } else if src[end..].starts_with(b"\n") {
+            end += 1;
+        }
+        return Edit {
+            file: node.file,
+            range: start..end as u32,
+            text: String::new(),
+        };
+    }
+    Edit {
+        file: node.file,
+        range: span,
+        text: String::new(),
+    }
+}
+
+/// A directive written back as one line: its words joined by single
+/// spaces, exactly as written (quotes kept), and a `;`.
+pub fn directive_line(node: Node) -> String {
+    let tree = node.view.tree;
+    let words: Vec<String> = tree
+        .words(node.view.node)
+        .iter()
+        .map(|&t| String::from_utf8_lossy(tree.token_text(t)).into_owned())
+        .collect();
+    format!("{};", words.join(" "))
+}
+
+/// The lines of the standard Connection map for `$var`.
+fn map_lines(var: &str) -> Vec<String> {
+    vec![
+        format!("map $http_upgrade ${var} {{"),
+        "    default upgrade;".to_string(),
+        "    ''      close;".to_string(),
+        "}".to_string(),
+    ]
+}
+
+/// An edit that defines `$var` with the standard Connection map in the http
+/// context of entry point `entry`: at the top of the `http` block of a main
+/// configuration, or at the top of a file of http-level content. `None` when
+/// the entry has no http context (a server- or location-level snippet).
+pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit> {
+    let analysed = &model.entries[entry];
+    match analysed.context {
+        Context::Main => {
+            let http = model
+                .scopes_of(Context::Http)
+                .find(|&s| model.scope(s).entry == entry)?;
+            let opener = model.scope(http).opener?;
+            let tree = &model.files.get(opener.file).tree;
+            let block = opener.view.block()?;
+            let src = &tree.source;
+            let open = tree.token_span(block.open?);
+            let eol = line_ending(src);
+            let first = block.items.iter().find_map(|i| match i {
+                Item::Directive(d) => tree.first_token(d).map(|t| tree.token_span(t).start),
+                _ => None,
+            });
+            let indent = match first {
+                Some(start) if line_start(src, start) != line_start(src, open.start) => {
+                    indent_of(src, start)
+                }
+                _ => deeper(&indent_of(src, open.start), src),
+            };
+            let at = line_end(src, open.end);
+            let text: String = map_lines(var)
+                .iter()
+                .map(|l| format!("{eol}{indent}{l}"))
+                .collect();
+            Some(Edit {
+                file: opener.file,
+                range: at..at,
+                text: format!("{text}{eol}"),
+            })
+        }
+        Context::Http => {
+            let file = analysed.point.file;
+            let tree = &model.files.get(file).tree;
+            let src = &tree.source;
+            let eol = line_ending(src);
+            let first = tree.directives().next()?;
+            let at = line_start(src, first.span().start);
+            let indent = indent_of(src, first.span().start);
+            let text: String = map_lines(var)
+                .iter()
+                .map(|l| format!("{indent}{l}{eol}"))
+                .collect();
+            Some(Edit {
+                file,
+                range: at..at,
+                text: format!("{text}{eol}"),
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn apply(src: &str, edit: &Edit) -> String {
+        let mut s = src.to_string();
+        s.replace_range(
+            edit.range.start as usize..edit.range.end as usize,
+            &edit.text,
+        );
+        s
+    }
+
+    fn location_block(tree: &SyntaxTree) -> &Block {
+        let server = tree.directives().next().unwrap();
+        let location = server.children().find(|d| d.name() == "location").unwrap();
+        location.block().unwrap()
+    }
+
+    #[test]
+    fn inserts_after_last_simple_directive_with_its_indent_and_line_ending() {
+        let src = "server {\r\n  location /ws/ {\r\n\tproxy_pass http://a; # keep\r\n  }\r\n}\r\n";
+        let tree = parse(src.as_bytes().to_vec());
+        let edit = add_to_block(
+            0,
+            &tree,
+            location_block(&tree),
+            &["proxy_http_version 1.1;".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            apply(src, &edit),
+            "server {\r\n  location /ws/ {\r\n\tproxy_pass http://a; # keep\r\n\tproxy_http_version 1.1;\r\n  }\r\n}\r\n"
+        );
+    }
+
+    #[test]
+    fn one_line_block_stays_on_one_line() {
+        let src = "server {\n    location /ws { proxy_pass http://a; }\n}\n";
+        let tree = parse(src.as_bytes().to_vec());
+        let edit = add_to_block(
+            0,
+            &tree,
+            location_block(&tree),
+            &["proxy_http_version 1.1;".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            apply(src, &edit),
+            "server {\n    location /ws { proxy_pass http://a; proxy_http_version 1.1; }\n}\n"
+        );
+    }
+
+    #[test]
+    fn empty_block_gets_one_more_indent_level() {
+        let src = "server {\n    location /ws {\n    }\n}\n";
+        let tree = parse(src.as_bytes().to_vec());
+        let edit = add_to_block(0, &tree, location_block(&tree), &["a 1;".into()]).unwrap();
+        assert_eq!(
+            apply(src, &edit),
+            "server {\n    location /ws {\n        a 1;\n    }\n}\n"
+        );
+    }
+}

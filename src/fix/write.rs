@@ -1,0 +1,103 @@
+//! Writing fixed files safely: the new bytes go to a temporary file in the
+//! same directory, get the original's permissions (and owner, when running
+//! as root), and are renamed over the original, so a reader never sees a
+//! half-written file and a failed write leaves the original untouched. A
+//! symlink is followed and its target replaced; the link stays a link.
+
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// Why a write failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot write the fixed file: {message}")]
+pub struct WriteError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Options of a write.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// Keep the original beside the file, with this suffix (`.orig`).
+    pub backup_suffix: Option<String>,
+}
+
+/// Replaces the file at `path` with `bytes`.
+pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
+    let fail = |message: String| WriteError {
+        path: path.display().to_string(),
+        message,
+    };
+    // Through a symlink: write the target.
+    let target: PathBuf = std::fs::canonicalize(path).map_err(|e| fail(e.to_string()))?;
+    let meta = std::fs::metadata(&target).map_err(|e| fail(e.to_string()))?;
+    let dir = target
+        .parent()
+        .ok_or_else(|| fail("has no parent directory".into()))?;
+    if let Some(suffix) = &options.backup_suffix {
+        let mut backup = target.clone().into_os_string();
+        backup.push(suffix);
+        std::fs::copy(&target, &backup).map_err(|e| fail(format!("backup failed: {e}")))?;
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".wslint-")
+        .tempfile_in(dir)
+        .map_err(|e| fail(format!("cannot create a temporary file beside it: {e}")))?;
+    temp.write_all(bytes)
+        .and_then(|_| temp.as_file().sync_all())
+        .map_err(|e| fail(e.to_string()))?;
+    std::fs::set_permissions(temp.path(), meta.permissions()).map_err(|e| fail(e.to_string()))?;
+    if is_root() {
+        std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid()))
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    temp.persist(&target)
+        .map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn keeps_permissions_follows_symlinks_and_backs_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.conf");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.conf");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let options = WriteOptions {
+            backup_suffix: Some(".orig".into()),
+        };
+        write_file(&link, b"new", &options).unwrap();
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("real.conf.orig")).unwrap(),
+            b"old"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".wslint-"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+}
