@@ -3,7 +3,9 @@
 //! others wait for the next pass), checks that each fix alone keeps every
 //! file it touches parsing, and applies the survivors together. Passes
 //! repeat until no fix is left (at most [`MAX_PASSES`]). A fix that would
-//! break a file is dropped and reported; its file keeps its bytes.
+//! break a file is dropped and reported; its file keeps its bytes. Files
+//! that already have syntax errors are never fixed: what nginx would make
+//! of them is unknown.
 
 use super::{Applicability, Edit, Fix};
 use crate::check::{Outcome, analyse};
@@ -39,7 +41,13 @@ pub fn fix(
     let mut failed: Vec<Fix> = Vec::new();
     for _ in 0..MAX_PASSES {
         let outcome = analyse(&loaded, settings);
-        let chosen = choose(&outcome.diagnostics, &failed, &allowed);
+        let broken: Vec<FileId> = (0..loaded.files.files.len() as FileId)
+            .filter(|&f| !loaded.files.get(f).tree.errors.is_empty())
+            .collect();
+        let chosen: Vec<(&'static str, Fix)> = choose(&outcome.diagnostics, &failed, &allowed)
+            .into_iter()
+            .filter(|(_, fix)| fix.edits.iter().all(|e| !broken.contains(&e.file)))
+            .collect();
         if chosen.is_empty() {
             break;
         }
@@ -131,4 +139,65 @@ fn breaks_a_file(loaded: &Loaded, fix: &Fix) -> Option<String> {
             crate::syntax::parse(bytes.clone()).errors.len() > before
         })
         .map(|(file, _)| loaded.files.get(file).display_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{FileSpan, Severity};
+    use crate::discover::Input;
+
+    fn fix_at(start: u32, end: u32, text: &str) -> Fix {
+        Fix::new(
+            Applicability::Safe,
+            "test",
+            vec![Edit {
+                file: 0,
+                range: start..end,
+                text: text.into(),
+            }],
+        )
+    }
+
+    fn finding(fix: Fix) -> Diagnostic {
+        Diagnostic::new(
+            "WS999",
+            "test",
+            Severity::Error,
+            "m",
+            FileSpan {
+                file: 0,
+                span: 0..0,
+            },
+        )
+        .with_fix(Some(fix))
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_and_identical_ones_apply_once() {
+        let a = fix_at(10, 10, "x");
+        let same_place = fix_at(10, 10, "y");
+        let elsewhere = fix_at(20, 25, "");
+        let inside = fix_at(22, 22, "z");
+        let diagnostics: Vec<Diagnostic> =
+            [a.clone(), a.clone(), same_place, elsewhere.clone(), inside]
+                .into_iter()
+                .map(finding)
+                .collect();
+        let chosen: Vec<Fix> = choose(&diagnostics, &[], &|_| true)
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
+        assert_eq!(chosen, vec![a, elsewhere]);
+    }
+
+    #[test]
+    fn a_fix_that_breaks_parsing_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.conf");
+        std::fs::write(&path, "server {\n    listen 80;\n}\n").unwrap();
+        let loaded = crate::discover::load(&[Input::Path(path)]);
+        assert!(breaks_a_file(&loaded, &fix_at(9, 9, "location {")).is_some());
+        assert!(breaks_a_file(&loaded, &fix_at(9, 9, "    server_name a;\n")).is_none());
+    }
 }

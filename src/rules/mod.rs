@@ -359,7 +359,7 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
     let vars = VariableIndex::build(model);
     let cx = Cx {
         model,
-        routes: routes::find(model, &vars, settings, &markers),
+        routes: routes::find(model, settings, &markers),
         settings,
         vars,
     };

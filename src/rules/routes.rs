@@ -7,9 +7,11 @@
 //! 1. a `# wslint: websocket` comment marks it;
 //! 2. its `proxy_pass` uses `ws://` or `wss://`;
 //! 3. it (effectively) passes an `Upgrade` header;
-//! 4. it (effectively) passes a `Connection` header whose value names
-//!    upgrade (`upgrade`, `$connection_upgrade`, a variable mapped to
-//!    `upgrade`);
+//! 4. it (effectively) passes a literal `Connection` value naming upgrade
+//!    (`"upgrade"`, `keep-alive, Upgrade`) or the client's own
+//!    `$http_connection`; a map variable such as `$connection_upgrade` is
+//!    not a signal by itself, since the map is built to be safe on every
+//!    location and generic proxy snippets set it everywhere;
 //! 5. an outer level passes an `Upgrade` header that the location's own
 //!    `proxy_set_header` lines hide (the author set up WebSockets for every
 //!    location below that level, and this one silently lost it);
@@ -120,20 +122,20 @@ pub struct Route<'a> {
     pub complete: bool,
     /// Whether every include on the route's way could be followed.
     pub resolved: bool,
+    /// Whether the route's `proxy_set_header` list is fully known: the
+    /// route is complete, or the list comes from a location written whole
+    /// in the checked files (a level with entries of its own hides the
+    /// outer ones, so unseen outer levels do not matter).
+    pub headers_known: bool,
     /// The effective `proxy_set_header` entries and the hidden ones.
     pub proxy_set_header: ArrayValue<'a>,
 }
 
 /// Every WebSocket route of the model, in scope order.
-pub fn find<'a>(
-    model: &Model<'a>,
-    vars: &VariableIndex,
-    settings: &RuleSettings,
-    comments: &Comments,
-) -> Vec<Route<'a>> {
+pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments) -> Vec<Route<'a>> {
     model
         .locations()
-        .filter_map(|scope| route(model, vars, settings, comments, scope))
+        .filter_map(|scope| route(model, settings, comments, scope))
         .collect()
 }
 
@@ -148,7 +150,6 @@ fn at(model: &Model, node: Node) -> String {
 
 fn route<'a>(
     model: &Model<'a>,
-    vars: &VariableIndex,
     settings: &RuleSettings,
     comments: &Comments,
     scope: ScopeId,
@@ -185,7 +186,9 @@ fn route<'a>(
     {
         Signal::UpgradeHeader(at(model, h.setting.node))
     } else if let Some(h) = headers.iter().find(|h| {
-        h.name.eq_ignore_ascii_case("connection") && names_upgrade(vars, s.entry, &h.value)
+        let v = h.value.to_ascii_lowercase();
+        h.name.eq_ignore_ascii_case("connection")
+            && ((!v.contains('$') && v.contains("upgrade")) || v == "$http_connection")
     }) {
         Signal::ConnectionHeader(at(model, h.setting.node))
     } else if let Some(hidden) = hidden_upgrade(&proxy_set_header, &headers) {
@@ -198,6 +201,7 @@ fn route<'a>(
         .ancestors(scope)
         .all(|a| !model.scope(a).unresolved_include);
     let complete = resolved && matches!(entry_context, Context::Main | Context::Http);
+    let headers_known = complete || headers_fully_visible(model, scope, &proxy_set_header);
     Some(Route {
         scope,
         signal,
@@ -205,8 +209,40 @@ fn route<'a>(
         path_segment: path_segment(&pattern),
         complete,
         resolved,
+        headers_known,
         proxy_set_header,
     })
+}
+
+/// Whether the route's `proxy_set_header` list is known although the
+/// route is in a snippet checked alone: the list comes from a location (or
+/// `if`) written whole in the checked files, since a level with entries of
+/// its own hides every outer one, and no include on the way was missed.
+fn headers_fully_visible(model: &Model, scope: ScopeId, value: &ArrayValue) -> bool {
+    let Some(supplier) = value.entries.first().map(|s| s.scope) else {
+        return false;
+    };
+    let supplier_is_block = matches!(
+        model.scope(supplier).context,
+        Context::Location | Context::IfInLocation | Context::IfInServer
+    ) && model.scope(supplier).opener.is_some();
+    let mut chain = model.ancestors(scope);
+    // Levels between the route and the supplier, and the supplier itself,
+    // must be fully visible: every include followed and every directive
+    // one the directive table knows (an unknown one may be a third-party
+    // module that sets headers, or an elision like `(...)` in a document).
+    let visible = |s: ScopeId| {
+        let scope = model.scope(s);
+        !scope.unresolved_include
+            && scope.directives.iter().all(|n| {
+                !crate::semantic::directives::table()
+                    .lookup(&n.name())
+                    .is_empty()
+            })
+    };
+    supplier_is_block
+        && chain.by_ref().take_while(|&s| s != supplier).all(visible)
+        && visible(supplier)
 }
 
 /// An `Upgrade` entry of an outer level that does not reach the location,

@@ -71,7 +71,7 @@ impl super::Rule for Rule {
             let place = cx.place(route.scope);
             let entries = cx.headers(route, "upgrade");
             let Some(last) = entries.last() else {
-                if !route.complete {
+                if !route.headers_known {
                     continue;
                 }
                 let lines =

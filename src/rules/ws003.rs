@@ -76,7 +76,7 @@ impl super::Rule for Rule {
             let place = cx.place(route.scope);
             let entries = cx.headers(route, "connection");
             if entries.is_empty() {
-                if !route.complete {
+                if !route.headers_known {
                     continue;
                 }
                 let (value, map) = cx.connection_value(route);

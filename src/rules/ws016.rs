@@ -56,7 +56,7 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in cx.routes.iter().filter(|r| r.complete) {
+        for route in cx.routes.iter().filter(|r| r.headers_known) {
             if cx
                 .headers(route, "host")
                 .iter()
