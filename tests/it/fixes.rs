@@ -180,3 +180,91 @@ fn fixing_stdin_prints_the_fixed_config() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("Fixed 1 finding"));
 }
+
+/// A small whole configuration with one fixable WebSocket route.
+fn broken_tree(dir: &Path, extra_http_line: &str) {
+    std::fs::write(
+        dir.join("nginx.conf"),
+        format!(
+            "events {{}}\nhttp {{\n    access_log off;\n{extra_http_line}\n    server {{\n        listen 127.0.0.1:18480;\n        location /ws/ {{\n            proxy_pass http://127.0.0.1:18481;\n            proxy_http_version 1.1;\n            proxy_set_header Host $host;\n            proxy_set_header Connection \"upgrade\";\n        }}\n    }}\n}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn backup_keeps_the_original_beside_the_fixed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    broken_tree(dir.path(), "");
+    let original = std::fs::read(dir.path().join("nginx.conf")).unwrap();
+    let out = wslint(
+        dir.path(),
+        &[
+            "--fix",
+            "--backup",
+            ".orig",
+            "--nginx-version",
+            "1.28.0",
+            ".",
+        ],
+        None,
+    );
+    assert_ne!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(dir.path().join("nginx.conf.orig")).unwrap(),
+        original
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("nginx.conf")).unwrap();
+    assert!(
+        fixed.contains("proxy_set_header Upgrade $http_upgrade;"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn verify_writes_only_what_nginx_accepts() {
+    let Some(_) = crate::support::nginx() else {
+        return;
+    };
+    // nginx accepts the fixed tree: it is written.
+    let good = tempfile::tempdir().unwrap();
+    broken_tree(good.path(), "");
+    let out = wslint(
+        good.path(),
+        &["--fix", "--verify", "--nginx-version", "1.28.0", "."],
+        None,
+    );
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fixed = std::fs::read_to_string(good.path().join("nginx.conf")).unwrap();
+    assert!(
+        fixed.contains("proxy_set_header Upgrade $http_upgrade;"),
+        "{fixed}"
+    );
+
+    // A directive wslint accepts (unknown module) but this nginx rejects:
+    // --verify refuses to write anything and shows nginx's message.
+    let bad = tempfile::tempdir().unwrap();
+    broken_tree(bad.path(), "    no_such_module_directive on;");
+    let before = std::fs::read(bad.path().join("nginx.conf")).unwrap();
+    let out = wslint(
+        bad.path(),
+        &["--fix", "--verify", "--nginx-version", "1.28.0", "."],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("nginx -t rejects the fixed configuration"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no_such_module_directive"), "{stderr}");
+    assert_eq!(
+        std::fs::read(bad.path().join("nginx.conf")).unwrap(),
+        before
+    );
+}
