@@ -2,7 +2,7 @@
 //! collect what is wrong: syntax errors, unreadable paths, the model's
 //! diagnostics and the rules' findings.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{Input, Loaded, load};
 use crate::rules::{self, RuleSettings};
 use crate::semantic::files::FileSet;
@@ -17,6 +17,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The nginx version the checks targeted.
     pub nginx_version: NginxVersion,
+    /// The lowest severity that makes the run fail.
+    pub fail_on: Severity,
 }
 
 impl Outcome {
@@ -31,11 +33,12 @@ impl Outcome {
     }
 
     /// The process exit code: 2 when the run could not check everything
-    /// (unreadable path or syntax error), 1 when there are findings, else 0.
+    /// (unreadable path or syntax error), 1 when a finding is at or above
+    /// the `fail-on` severity, else 0.
     pub fn exit_code(&self) -> u8 {
         if !self.read_errors.is_empty() || self.syntax_error_count() > 0 {
             2
-        } else if self.findings().next().is_some() {
+        } else if self.findings().any(|d| d.severity >= self.fail_on) {
             1
         } else {
             0
@@ -60,11 +63,28 @@ pub fn analyse(loaded: &Loaded, settings: &RuleSettings) -> Outcome {
     let model = Model::build(&loaded.files, &loaded.entries);
     let mut diagnostics = model.diagnostics.clone();
     diagnostics.extend(rules::run(&model, settings));
+    diagnostics.retain(|d| {
+        let path = &loaded.files.get(d.location.file).path;
+        !settings
+            .per_path_ignores
+            .iter()
+            .any(|i| i.ignores(path, d.code))
+    });
+    for d in &mut diagnostics {
+        if let Some((_, severity)) = settings
+            .severity_overrides
+            .iter()
+            .find(|(c, _)| c == d.code)
+        {
+            d.severity = *severity;
+        }
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Outcome {
         files: FileSet::new(loaded.files.backing),
         read_errors: loaded.errors.clone(),
         diagnostics,
         nginx_version: settings.nginx_version,
+        fail_on: settings.fail_on,
     }
 }

@@ -1,8 +1,9 @@
 //! The command line: clap types only. [`Cli::into_command`] resolves them into
 //! a [`Command`] so nothing past this module sees clap.
 
+use crate::diagnostic::Severity;
 use crate::discover::Input;
-use crate::report::Color;
+use crate::report::{Color, Format};
 use crate::semantic::NginxVersion;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -66,9 +67,44 @@ pub struct Cli {
     #[arg(long, requires = "fix")]
     pub verify: bool,
 
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Lowest severity that makes the run fail with exit code 1
+    /// [default: warning, or the configuration file's `fail-on`]
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<Level>,
+
+    /// Exit 0 even when findings remain (2 still means the run failed)
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Read settings from this file instead of the nearest .wslint.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// A severity as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(level: Level) -> Severity {
+        match level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+        }
+    }
 }
 
 /// What to do with fixes.
@@ -113,6 +149,16 @@ pub enum SubCommand {
     },
     /// List every rule: code, name, severity, fix availability, default
     Rules,
+    /// Work with the configuration file
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff)
+    #[command(hide = true)]
+    Man,
     /// Show the effective configuration of each location: what nginx will
     /// actually do there, and which file and line supplied each value
     Inspect {
@@ -126,6 +172,12 @@ pub enum SubCommand {
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Write a commented .wslint.toml into the current directory
+    Init,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -151,6 +203,10 @@ pub struct Settings {
     pub ignore: Vec<String>,
     pub websocket_paths: Vec<String>,
     pub fixes: FixSettings,
+    pub format: Format,
+    pub fail_on: Option<Severity>,
+    pub exit_zero: bool,
+    pub config: Option<PathBuf>,
 }
 
 /// What to do, resolved from the command line.
@@ -171,6 +227,9 @@ pub enum Command {
         code: String,
     },
     Rules,
+    ConfigInit,
+    Completions(clap_complete::Shell),
+    Man,
     /// No PATH and no /etc/nginx: show usage.
     Usage,
 }
@@ -202,6 +261,10 @@ impl Cli {
             select: self.select,
             ignore: self.ignore,
             websocket_paths: self.websocket_path,
+            format: self.format,
+            fail_on: self.fail_on.map(Severity::from),
+            exit_zero: self.exit_zero,
+            config: self.config,
             fixes: FixSettings {
                 fix: self.fix,
                 diff: self.diff,
@@ -216,6 +279,11 @@ impl Cli {
             },
             Some(SubCommand::Rule { code }) => Command::Rule { code },
             Some(SubCommand::Rules) => Command::Rules,
+            Some(SubCommand::Config {
+                action: ConfigAction::Init,
+            }) => Command::ConfigInit,
+            Some(SubCommand::Completions { shell }) => Command::Completions(shell),
+            Some(SubCommand::Man) => Command::Man,
             Some(SubCommand::Inspect {
                 paths,
                 location,

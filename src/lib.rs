@@ -6,9 +6,11 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod semantic;

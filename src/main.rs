@@ -5,10 +5,11 @@ use clap::{CommandFactory, Parser};
 use std::io::Write;
 use std::process::ExitCode;
 use wslint::cli::{Cli, Command, Settings};
+use wslint::discover::Input;
 use wslint::rules::{self, RuleSettings};
 use wslint::semantic::version::{VersionSource, target_version};
-use wslint::semantic::{Model, NginxVersion, inspect};
-use wslint::{check, discover, report};
+use wslint::semantic::{Model, inspect};
+use wslint::{check, config, discover, report};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -24,30 +25,10 @@ fn main() -> ExitCode {
             let _ = Cli::command().print_help();
             2
         }
-        Command::Check { inputs } => {
-            let rule_settings = RuleSettings {
-                nginx_version: version(&settings),
-                select: settings.select.clone(),
-                ignore: settings.ignore.clone(),
-                websocket_paths: settings.websocket_paths.clone(),
-                ..RuleSettings::default()
-            };
-            if settings.fixes.fix || settings.fixes.diff {
-                let out = wslint::fix::session::run(
-                    &inputs,
-                    &rule_settings,
-                    &settings.fixes,
-                    settings.color,
-                );
-                let _ = std::io::stdout().lock().write_all(&out.stdout);
-                eprint!("{}", out.stderr);
-                out.exit_code
-            } else {
-                let outcome = check::run(&inputs, &rule_settings);
-                print(&report::text::render(&outcome, settings.color));
-                outcome.exit_code()
-            }
-        }
+        Command::Check { inputs } => match check_settings(&settings, &inputs) {
+            Ok(rule_settings) => run_check(&inputs, &rule_settings, &settings),
+            Err(code) => code,
+        },
         Command::Rule { code } => match rules::find_rule(&code) {
             Some(meta) => {
                 print(&report::rules::explain(meta));
@@ -61,6 +42,24 @@ fn main() -> ExitCode {
         Command::Rules => {
             print(&report::rules::table());
             0
+        }
+        Command::ConfigInit => config_init(),
+        Command::Completions(shell) => {
+            clap_complete::generate(shell, &mut Cli::command(), "wslint", &mut std::io::stdout());
+            0
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    let _ = std::io::stdout().write_all(&out);
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    2
+                }
+            }
         }
         Command::Parse { inputs } => {
             let loaded = discover::load(&inputs);
@@ -102,18 +101,76 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The targeted nginx version; with `--verbose`, says where it came from.
-fn version(settings: &Settings) -> NginxVersion {
-    let (version, source) = target_version(settings.nginx_version);
-    if settings.verbose {
-        eprintln!("wslint: target nginx {version}{}", version_note(source));
+/// The check settings (configuration file and command line), or exit 2.
+fn check_settings(settings: &Settings, inputs: &[Input]) -> Result<RuleSettings, u8> {
+    match config::resolve(settings, inputs) {
+        Ok((rule_settings, source)) => {
+            if settings.verbose {
+                eprintln!(
+                    "wslint: target nginx {}{}",
+                    rule_settings.nginx_version,
+                    version_note(source)
+                );
+            }
+            Ok(rule_settings)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(2)
+        }
     }
-    version
+}
+
+fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings) -> u8 {
+    let progress = wslint::progress::Progress::start();
+    let (stdout, stderr, code) = if settings.fixes.fix || settings.fixes.diff {
+        let out = wslint::fix::session::run(
+            inputs,
+            rule_settings,
+            &settings.fixes,
+            settings.format,
+            settings.color,
+        );
+        (out.stdout, out.stderr, out.exit_code)
+    } else {
+        let outcome = check::run(inputs, rule_settings);
+        let text = report::render(settings.format, &outcome, settings.color, 0);
+        (text.into_bytes(), String::new(), outcome.exit_code())
+    };
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let _ = std::io::stdout().lock().write_all(&stdout);
+    eprint!("{stderr}");
+    if settings.exit_zero && code == 1 {
+        0
+    } else {
+        code
+    }
+}
+
+fn config_init() -> u8 {
+    let path = std::path::Path::new(config::FILE_NAME);
+    if path.exists() {
+        eprintln!("error: {} already exists; not overwritten", path.display());
+        return 2;
+    }
+    match std::fs::write(path, config::DEFAULT_CONFIG) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            2
+        }
+    }
 }
 
 fn version_note(source: VersionSource) -> &'static str {
     match source {
         VersionSource::CommandLine => " (from --nginx-version)",
+        VersionSource::ConfigFile => " (from the configuration file)",
         VersionSource::InstalledNginx => " (from `nginx -v`)",
         VersionSource::Assumed => {
             " (assumed: no --nginx-version and no nginx on PATH; a version before 1.29.7, where proxy_http_version defaults to 1.0)"

@@ -30,6 +30,7 @@ pub struct ReadError {
 impl SourceFile {
     /// Parses bytes that came from `path`.
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        crate::progress::FILES_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tree = parse(bytes);
         let lines = LineIndex::new(&tree.source);
         SourceFile {

@@ -9,7 +9,7 @@ use crate::check::Outcome;
 use crate::cli::FixSettings;
 use crate::discover::{Input, load};
 use crate::fix::Applicability;
-use crate::report::{Color, text};
+use crate::report::{Color, Format};
 use crate::rules::RuleSettings;
 use crate::semantic::files::Backing;
 use crate::source::STDIN_NAME;
@@ -28,6 +28,7 @@ pub fn run(
     inputs: &[Input],
     rules: &RuleSettings,
     settings: &FixSettings,
+    format: Format,
     color: Color,
 ) -> SessionOutput {
     let loaded = load(inputs);
@@ -71,7 +72,7 @@ pub fn run(
             "error: the fix for {code} would leave {file} unparseable; that fix was not applied\n"
         ));
     }
-    let report_text = text::render(&outcome, color);
+    let report_text = crate::report::render(format, &outcome, color, report.applied.len());
     let to_stdout = !settings.diff && !changed.iter().any(|(id, _)| is_stdin(&outcome, *id));
     if to_stdout {
         out.stdout.extend(report_text.into_bytes());

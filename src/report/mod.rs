@@ -2,18 +2,80 @@
 //! earlier stages computed.
 //!
 //! - [`text`]: miette-style reports with a source snippet (the default);
+//! - [`concise`], [`json`], [`sarif`], [`github`]: the other `--format`s,
+//!   all fed by [`located`];
 //! - [`parse_json`]: the tree as JSON for `wslint parse`;
 //! - [`inspect`]: effective configuration per location for `wslint inspect`;
 //! - [`rules`]: `wslint rules` and `wslint rule CODE`.
 
+pub mod concise;
+pub mod github;
 pub mod inspect;
+pub mod json;
+pub mod located;
 pub mod parse_json;
 pub mod rules;
+pub mod sarif;
 pub mod text;
+
+use crate::check::Outcome;
+use std::fmt::Write;
 
 /// Whether to use colour in text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Color {
     Always,
     Never,
+}
+
+/// An output format of the check command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Reports with source snippets (the default)
+    #[default]
+    Text,
+    /// One line per finding: path:line:col: CODE [severity] message
+    Concise,
+    /// One JSON document (docs/json-output.md)
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+}
+
+/// Renders a check (or fix) run in `format`; `fixed` is how many findings
+/// `--fix` fixed.
+pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> String {
+    match format {
+        Format::Text => text::render(outcome, color),
+        Format::Concise => concise::render(&located::locate(outcome), &summary_line(outcome)),
+        Format::Json => json::render(outcome, &located::locate(outcome), fixed),
+        Format::Sarif => sarif::render(&located::locate(outcome)),
+        Format::Github => github::render(&located::locate(outcome)),
+    }
+}
+
+/// "Checked 5 files: 2 findings, 1 syntax error."
+pub fn summary_line(outcome: &Outcome) -> String {
+    let syntax = outcome.syntax_error_count();
+    let findings = outcome.findings().count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut out = format!("Checked {}", plural(outcome.files.files.len(), "file"));
+    if syntax + findings + outcome.read_errors.len() == 0 {
+        out.push_str(": no problems found.\n");
+    } else {
+        let mut parts = Vec::new();
+        if findings > 0 {
+            parts.push(plural(findings, "finding"));
+        }
+        if syntax > 0 {
+            parts.push(plural(syntax, "syntax error"));
+        }
+        if !outcome.read_errors.is_empty() {
+            parts.push(plural(outcome.read_errors.len(), "unreadable path"));
+        }
+        let _ = writeln!(out, ": {}.", parts.join(", "));
+    }
+    out
 }

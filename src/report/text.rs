@@ -181,24 +181,6 @@ pub fn render(outcome: &Outcome, color: Color) -> String {
     for error in &outcome.read_errors {
         let _ = writeln!(out, "error: {error}");
     }
-    let syntax = outcome.syntax_error_count();
-    let findings = outcome.findings().count();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let _ = write!(out, "Checked {}", plural(files.files.len(), "file"));
-    if syntax + findings + outcome.read_errors.len() == 0 {
-        out.push_str(": no problems found.\n");
-    } else {
-        let mut parts = Vec::new();
-        if findings > 0 {
-            parts.push(plural(findings, "finding"));
-        }
-        if syntax > 0 {
-            parts.push(plural(syntax, "syntax error"));
-        }
-        if !outcome.read_errors.is_empty() {
-            parts.push(plural(outcome.read_errors.len(), "unreadable path"));
-        }
-        let _ = writeln!(out, ": {}.", parts.join(", "));
-    }
+    out.push_str(&super::summary_line(outcome));
     out
 }

@@ -123,6 +123,45 @@ pub struct RuleSettings {
     pub select: Vec<String>,
     /// Codes or prefixes not to run.
     pub ignore: Vec<String>,
+    /// Whether `nginx_version` came from a configuration file (so the
+    /// installed nginx is not asked).
+    pub nginx_version_from_config: bool,
+    /// The lowest severity that makes the run fail.
+    pub fail_on: Severity,
+    /// Severity per rule code, replacing the rule's own.
+    pub severity_overrides: Vec<(String, Severity)>,
+    /// Rules ignored for some files.
+    pub per_path_ignores: Vec<PathIgnore>,
+}
+
+/// `[per-path-ignores]`: codes (or prefixes) not reported for files whose
+/// path, relative to `base`, matches `pattern`.
+#[derive(Debug, Clone)]
+pub struct PathIgnore {
+    pub base: std::path::PathBuf,
+    pub pattern: glob::Pattern,
+    pub codes: Vec<String>,
+}
+
+impl PathIgnore {
+    /// Whether the finding `code` in the file at `path` is ignored.
+    pub fn ignores(&self, path: &std::path::Path, code: &str) -> bool {
+        if !self.codes.iter().any(|c| code.starts_with(c.as_str())) {
+            return false;
+        }
+        let absolute = |p: &std::path::Path| {
+            let joined = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                std::env::current_dir().unwrap_or_default().join(p)
+            };
+            crate::semantic::files::normalize(&joined)
+        };
+        let file = absolute(path);
+        let base = absolute(&self.base);
+        file.strip_prefix(&base)
+            .is_ok_and(|rel| self.pattern.matches_path(rel))
+    }
 }
 
 impl Default for RuleSettings {
@@ -133,6 +172,10 @@ impl Default for RuleSettings {
             websocket_paths: Vec::new(),
             select: Vec::new(),
             ignore: Vec::new(),
+            nginx_version_from_config: false,
+            fail_on: Severity::Warning,
+            severity_overrides: Vec::new(),
+            per_path_ignores: Vec::new(),
         }
     }
 }

@@ -71,6 +71,7 @@ impl fmt::Display for NginxVersion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VersionSource {
     CommandLine,
+    ConfigFile,
     InstalledNginx,
     Assumed,
 }

@@ -259,3 +259,26 @@ fn select_ignore_and_websocket_path_change_what_is_reported() {
         stdout(&marked)
     );
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_cli_definition() {
+    let bash = wslint(&repo_root(), &["completions", "bash"], None);
+    assert_eq!(bash.status.code(), Some(0));
+    let script = stdout(&bash);
+    assert!(
+        script.contains("wslint") && script.contains("--unsafe-fixes"),
+        "{script}"
+    );
+    let man = wslint(&repo_root(), &["man"], None);
+    let page = stdout(&man);
+    assert!(page.contains(".TH wslint 1"));
+    assert!(
+        page.contains("\\-\\-fail\\-on"),
+        "every option is documented"
+    );
+    let committed = std::fs::read_to_string(repo_root().join("docs/wslint.1")).unwrap();
+    assert_eq!(
+        page, committed,
+        "docs/wslint.1 is stale: regenerate it with `wslint man > docs/wslint.1`"
+    );
+}

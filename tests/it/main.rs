@@ -2,10 +2,12 @@
 //! positions, the real-world corpus, the command line and property tests.
 
 mod cli;
+mod config;
 mod corpus;
 mod dump;
 mod e2e;
 mod fixes;
+mod formats;
 mod labeled;
 mod model;
 mod properties;

@@ -1,0 +1,52 @@
+//! `--format concise`: one line per finding, `path:line:col: CODE [severity]
+//! message`, then the summary line; errors as `path:line:col: syntax-error
+//! [error] message` or `path: read-error [error] message`.
+
+use super::located::Located;
+use std::fmt::Write;
+
+pub fn render(located: &Located, summary: &str) -> String {
+    let mut out = String::new();
+    for f in &located.findings {
+        let d = f.diagnostic;
+        let p = &f.place;
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {} [{}] {}",
+            p.file,
+            p.line,
+            p.column,
+            d.code,
+            d.severity.as_str(),
+            one_line(&d.message)
+        );
+    }
+    for e in &located.errors {
+        match (e.line, e.column) {
+            (Some(l), Some(c)) => {
+                let _ = writeln!(
+                    out,
+                    "{}:{l}:{c}: {} [error] {}",
+                    e.file,
+                    e.kind,
+                    one_line(&e.message)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "{}: {} [error] {}",
+                    e.file,
+                    e.kind,
+                    one_line(&e.message)
+                );
+            }
+        }
+    }
+    out.push_str(summary);
+    out
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
