@@ -10,12 +10,19 @@ use crate::diagnostic::FileId;
 use crate::semantic::{Context, Model, Node, ScopeId};
 use crate::syntax::{Block, DirectiveEnd, Item, SyntaxTree};
 
-/// The file's line ending: CRLF when it uses any, else LF.
-pub fn line_ending(src: &[u8]) -> &'static str {
-    if src.windows(2).any(|w| w == b"\r\n") {
-        "\r\n"
-    } else {
-        "\n"
+/// The line ending to use next to `offset`: the one that ends that line
+/// (CR LF or LF), else the first one in the file, else LF. Looking near the
+/// edit keeps this cheap on large files and right on mixed ones.
+pub fn line_ending(src: &[u8], offset: u32) -> &'static str {
+    let from = offset.min(src.len() as u32) as usize;
+    let nl = src[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| from + p)
+        .or_else(|| src.iter().position(|&b| b == b'\n'));
+    match nl {
+        Some(i) if i > 0 && src[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
     }
 }
 
@@ -104,7 +111,7 @@ pub fn add_to_block(
             text: lines.iter().map(|l| format!(" {l}")).collect(),
         });
     }
-    let eol = line_ending(src);
+    let eol = line_ending(src, last_simple.unwrap_or(open.end));
     let (at, indent) = match last_simple {
         Some(end) => (line_end(src, end), indent_of(src, end)),
         None => (
@@ -213,7 +220,7 @@ pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit
             let block = opener.view.block()?;
             let src = &tree.source;
             let open = tree.token_span(block.open?);
-            let eol = line_ending(src);
+            let eol = line_ending(src, open.end);
             let first = block.items.iter().find_map(|i| match i {
                 Item::Directive(d) => tree.first_token(d).map(|t| tree.token_span(t).start),
                 _ => None,
@@ -239,8 +246,8 @@ pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit
             let file = analysed.point.file;
             let tree = &model.files.get(file).tree;
             let src = &tree.source;
-            let eol = line_ending(src);
             let first = tree.directives().next()?;
+            let eol = line_ending(src, first.span().start);
             let at = line_start(src, first.span().start);
             let indent = indent_of(src, first.span().start);
             let text: String = map_lines(var)
