@@ -40,6 +40,42 @@ fn main() {
         best = best.min(start.elapsed());
         findings = outcome.diagnostics.len();
     }
+    // Where the time goes, one run.
+    let t = Instant::now();
+    let loaded = wslint::discover::load(&[Input::Path(dir.clone())]);
+    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let model = wslint::semantic::Model::build(&loaded.files, &loaded.entries);
+    let model_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let diagnostics = wslint::rules::run(&model, &RuleSettings::default());
+    let rules_ms = t.elapsed().as_secs_f64() * 1e3;
+    if let Some(code) = std::env::var_os("WSLINT_PROFILE_RULE") {
+        let settings = RuleSettings {
+            select: vec![code.to_string_lossy().into_owned()],
+            ..RuleSettings::default()
+        };
+        for _ in 0..5 {
+            wslint::rules::run(&model, &settings);
+        }
+        return;
+    }
+    if std::env::var_os("WSLINT_RULE_TIMES").is_some() {
+        for rule in wslint::rules::all_rules() {
+            let code = rule.meta().code;
+            let settings = RuleSettings {
+                select: vec![code.to_string()],
+                ..RuleSettings::default()
+            };
+            let t = Instant::now();
+            let n = wslint::rules::run(&model, &settings).len();
+            println!("  {code}: {:.1} ms ({n})", t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    println!(
+        "phases: load+parse {load_ms:.1} ms, model {model_ms:.1} ms, rules {rules_ms:.1} ms ({} findings)",
+        diagnostics.len()
+    );
     println!(
         "lint: {servers} servers in {} files, {mb:.1} MB: best {:.1} ms ({findings} findings)",
         tree.files.len(),

@@ -171,8 +171,9 @@ fn load_directory(
     }
     // nginx.conf first, so it is the main entry point.
     found.sort_by_key(|p| *p != main);
-    for path in found {
-        match SourceFile::read(&path) {
+    let read = read_all(&found);
+    for (path, result) in found.into_iter().zip(read) {
+        match result {
             Ok(file) => {
                 let id = files.add(file);
                 // A whole configuration (nginx.conf, or any file whose top
@@ -195,6 +196,30 @@ fn load_directory(
             Err(e) => errors.push(e),
         }
     }
+}
+
+/// Reads and parses files on every core (files parse independently), in
+/// the order given.
+fn read_all(paths: &[PathBuf]) -> Vec<Result<SourceFile, ReadError>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if workers < 2 || paths.len() < 8 {
+        return paths.iter().map(|p| SourceFile::read(p)).collect();
+    }
+    let chunk = paths.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|p| SourceFile::read(p)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 fn walk_error(dir: &Path, e: &walkdir::Error) -> ReadError {

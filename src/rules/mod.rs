@@ -249,7 +249,7 @@ impl<'m, 'a> Cx<'m, 'a> {
             && self
                 .model
                 .own(route.scope, &n.name())
-                .any(|s| s.node.view.span() == n.view.span() && s.node.file == n.file)
+                .any(|s| std::ptr::eq(s.node.view.node, n.view.node))
         {
             return n.location();
         }
@@ -293,19 +293,12 @@ impl<'a> Cx<'_, 'a> {
     /// The route's effective `proxy_set_header` entries named `name`
     /// (case-insensitive), empty values included.
     pub fn headers(&self, route: &Route<'a>, name: &str) -> Vec<HeaderEntry<'a>> {
-        let named: Vec<_> = route
-            .proxy_set_header
-            .entries
+        route
+            .headers
             .iter()
-            .copied()
-            .filter(|s| {
-                s.node
-                    .view
-                    .arg_value(0)
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .collect();
-        HeaderEntry::from_settings(&named)
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .cloned()
+            .collect()
     }
 
     /// The entry point a route belongs to.
@@ -410,10 +403,30 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|r| r.meta().code != "WS000" && settings.is_enabled(r.meta()))
         .collect();
-    let mut found = Vec::new();
-    for rule in &enabled {
-        rule.check(&cx, &mut found);
-    }
+    // Rules only read the model: run them on two threads, each taking
+    // every other rule.
+    let mut found = std::thread::scope(|scope| {
+        let cx = &cx;
+        let halves: Vec<Vec<&'static dyn Rule>> = (0..2)
+            .map(|half| enabled.iter().copied().skip(half).step_by(2).collect())
+            .collect();
+        let handles: Vec<_> = halves
+            .into_iter()
+            .map(|rules| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for rule in rules {
+                        rule.check(cx, &mut out);
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect::<Vec<_>>()
+    });
     found.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())

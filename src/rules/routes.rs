@@ -129,6 +129,8 @@ pub struct Route<'a> {
     pub headers_known: bool,
     /// The effective `proxy_set_header` entries and the hidden ones.
     pub proxy_set_header: ArrayValue<'a>,
+    /// The same entries with their header names and values read once.
+    pub headers: Vec<HeaderEntry<'a>>,
 }
 
 /// Every WebSocket route of the model, in scope order.
@@ -211,6 +213,7 @@ fn route<'a>(
         resolved,
         headers_known,
         proxy_set_header,
+        headers,
     })
 }
 

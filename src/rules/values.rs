@@ -148,15 +148,13 @@ pub struct VariableIndex<'a> {
 
 impl<'a> VariableIndex<'a> {
     pub fn build(model: &Model<'a>) -> Self {
-        let by_entry = (0..model.entries.len())
-            .map(|entry| {
-                let mut map: HashMap<String, Vec<Node<'a>>> = HashMap::new();
-                for (name, node) in model.defined_variables(entry) {
-                    map.entry(name.to_ascii_lowercase()).or_default().push(node);
-                }
-                map
-            })
-            .collect();
+        let mut by_entry: Vec<HashMap<String, Vec<Node<'a>>>> =
+            vec![HashMap::new(); model.entries.len()];
+        for (entry, name, node) in model.variable_definitions() {
+            if let Some(map) = by_entry.get_mut(entry) {
+                map.entry(name.to_ascii_lowercase()).or_default().push(node);
+            }
+        }
         VariableIndex { by_entry }
     }
 

@@ -89,8 +89,7 @@ impl<'a> Model<'a> {
         scope: ScopeId,
         name: &'m str,
     ) -> impl Iterator<Item = Setting<'a>> + 'm {
-        self.scope(scope)
-            .named(name)
+        self.named(scope, name)
             .map(move |node| Setting { node, scope })
     }
 
@@ -123,9 +122,10 @@ impl<'a> Model<'a> {
             let mut has_own = false;
             for s in self.own(level, name) {
                 has_own = true;
-                let in_effect = value.entries.iter().any(|e| {
-                    e.node.view.span() == s.node.view.span() && e.node.file == s.node.file
-                });
+                let in_effect = value
+                    .entries
+                    .iter()
+                    .any(|e| std::ptr::eq(e.node.view.node, s.node.view.node));
                 if in_effect {
                     continue;
                 }
@@ -216,21 +216,38 @@ impl<'a> Model<'a> {
     /// `perl_set` and `set_by_lua*` define anywhere in an entry point (nginx
     /// variables are global to the http context), with their definitions.
     pub fn defined_variables(&self, entry: usize) -> Vec<(String, Node<'a>)> {
+        self.variable_definitions()
+            .into_iter()
+            .filter(|(e, _, _)| *e == entry)
+            .map(|(_, name, node)| (name, node))
+            .collect()
+    }
+
+    /// Every variable definition of every entry point, in one pass:
+    /// (entry, variable name, defining directive).
+    pub fn variable_definitions(&self) -> Vec<(usize, String, Node<'a>)> {
         let mut out = Vec::new();
-        for scope in self.scopes.iter().filter(|s| s.entry == entry) {
+        for scope in &self.scopes {
             for node in &scope.directives {
                 let name = node.name();
+                let defines = matches!(
+                    name.as_ref(),
+                    "map" | "split_clients" | "geo" | "set" | "js_set" | "perl_set"
+                ) || name.starts_with("set_by_lua");
+                if !defines {
+                    continue;
+                }
                 let args: Vec<String> = node.args();
                 let defined = match (name.as_ref(), args.as_slice()) {
                     ("map" | "split_clients", [_, var, ..]) => Some(var),
                     ("geo", [var]) => Some(var),
                     ("geo", [_, var]) => Some(var),
-                    ("set" | "js_set" | "perl_set" | "set_by_lua_block", [var, ..]) => Some(var),
+                    ("set" | "js_set" | "perl_set", [var, ..]) => Some(var),
                     (n, [var, ..]) if n.starts_with("set_by_lua") => Some(var),
                     _ => None,
                 };
                 if let Some(var) = defined.and_then(|v| v.strip_prefix('$')) {
-                    out.push((var.to_string(), *node));
+                    out.push((scope.entry, var.to_string(), *node));
                 }
             }
         }

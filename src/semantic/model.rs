@@ -77,31 +77,35 @@ pub struct Scope<'a> {
     /// An `include` here could not be followed (missing file, cycle), so
     /// the scope may hold directives the model does not see.
     pub unresolved_include: bool,
+    /// The interned name of each directive (see [`Model::name_id`]), in
+    /// the order of `directives`.
+    name_ids: Vec<u32>,
     /// For scopes with many directives (an http block holding thousands of
-    /// servers): positions in `directives` by name, so lookups that walk up
-    /// to this level stay cheap.
-    by_name: Option<HashMap<String, Vec<u32>>>,
+    /// servers): positions in `directives` by name id, so lookups that walk
+    /// up to this level stay cheap.
+    by_name: Option<HashMap<u32, Vec<u32>>>,
 }
 
 /// Scopes with more directives than this get a name index.
 const INDEX_THRESHOLD: usize = 32;
 
 impl<'a> Scope<'a> {
-    /// The directives of this level named `name`, in order.
-    pub fn named<'s>(&'s self, name: &'s str) -> Box<dyn Iterator<Item = Node<'a>> + 's> {
+    /// The directives of this level whose interned name is `id`, in order.
+    fn named_id(&self, id: u32) -> Box<dyn Iterator<Item = Node<'a>> + '_> {
         match &self.by_name {
             Some(index) => Box::new(
                 index
-                    .get(name)
+                    .get(&id)
                     .into_iter()
                     .flatten()
                     .map(move |&i| self.directives[i as usize]),
             ),
             None => Box::new(
-                self.directives
+                self.name_ids
                     .iter()
-                    .copied()
-                    .filter(move |n| n.view.name_is(name)),
+                    .zip(&self.directives)
+                    .filter(move |(n, _)| **n == id)
+                    .map(|(_, node)| *node),
             ),
         }
     }
@@ -110,12 +114,9 @@ impl<'a> Scope<'a> {
         if self.directives.len() <= INDEX_THRESHOLD {
             return;
         }
-        let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-        for (i, node) in self.directives.iter().enumerate() {
-            index
-                .entry(node.name().into_owned())
-                .or_default()
-                .push(i as u32);
+        let mut index: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, id) in self.name_ids.iter().enumerate() {
+            index.entry(*id).or_default().push(i as u32);
         }
         self.by_name = Some(index);
     }
@@ -129,6 +130,9 @@ pub struct Model<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// `upstream` blocks by (entry point, name).
     upstreams: HashMap<(usize, String), ScopeId>,
+    /// Directive names, interned: comparing ids is what makes walking up
+    /// the levels for every lookup cheap.
+    names: HashMap<String, u32>,
 }
 
 /// An entry point that was analysed, with its top scope.
@@ -151,6 +155,7 @@ impl<'a> Model<'a> {
             include_stack: Vec::new(),
             entry: 0,
             entry_scope: 0,
+            names: HashMap::new(),
         };
         let mut entries = Vec::new();
         let order = entry_points
@@ -175,6 +180,7 @@ impl<'a> Model<'a> {
         let mut diagnostics = builder.diagnostics;
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+        let names = builder.names;
         let mut scopes = builder.scopes;
         let mut upstreams = HashMap::new();
         for (id, scope) in scopes.iter_mut().enumerate() {
@@ -193,6 +199,15 @@ impl<'a> Model<'a> {
             scopes,
             diagnostics,
             upstreams,
+            names,
+        }
+    }
+
+    /// The directives named `name` written directly in `scope`.
+    pub fn named(&self, scope: ScopeId, name: &str) -> Box<dyn Iterator<Item = Node<'a>> + '_> {
+        match self.names.get(name) {
+            Some(&id) => self.scope(scope).named_id(id),
+            None => Box::new(std::iter::empty()),
         }
     }
 
@@ -229,6 +244,7 @@ struct Builder<'a> {
     include_stack: Vec<FileId>,
     entry: usize,
     entry_scope: ScopeId,
+    names: HashMap<String, u32>,
 }
 
 impl<'a> Builder<'a> {
@@ -258,6 +274,7 @@ impl<'a> Builder<'a> {
             children: Vec::new(),
             entry: self.entry,
             unresolved_include: false,
+            name_ids: Vec::new(),
             by_name: None,
         });
         if let Some(p) = parent {
@@ -282,7 +299,17 @@ impl<'a> Builder<'a> {
                 self.include(point, node, scope);
                 continue;
             }
-            self.scopes[scope as usize].directives.push(node);
+            let id = match self.names.get(name.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.names.insert(name.to_string(), id);
+                    id
+                }
+            };
+            let level = &mut self.scopes[scope as usize];
+            level.directives.push(node);
+            level.name_ids.push(id);
             if let DirectiveEnd::Block(inner) = &view.node.end {
                 let child_context = if context == Context::Unknown {
                     Context::Unknown
