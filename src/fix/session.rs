@@ -104,6 +104,7 @@ fn write_all(
 ) -> bool {
     let options = WriteOptions {
         backup_suffix: settings.backup.clone(),
+        ..WriteOptions::default()
     };
     let mut failed = false;
     for (id, _) in changed {

@@ -21,6 +21,10 @@ pub struct WriteError {
 pub struct WriteOptions {
     /// Keep the original beside the file, with this suffix (`.orig`).
     pub backup_suffix: Option<String>,
+    /// Tests only: make the write fail after this many bytes, as a full
+    /// disk would.
+    #[cfg(test)]
+    pub fail_after: Option<usize>,
 }
 
 /// Replaces the file at `path` with `bytes`.
@@ -44,6 +48,12 @@ pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(
         .prefix(".wslint-")
         .tempfile_in(dir)
         .map_err(|e| fail(format!("cannot create a temporary file beside it: {e}")))?;
+    #[cfg(test)]
+    if let Some(n) = options.fail_after {
+        temp.write_all(&bytes[..n.min(bytes.len())])
+            .map_err(|e| fail(e.to_string()))?;
+        return Err(fail("No space left on device (simulated)".into()));
+    }
     temp.write_all(bytes)
         .and_then(|_| temp.as_file().sync_all())
         .map_err(|e| fail(e.to_string()))?;
@@ -76,6 +86,7 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         let options = WriteOptions {
             backup_suffix: Some(".orig".into()),
+            ..WriteOptions::default()
         };
         write_file(&link, b"new", &options).unwrap();
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
@@ -99,5 +110,25 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".wslint-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_write_failing_half_way_leaves_the_original_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.conf");
+        std::fs::write(&path, "original bytes\n").unwrap();
+        let options = WriteOptions {
+            fail_after: Some(5),
+            ..WriteOptions::default()
+        };
+        let e = write_file(&path, b"the fixed configuration\n", &options).unwrap_err();
+        assert!(e.to_string().contains("site.conf"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"original bytes\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["site.conf"]);
     }
 }

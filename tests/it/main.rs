@@ -11,6 +11,7 @@ mod formats;
 mod labeled;
 mod model;
 mod properties;
+mod robustness;
 mod roundtrip;
 mod rules;
 mod support;

@@ -1,0 +1,168 @@
+//! Hostile and odd input: the run never panics (exit code 101), names the
+//! path in its messages, exits 2 when it could not check everything, and
+//! modifies no file unless it was completely and validly fixed.
+
+use crate::support::{stdout, wslint};
+use std::path::Path;
+
+/// Runs wslint in `dir` and returns (exit code, stdout + stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = wslint(dir, args, None);
+    let code = out
+        .status
+        .code()
+        .expect("wslint exits normally (no signal)");
+    assert_ne!(
+        code,
+        101,
+        "wslint panicked: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, stdout(&out) + &String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn odd_single_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: Vec<u8>| std::fs::write(dir.path().join(name), bytes).unwrap();
+    write("empty.conf", Vec::new());
+    write("binary.conf", (0..=255u8).cycle().take(64 * 1024).collect());
+    // NUL is an ordinary word byte to nginx, so `\0}` is one word and the
+    // block is never closed; in a comment it is harmless.
+    write("nul-in-word.conf", b"server {\0 listen 80;\0}\n".to_vec());
+    write(
+        "nul-in-comment.conf",
+        b"# a \0 b\nserver { listen 80; }\n".to_vec(),
+    );
+    write(
+        "latin1.conf",
+        b"# caf\xe9\nserver { return 200 \"d\xe9j\xe0\"; }\n".to_vec(),
+    );
+    write(
+        "unterminated.conf",
+        b"server { return 200 \"never closed".to_vec(),
+    );
+    let mut long_line = b"map $uri $x { ".to_vec();
+    while long_line.len() < 1024 * 1024 {
+        long_line.extend_from_slice(b"/some/long/path/segment 1; ");
+    }
+    long_line.extend_from_slice(b"}\n");
+    write("long-line.conf", long_line);
+    let expected = [
+        ("empty.conf", 0),
+        ("binary.conf", 2),
+        ("nul-in-word.conf", 2),
+        ("nul-in-comment.conf", 0),
+        ("latin1.conf", 0),
+        ("unterminated.conf", 2),
+        ("long-line.conf", 0),
+    ];
+    for (name, code) in expected {
+        let (got, text) = run(dir.path(), &["--color", "never", name]);
+        assert_eq!(got, code, "{name}: {text}");
+        if code == 2 {
+            assert!(
+                text.contains(name),
+                "{name}: the message names the file: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn huge_inputs_stay_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    // 100 MB: comments and a few directives.
+    let mut big = Vec::with_capacity(100 * 1024 * 1024 + 100);
+    big.extend_from_slice(b"events {}\n");
+    while big.len() < 100 * 1024 * 1024 {
+        big.extend_from_slice(
+            b"# a comment line that is here only to make the file large enough for the test\n",
+        );
+    }
+    big.extend_from_slice(b"http { server { listen 80; } }\n");
+    std::fs::write(dir.path().join("big.conf"), &big).unwrap();
+    drop(big);
+    let (code, text) = run(dir.path(), &["big.conf"]);
+    assert_eq!(code, 0, "{text}");
+
+    // 1,000,000 directives in one block.
+    let mut many = b"http {\n".to_vec();
+    for _ in 0..1_000_000 {
+        many.extend_from_slice(b"  sendfile on;\n");
+    }
+    many.extend_from_slice(b"}\n");
+    std::fs::write(dir.path().join("many.conf"), &many).unwrap();
+    let (code, text) = run(dir.path(), &["many.conf"]);
+    assert_eq!(code, 0, "{text}");
+
+    // 100,000 nested blocks: an error, not a stack overflow.
+    std::fs::write(dir.path().join("deep.conf"), "location / {".repeat(100_000)).unwrap();
+    let (code, text) = run(dir.path(), &["--color", "never", "deep.conf"]);
+    assert_eq!(code, 2);
+    assert!(
+        text.contains("deep.conf") && text.contains("nested more than"),
+        "{text}"
+    );
+}
+
+#[test]
+fn odd_includes_and_directory_walks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("many")).unwrap();
+    for i in 0..3000 {
+        std::fs::write(
+            root.join(format!("many/site{i:04}.conf")),
+            format!("server {{ listen {}; }}\n", 10000 + i),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(root.join("adir")).unwrap();
+    std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+    std::fs::write(
+        root.join("nginx.conf"),
+        "events {}\nhttp {\n    include many/*.conf;\n    include /dev/zero;\n    include adir;\n}\n",
+    )
+    .unwrap();
+    let (code, text) = run(root, &["--color", "never", "--format", "concise", "."]);
+    assert_ne!(code, 0, "{text}");
+    assert!(
+        text.contains("Checked 3001 files"),
+        "every globbed file is read once: {text}"
+    );
+    assert!(
+        text.contains("/dev/zero") && text.contains("not a regular file"),
+        "{text}"
+    );
+    assert!(
+        text.contains("adir") && text.contains("is a directory"),
+        "{text}"
+    );
+    assert!(
+        text.contains("loop") && text.contains("symbolic link loop"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fixing_broken_or_odd_files_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("site.conf");
+    // A fixable route, and a syntax error further down: nothing is written.
+    let text = "server {\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9000;\n    }\n}\nserver {\n    listen 81\n";
+    std::fs::write(&conf, text).unwrap();
+    let (code, out) = run(dir.path(), &["--fix", "--unsafe-fixes", "site.conf"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(std::fs::read_to_string(&conf).unwrap(), text);
+    // An nginx -T dump cannot be fixed in place.
+    let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    server {\n        location /ws/ { proxy_pass http://127.0.0.1:9000; }\n    }\n}\n\n";
+    std::fs::write(dir.path().join("dump.txt"), dump).unwrap();
+    let (code, out) = run(dir.path(), &["--fix", "dump.txt"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("cannot be fixed in place"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dump.txt")).unwrap(),
+        dump
+    );
+}
