@@ -102,10 +102,7 @@ fn write_all(
     settings: &FixSettings,
     out: &mut SessionOutput,
 ) -> bool {
-    let options = WriteOptions {
-        backup_suffix: settings.backup.clone(),
-        ..WriteOptions::default()
-    };
+    let options = WriteOptions::with_backup(settings.backup.clone());
     let mut failed = false;
     for (id, _) in changed {
         let file = outcome.files.get(*id);

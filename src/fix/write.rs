@@ -27,6 +27,17 @@ pub struct WriteOptions {
     pub fail_after: Option<usize>,
 }
 
+impl WriteOptions {
+    /// Options that keep a backup with `suffix` when it is given.
+    pub fn with_backup(suffix: Option<String>) -> Self {
+        WriteOptions {
+            backup_suffix: suffix,
+            #[cfg(test)]
+            fail_after: None,
+        }
+    }
+}
+
 /// Replaces the file at `path` with `bytes`.
 pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
     let fail = |message: String| WriteError {
