@@ -308,7 +308,10 @@ impl<'a> Cx<'_, 'a> {
 }
 
 /// Hidden entries of an array directive whose name (first argument) the
-/// route does not set again: what it really loses.
+/// route does not set again: what it really loses. Entries with an empty
+/// value only clear a header, and losing a clearing is not losing a
+/// header, so they are left out (copying `Origin ""` back would also fight
+/// WS017).
 pub fn lost_entries<'v, 'a>(
     value: &'v crate::semantic::ArrayValue<'a>,
 ) -> Vec<&'v crate::semantic::Setting<'a>> {
@@ -326,6 +329,7 @@ pub fn lost_entries<'v, 'a>(
                 .view
                 .arg_value(0)
                 .is_some_and(|n| !present.contains(&n.to_ascii_lowercase()))
+                && s.node.view.arg_value(1).is_some_and(|v| !v.is_empty())
         })
         .collect()
 }

@@ -57,3 +57,117 @@ proptest! {
         check(pieces.concat())?;
     }
 }
+
+/// A directive a WebSocket location may or may not have.
+fn location_line() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("proxy_pass http://127.0.0.1:9000;"),
+        Just("proxy_pass ws://127.0.0.1:9000;"),
+        Just("proxy_http_version 1.0;"),
+        Just("proxy_http_version 1.1;"),
+        Just("proxy_set_header Upgrade $http_upgrade;"),
+        Just("proxy_set_header Upgrade \"\";"),
+        Just("proxy_set_header Connection \"upgrade\";"),
+        Just("proxy_set_header Connection \"\";"),
+        Just("proxy_set_header Connection $connection_upgrade;"),
+        Just("proxy_set_header Host $host;"),
+        Just("proxy_set_header Origin \"\";"),
+        Just("proxy_read_timeout 30s;"),
+        Just("add_header Access-Control-Allow-Origin *;"),
+        Just("add_header Access-Control-Allow-Credentials true;"),
+        Just("# wslint: ignore WS006 pinging backend"),
+        Just("# a comment"),
+    ]
+}
+
+/// A whole configuration: maybe a map, a server with server-level lines,
+/// and locations (one-line or multi-line, LF or CRLF).
+fn config() -> impl Strategy<Value = Vec<u8>> {
+    let location = (
+        prop_oneof![Just("/ws/"), Just("/socket.io/"), Just("/"), Just("/api/")],
+        proptest::collection::vec(location_line(), 0..6),
+        any::<bool>(),
+    );
+    (
+        any::<bool>(),
+        proptest::collection::vec(location_line(), 0..3),
+        proptest::collection::vec(location, 1..4),
+        any::<bool>(),
+    )
+        .prop_map(|(map, server_lines, locations, crlf)| {
+            let mut out = String::from("events {}\nhttp {\n");
+            if map {
+                out.push_str("    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        '' close;\n    }\n");
+            }
+            out.push_str("    server {\n        listen 80;\n");
+            for l in server_lines {
+                out.push_str(&format!("        {l}\n"));
+            }
+            for (path, lines, one_line) in locations {
+                if one_line {
+                    let body: Vec<&str> = lines.iter().filter(|l| !l.starts_with('#')).copied().collect();
+                    out.push_str(&format!("        location {path} {{ {} }}\n", body.join(" ")));
+                } else {
+                    out.push_str(&format!("        location {path} {{\n"));
+                    for l in lines {
+                        out.push_str(&format!("            {l}\n"));
+                    }
+                    out.push_str("        }\n");
+                }
+            }
+            out.push_str("    }\n}\n");
+            if crlf {
+                out = out.replace('\n', "\r\n");
+            }
+            out.into_bytes()
+        })
+}
+
+fn fix_in_memory(bytes: Vec<u8>) -> (Vec<u8>, usize) {
+    use wslint::discover::Loaded;
+    use wslint::semantic::files::{Backing, EntryPoint, FileSet};
+    let mut files = FileSet::new(Backing::Disk);
+    let file = files.add(wslint::source::SourceFile::from_bytes(
+        "/generated/nginx.conf",
+        bytes,
+    ));
+    let loaded = Loaded {
+        files,
+        entries: vec![EntryPoint {
+            file,
+            prefix: "/generated".into(),
+            primary: true,
+            context: None,
+        }],
+        errors: Vec::new(),
+    };
+    let (outcome, report) =
+        wslint::fix::apply::fix(loaded, &wslint::rules::RuleSettings::default(), true);
+    (
+        outcome.files.get(file).tree.source.clone(),
+        report.applied.len(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// parse → model → rules → fix: no panic, the fixed text parses
+    /// without errors, untouched lines stay (the fixed text only grows or
+    /// changes in edited places), and fixing again changes nothing.
+    #[test]
+    fn fixes_keep_configs_parsing_and_are_idempotent(input in config()) {
+        let (fixed, _) = fix_in_memory(input.clone());
+        let tree = parse(fixed.clone());
+        prop_assert!(tree.errors.is_empty(), "{:?}\n{}", tree.errors, String::from_utf8_lossy(&fixed));
+        prop_assert_eq!(tree.print(), fixed.clone());
+        let (again, applied) = fix_in_memory(fixed.clone());
+        prop_assert_eq!(applied, 0, "a second pass still fixed something:\n{}", String::from_utf8_lossy(&fixed));
+        prop_assert_eq!(again, fixed);
+        let crlf = input.windows(2).any(|w| w == b"\r\n");
+        if crlf {
+            let lone_lf = tree.source.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || tree.source[i - 1] != b'\r'));
+            prop_assert!(!lone_lf, "a CRLF file got an LF line");
+        }
+    }
+}
