@@ -61,6 +61,21 @@ fn main() {
         return;
     }
     if std::env::var_os("WSLINT_RULE_TIMES").is_some() {
+        let t = Instant::now();
+        let comments = wslint::rules::suppress::Comments::collect(&model);
+        let routes = wslint::rules::routes::find(&model, &RuleSettings::default(), &comments);
+        println!(
+            "  routes: {:.1} ms ({} routes)",
+            t.elapsed().as_secs_f64() * 1e3,
+            routes.len()
+        );
+        let t = Instant::now();
+        let vars = wslint::rules::values::VariableIndex::build(&model);
+        println!(
+            "  variable index: {:.1} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        drop(vars);
         for rule in wslint::rules::all_rules() {
             let code = rule.meta().code;
             let settings = RuleSettings {

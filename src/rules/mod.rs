@@ -284,7 +284,7 @@ impl<'m, 'a> Cx<'m, 'a> {
         message: String,
     ) -> Diagnostic {
         let mut d = Diagnostic::new(meta.code, meta.name, meta.severity, message, at);
-        d.signal = Some(route.signal.describe());
+        d.signal = Some(route.signal.describe(self.model));
         d
     }
 }

@@ -60,29 +60,59 @@ pub const WEBSOCKET_SEGMENTS: &[&str] = &[
     "mqtt",
 ];
 
+/// Where a signal was found; formatted only when a finding shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct At {
+    file: crate::diagnostic::FileId,
+    offset: u32,
+}
+
+impl At {
+    pub fn of(node: Node) -> At {
+        At {
+            file: node.file,
+            offset: node.view.span().start,
+        }
+    }
+
+    fn show(&self, model: &Model) -> String {
+        let file = model.files.get(self.file);
+        format!("{}:{}", file.display_name(), file.line_col(self.offset).0)
+    }
+}
+
 /// Why a location is a WebSocket route.
 #[derive(Debug, Clone)]
 pub enum Signal {
     Marker,
-    WsScheme(String),
-    UpgradeHeader(String),
-    ConnectionHeader(String),
-    HiddenUpgrade(String),
+    WsScheme(At),
+    UpgradeHeader(At),
+    ConnectionHeader(At),
+    HiddenUpgrade(At),
     UserPath(String),
     PathSegment(String),
 }
 
 impl Signal {
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, model: &Model) -> String {
         match self {
             Signal::Marker => "a `# wslint: websocket` comment".into(),
-            Signal::WsScheme(at) => format!("`proxy_pass` uses a ws:// or wss:// URL ({at})"),
-            Signal::UpgradeHeader(at) => format!("it passes an `Upgrade` header ({at})"),
+            Signal::WsScheme(at) => format!(
+                "`proxy_pass` uses a ws:// or wss:// URL ({})",
+                at.show(model)
+            ),
+            Signal::UpgradeHeader(at) => {
+                format!("it passes an `Upgrade` header ({})", at.show(model))
+            }
             Signal::ConnectionHeader(at) => {
-                format!("it passes a `Connection` header naming upgrade ({at})")
+                format!(
+                    "it passes a `Connection` header naming upgrade ({})",
+                    at.show(model)
+                )
             }
             Signal::HiddenUpgrade(at) => format!(
-                "an outer level passes an `Upgrade` header ({at}) that this location's own `proxy_set_header` lines hide"
+                "an outer level passes an `Upgrade` header ({}) that this location's own `proxy_set_header` lines hide",
+                at.show(model)
             ),
             Signal::UserPath(p) => format!("its path matches the configured WebSocket path `{p}`"),
             Signal::PathSegment(s) => format!("its path has the WebSocket segment `{s}`"),
@@ -141,15 +171,6 @@ pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments)
         .collect()
 }
 
-fn at(model: &Model, node: Node) -> String {
-    let file = model.files.get(node.file);
-    format!(
-        "{}:{}",
-        file.display_name(),
-        file.line_col(node.view.span().start).0
-    )
-}
-
 fn route<'a>(
     model: &Model<'a>,
     settings: &RuleSettings,
@@ -181,20 +202,20 @@ fn route<'a>(
         .as_ref()
         .filter(|p| p.scheme == "ws" || p.scheme == "wss")
     {
-        Signal::WsScheme(at(model, p.setting.node))
+        Signal::WsScheme(At::of(p.setting.node))
     } else if let Some(h) = headers
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case("upgrade") && !h.value.is_empty())
     {
-        Signal::UpgradeHeader(at(model, h.setting.node))
+        Signal::UpgradeHeader(At::of(h.setting.node))
     } else if let Some(h) = headers.iter().find(|h| {
         let v = h.value.to_ascii_lowercase();
         h.name.eq_ignore_ascii_case("connection")
             && ((!v.contains('$') && v.contains("upgrade")) || v == "$http_connection")
     }) {
-        Signal::ConnectionHeader(at(model, h.setting.node))
+        Signal::ConnectionHeader(At::of(h.setting.node))
     } else if let Some(hidden) = hidden_upgrade(&proxy_set_header, &headers) {
-        Signal::HiddenUpgrade(at(model, hidden))
+        Signal::HiddenUpgrade(At::of(hidden))
     } else {
         path_signal?
     };

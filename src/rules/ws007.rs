@@ -92,7 +92,10 @@ impl super::Rule for Rule {
                     ),
                     node.location(),
                 );
-                d.signal = Some(super::routes::Signal::WsScheme(cx.file_line(*node)).describe());
+                d.signal = Some(
+                    super::routes::Signal::WsScheme(super::routes::At::of(*node))
+                        .describe(cx.model),
+                );
                 let fix = node.view.args().next().map(|arg| {
                     let raw = String::from_utf8_lossy(arg.raw()).into_owned();
                     let at = raw.to_ascii_lowercase().find(scheme).unwrap_or(0);
