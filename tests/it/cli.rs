@@ -282,3 +282,46 @@ fn completions_and_the_man_page_come_from_the_cli_definition() {
         "docs/wslint.1 is stale: regenerate it with `wslint man > docs/wslint.1`"
     );
 }
+
+/// The README's example outputs are what the binary prints.
+#[test]
+fn readme_examples_are_true() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let block = |start: &str, end: &str| -> String {
+        let i = readme
+            .find(start)
+            .unwrap_or_else(|| panic!("README lacks {start:?}"));
+        let j = readme[i..].find(end).unwrap() + i;
+        readme[i..j].to_string()
+    };
+    let demo = stdout(&wslint(
+        &repo_root(),
+        &["--color", "never", "fixtures/demo"],
+        None,
+    ));
+    let shown = block("WS002 missing-upgrade-header [error]", "\n...\n");
+    assert!(
+        demo.starts_with(&shown),
+        "README demo output is stale:\n{demo}"
+    );
+    let concise = stdout(&wslint(
+        &repo_root(),
+        &["--format", "concise", "fixtures/demo"],
+        None,
+    ));
+    assert!(
+        readme.contains(&concise),
+        "README concise output is stale:\n{concise}"
+    );
+    let input = b"server {\n    location / {\n        proxy_pass http://127.0.0.1:8080\n    }\n}\n";
+    let syntax = stdout(&wslint(&repo_root(), &["-"], Some(input)));
+    assert!(
+        readme.contains(&syntax),
+        "README syntax-error output is stale:\n{syntax}"
+    );
+    let diff = stdout(&wslint(&repo_root(), &["--diff", "fixtures/demo"], None));
+    assert!(
+        readme.contains(&diff),
+        "README diff output is stale:\n{diff}"
+    );
+}
