@@ -180,7 +180,8 @@ fn load_directory(
                 // level is the main context) resolves its includes against
                 // its own folder, as nginx does with `-c`; other files are
                 // snippets whose includes are taken from the directory.
-                let is_main = path == main || infer_context(files, id) == Context::Main;
+                let context = infer_context(files, id);
+                let is_main = path == main || context == Context::Main;
                 let prefix = if is_main {
                     folder_of(&path)
                 } else {
@@ -190,7 +191,8 @@ fn load_directory(
                     file: id,
                     prefix,
                     primary: is_main,
-                    context: None,
+                    // Inferred once here; the model uses it as given.
+                    context: Some(context),
                 });
             }
             Err(e) => errors.push(e),

@@ -137,6 +137,21 @@ pub fn replace_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
     })
 }
 
+/// A fix that replaces argument `index` of a directive with `text`, together
+/// with `extra` edits (the map a new value needs, say).
+pub fn replace_arg_fix(
+    node: Node,
+    index: usize,
+    text: &str,
+    applicability: super::Applicability,
+    title: &str,
+    mut extra: Vec<Edit>,
+) -> Option<super::Fix> {
+    let edit = replace_arg(node, index, text)?;
+    extra.insert(0, edit);
+    Some(super::Fix::new(applicability, title, extra))
+}
+
 /// An edit that inserts ` text` after argument `index` of a directive.
 pub fn append_after_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
     let end = node.view.args().nth(index)?.span().end;
@@ -278,25 +293,21 @@ mod tests {
         s
     }
 
-    fn location_block(tree: &SyntaxTree) -> &Block {
+    /// `src` after adding `lines` to its first server's location block.
+    fn added_to_location(src: &str, lines: &[&str]) -> String {
+        let tree = parse(src.as_bytes().to_vec());
         let server = tree.directives().next().unwrap();
         let location = server.children().find(|d| d.name() == "location").unwrap();
-        location.block().unwrap()
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let edit = add_to_block(0, &tree, location.block().unwrap(), &lines).unwrap();
+        apply(src, &edit)
     }
 
     #[test]
     fn inserts_after_last_simple_directive_with_its_indent_and_line_ending() {
         let src = "server {\r\n  location /ws/ {\r\n\tproxy_pass http://a; # keep\r\n  }\r\n}\r\n";
-        let tree = parse(src.as_bytes().to_vec());
-        let edit = add_to_block(
-            0,
-            &tree,
-            location_block(&tree),
-            &["proxy_http_version 1.1;".into()],
-        )
-        .unwrap();
         assert_eq!(
-            apply(src, &edit),
+            added_to_location(src, &["proxy_http_version 1.1;"]),
             "server {\r\n  location /ws/ {\r\n\tproxy_pass http://a; # keep\r\n\tproxy_http_version 1.1;\r\n  }\r\n}\r\n"
         );
     }
@@ -304,16 +315,8 @@ mod tests {
     #[test]
     fn one_line_block_stays_on_one_line() {
         let src = "server {\n    location /ws { proxy_pass http://a; }\n}\n";
-        let tree = parse(src.as_bytes().to_vec());
-        let edit = add_to_block(
-            0,
-            &tree,
-            location_block(&tree),
-            &["proxy_http_version 1.1;".into()],
-        )
-        .unwrap();
         assert_eq!(
-            apply(src, &edit),
+            added_to_location(src, &["proxy_http_version 1.1;"]),
             "server {\n    location /ws { proxy_pass http://a; proxy_http_version 1.1; }\n}\n"
         );
     }
@@ -321,10 +324,8 @@ mod tests {
     #[test]
     fn empty_block_gets_one_more_indent_level() {
         let src = "server {\n    location /ws {\n    }\n}\n";
-        let tree = parse(src.as_bytes().to_vec());
-        let edit = add_to_block(0, &tree, location_block(&tree), &["a 1;".into()]).unwrap();
         assert_eq!(
-            apply(src, &edit),
+            added_to_location(src, &["a 1;"]),
             "server {\n    location /ws {\n        a 1;\n    }\n}\n"
         );
     }

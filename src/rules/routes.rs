@@ -118,19 +118,6 @@ impl Signal {
             Signal::PathSegment(s) => format!("its path has the WebSocket segment `{s}`"),
         }
     }
-
-    /// Whether the location's own configuration says it carries WebSockets
-    /// (as opposed to its path only).
-    pub fn is_config_signal(&self) -> bool {
-        matches!(
-            self,
-            Signal::Marker
-                | Signal::WsScheme(_)
-                | Signal::UpgradeHeader(_)
-                | Signal::ConnectionHeader(_)
-                | Signal::HiddenUpgrade(_)
-        )
-    }
 }
 
 /// A WebSocket route: a location and the signal that makes it one, with its

@@ -3,8 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::replace_arg;
-use crate::fix::{Applicability, Fix};
+use crate::fix::Applicability;
+use crate::fix::build::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS001",
@@ -94,9 +94,14 @@ impl super::Rule for Rule {
                 Some(setting) => {
                     let value = setting.node.args().join(" ");
                     if value != "1.1" {
-                        let fix = replace_arg(setting.node, 0, "1.1").map(|e| {
-                            Fix::new(Applicability::Safe, "set `proxy_http_version 1.1`", vec![e])
-                        });
+                        let fix = replace_arg_fix(
+                            setting.node,
+                            0,
+                            "1.1",
+                            Applicability::Safe,
+                            "set `proxy_http_version 1.1`",
+                            Vec::new(),
+                        );
                         out.push(
                             cx.finding(
                                 &META,

@@ -3,8 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::replace_arg;
-use crate::fix::{Applicability, Fix};
+use crate::fix::Applicability;
+use crate::fix::build::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS002",
@@ -92,47 +92,43 @@ impl super::Rule for Rule {
                 continue;
             };
             let sent: Vec<_> = entries.iter().filter(|h| !h.value.is_empty()).collect();
-            if sent.is_empty() {
-                let fix = replace_arg(last.setting.node, 1, "$http_upgrade").map(|e| {
-                    Fix::new(
-                        Applicability::Safe,
-                        "pass `$http_upgrade` as Upgrade",
-                        vec![e],
-                    )
-                });
-                out.push(cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(last.setting.node)),
-                    format!(
-                        "{place} sets `Upgrade` to an empty value ({}), so nginx sends no Upgrade header and the handshake fails",
-                        cx.file_line(last.setting.node)
-                    ),
-                ).with_fix(fix));
-                continue;
-            }
-            if let Some(bad) = sent
+            // An empty value sends nothing; a wrong one sends the wrong
+            // protocol. Either way the value becomes `$http_upgrade`.
+            let (bad, problem) = if sent.is_empty() {
+                (last, "sets `Upgrade` to an empty value".to_string())
+            } else if let Some(bad) = sent
                 .iter()
                 .find(|h| is_wrong_upgrade_value(cx, route, &h.value))
             {
-                let fix = replace_arg(bad.setting.node, 1, "$http_upgrade").map(|e| {
-                    Fix::new(
-                        Applicability::Safe,
-                        "pass `$http_upgrade` as Upgrade",
-                        vec![e],
-                    )
-                });
-                out.push(cx.finding(
+                (*bad, format!("sends `Upgrade: {}`", bad.value))
+            } else {
+                continue;
+            };
+            let consequence = if sent.is_empty() {
+                ", so nginx sends no Upgrade header and the handshake fails"
+            } else {
+                " instead of the client's protocol; use `$http_upgrade`"
+            };
+            let fix = replace_arg_fix(
+                bad.setting.node,
+                1,
+                "$http_upgrade",
+                Applicability::Safe,
+                "pass `$http_upgrade` as Upgrade",
+                Vec::new(),
+            );
+            out.push(
+                cx.finding(
                     &META,
                     route,
                     cx.anchor(route, Some(bad.setting.node)),
                     format!(
-                        "{place} sends `Upgrade: {}` ({}) instead of the client's protocol; use `$http_upgrade`",
-                        bad.value,
+                        "{place} {problem} ({}){consequence}",
                         cx.file_line(bad.setting.node)
                     ),
-                ).with_fix(fix));
-            }
+                )
+                .with_fix(fix),
+            );
         }
     }
 }

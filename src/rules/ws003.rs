@@ -4,8 +4,8 @@
 use super::routes::names_upgrade;
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::replace_arg;
-use crate::fix::{Applicability, Fix};
+use crate::fix::Applicability;
+use crate::fix::build::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS003",
@@ -111,15 +111,15 @@ impl super::Rule for Rule {
                 continue;
             }
             let last = sent.last().expect("not empty");
-            let (value, mut edits) = cx.connection_value(route);
-            let fix = replace_arg(last.setting.node, 1, &value).map(|e| {
-                edits.insert(0, e);
-                Fix::new(
-                    Applicability::Safe,
-                    "send `Connection: upgrade` on handshakes",
-                    edits,
-                )
-            });
+            let (value, map) = cx.connection_value(route);
+            let fix = replace_arg_fix(
+                last.setting.node,
+                1,
+                &value,
+                Applicability::Safe,
+                "send `Connection: upgrade` on handshakes",
+                map,
+            );
             out.push(
                 cx.finding(
                     &META,

@@ -3,8 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::replace_arg;
-use crate::fix::{Applicability, Fix};
+use crate::fix::Applicability;
+use crate::fix::build::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS004",
@@ -75,18 +75,21 @@ impl super::Rule for Rule {
             for h in cx.headers(route, "connection") {
                 let literal = !h.value.contains('$');
                 if literal && h.value.to_ascii_lowercase().contains("upgrade") {
-                    let (value, mut edits) = cx.connection_value(route);
-                    let fix = (value.starts_with('$'))
-                        .then(|| replace_arg(h.setting.node, 1, &value))
-                        .flatten()
-                        .map(|e| {
-                            edits.insert(0, e);
-                            Fix::new(
+                    // Without an http context there is no map to use.
+                    let (value, map) = cx.connection_value(route);
+                    let fix = value
+                        .starts_with('$')
+                        .then(|| {
+                            replace_arg_fix(
+                                h.setting.node,
+                                1,
+                                &value,
                                 Applicability::Unsafe,
                                 "use the `$connection_upgrade` map",
-                                edits,
+                                map,
                             )
-                        });
+                        })
+                        .flatten();
                     out.push(cx.finding(
                         &META,
                         route,

@@ -3,8 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::replace_arg;
-use crate::fix::{Applicability, Fix};
+use crate::fix::Applicability;
+use crate::fix::build::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS009",
@@ -80,17 +80,17 @@ impl super::Rule for Rule {
             if entries.iter().any(|h| !h.value.is_empty()) {
                 continue;
             }
-            let (value, mut edits) = cx.connection_value(route);
+            let (value, edits) = cx.connection_value(route);
             let own = first.setting.scope == route.scope && entries.len() == 1;
             let fix = if own {
-                replace_arg(first.setting.node, 1, &value).map(|e| {
-                    edits.insert(0, e);
-                    Fix::new(
-                        Applicability::Safe,
-                        "send `Connection: upgrade` on handshakes",
-                        edits,
-                    )
-                })
+                replace_arg_fix(
+                    first.setting.node,
+                    1,
+                    &value,
+                    Applicability::Safe,
+                    "send `Connection: upgrade` on handshakes",
+                    edits,
+                )
             } else {
                 let lines =
                     cx.header_lines(route, &[format!("proxy_set_header Connection {value};")]);

@@ -3,8 +3,8 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::replace_arg;
-use crate::fix::{Applicability, Fix};
+use crate::fix::Applicability;
+use crate::fix::build::replace_arg_fix;
 use crate::semantic::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -89,9 +89,14 @@ impl super::Rule for Rule {
                                 ),
                             )
                             .with_related(keepalive.node.location(), "keepalive here")
-                            .with_fix(replace_arg(entry, 0, "''").map(|e| {
-                                Fix::new(Applicability::Unsafe, "map plain requests to an empty Connection", vec![e])
-                            })),
+                            .with_fix(replace_arg_fix(
+                                entry,
+                                0,
+                                "''",
+                                Applicability::Unsafe,
+                                "map plain requests to an empty Connection",
+                                Vec::new(),
+                            )),
                         );
                     }
                 }

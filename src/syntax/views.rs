@@ -7,7 +7,7 @@
 //! the single source of truth.
 
 use super::lexer::TokenKind;
-use super::tree::{Block, Directive, DirectiveEnd, Item, SyntaxTree, TokenId};
+use super::tree::{Block, Directive, Item, SyntaxTree, TokenId};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -145,10 +145,7 @@ impl<'a> DirectiveView<'a> {
 
     /// The block, when the directive has one.
     pub fn block(&self) -> Option<&'a Block> {
-        match &self.node.end {
-            DirectiveEnd::Block(b) => Some(b),
-            _ => None,
-        }
+        self.node.block()
     }
 
     /// The directives inside the block (empty when there is none or it is raw).
