@@ -123,7 +123,7 @@ fn check_settings(settings: &Settings, inputs: &[Input]) -> Result<RuleSettings,
 
 fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings) -> u8 {
     let progress = wslint::progress::Progress::start();
-    let (stdout, stderr, code) = if settings.fixes.fix || settings.fixes.diff {
+    let code = if settings.fixes.fix || settings.fixes.diff {
         let out = wslint::fix::session::run(
             inputs,
             rule_settings,
@@ -131,17 +131,27 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
             settings.format,
             settings.color,
         );
-        (out.stdout, out.stderr, out.exit_code)
+        if let Some(p) = progress {
+            p.finish();
+        }
+        let _ = std::io::stdout().lock().write_all(&out.stdout);
+        eprint!("{}", out.stderr);
+        out.exit_code
     } else {
         let outcome = check::run(inputs, rule_settings);
-        let text = report::render(settings.format, &outcome, settings.color, 0);
-        (text.into_bytes(), String::new(), outcome.exit_code())
+        if let Some(p) = progress {
+            p.finish();
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        // A closed pipe (`wslint … | head`) is not an error of the run.
+        let _ = report::write(settings.format, &outcome, settings.color, 0, &mut out)
+            .and_then(|()| out.flush());
+        let code = outcome.exit_code();
+        // The process ends here: handing the memory back to the system at
+        // exit is much faster than freeing every tree and finding one by one.
+        std::mem::forget(outcome);
+        code
     };
-    if let Some(p) = progress {
-        p.finish();
-    }
-    let _ = std::io::stdout().lock().write_all(&stdout);
-    eprint!("{stderr}");
     if settings.exit_zero && code == 1 {
         0
     } else {

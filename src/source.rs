@@ -17,6 +17,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub tree: SyntaxTree,
     pub lines: LineIndex,
+    /// [`SourceFile::display_name`], computed once: every finding shows it.
+    display: std::sync::Arc<str>,
 }
 
 /// A file that could not be read.
@@ -33,10 +35,13 @@ impl SourceFile {
         crate::progress::FILES_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tree = parse(bytes);
         let lines = LineIndex::new(&tree.source);
+        let path = path.into();
+        let display = display_name_of(&path).into();
         SourceFile {
-            path: path.into(),
+            path,
             tree,
             lines,
+            display,
         }
     }
 
@@ -59,17 +64,28 @@ impl SourceFile {
     }
 
     /// The name shown in messages.
-    pub fn display_name(&self) -> String {
-        let shown = self.path.display().to_string();
-        match shown.strip_prefix("./") {
-            Some(rest) if !rest.is_empty() => rest.to_string(),
-            _ => shown,
-        }
+    pub fn display_name(&self) -> &str {
+        &self.display
+    }
+
+    /// The same name, shared: places that outlive a borrow keep a count,
+    /// not a copy.
+    pub fn shared_display_name(&self) -> std::sync::Arc<str> {
+        self.display.clone()
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         self.lines.line_col(&self.tree.source, offset)
+    }
+}
+
+/// The path as messages show it: without a leading `./`.
+fn display_name_of(path: &Path) -> String {
+    let shown = path.display().to_string();
+    match shown.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => shown,
     }
 }
 

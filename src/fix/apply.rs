@@ -138,7 +138,7 @@ fn breaks_a_file(loaded: &Loaded, fix: &Fix) -> Option<String> {
             let before = loaded.files.get(*file).tree.errors.len();
             crate::syntax::parse(bytes.clone()).errors.len() > before
         })
-        .map(|(file, _)| loaded.files.get(file).display_name())
+        .map(|(file, _)| loaded.files.get(file).display_name().to_string())
 }
 
 #[cfg(test)]

@@ -53,6 +53,19 @@ struct Summary {
 
 /// Renders the run; `fixed` is how many findings `--fix` fixed.
 pub fn render(outcome: &Outcome, located: &Located, fixed: usize) -> String {
+    let mut out = Vec::new();
+    write(outcome, located, fixed, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the run to `out` as it is serialized: a run with many findings
+/// never holds its whole document in memory.
+pub fn write(
+    outcome: &Outcome,
+    located: &Located,
+    fixed: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use crate::diagnostic::Severity::*;
     let diagnostics = located
         .findings
@@ -91,5 +104,6 @@ pub fn render(outcome: &Outcome, located: &Located, fixed: usize) -> String {
             fixable: located.findings.iter().filter(|f| f.fix.is_some()).count(),
         },
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }

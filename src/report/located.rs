@@ -10,7 +10,7 @@ use std::ops::Range;
 /// A place in a file, 1-based, end exclusive (the column after the span).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Place {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -22,7 +22,7 @@ impl Place {
         let (line, column) = file.line_col(span.start);
         let (end_line, end_column) = file.line_col(span.end);
         Place {
-            file: file.display_name(),
+            file: file.shared_display_name(),
             line,
             column,
             end_line,
@@ -115,7 +115,7 @@ pub fn locate(outcome: &Outcome) -> Located<'_> {
             errors.push(RunError {
                 kind: "syntax-error",
                 message: e.message.clone(),
-                file: place.file.clone(),
+                file: place.file.to_string(),
                 line: Some(place.line),
                 column: Some(place.column),
                 place: Some(place),
@@ -130,7 +130,7 @@ pub fn locate(outcome: &Outcome) -> Located<'_> {
             errors.push(RunError {
                 kind: "syntax-error",
                 message: format!("{} {}", d.code, d.message),
-                file: place.file.clone(),
+                file: place.file.to_string(),
                 line: Some(place.line),
                 column: Some(place.column),
                 place: Some(place),

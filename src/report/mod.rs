@@ -56,6 +56,21 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
     }
 }
 
+/// Writes a check (or fix) run in `format` to `out`; JSON is streamed, the
+/// other formats are rendered first.
+pub fn write(
+    format: Format,
+    outcome: &Outcome,
+    color: Color,
+    fixed: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(outcome, &located::locate(outcome), fixed, out),
+        _ => out.write_all(render(format, outcome, color, fixed).as_bytes()),
+    }
+}
+
 /// "Checked 5 files: 2 findings, 1 syntax error."
 pub fn summary_line(outcome: &Outcome) -> String {
     let syntax = outcome.syntax_error_count();

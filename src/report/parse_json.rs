@@ -82,7 +82,7 @@ fn file_json(file: &SourceFile) -> FileJson<'_> {
         })
         .collect();
     FileJson {
-        path: file.display_name(),
+        path: file.display_name().to_string(),
         status: if errors.is_empty() { "ok" } else { "failed" },
         errors,
         items: block_json(file, &file.tree.root),

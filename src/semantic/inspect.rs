@@ -185,7 +185,7 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
         })
         .collect();
     LocationReport {
-        file: file.display_name(),
+        file: file.display_name().to_string(),
         line,
         column,
         location: words.join(" "),
@@ -205,7 +205,7 @@ fn origin(model: &Model, viewer: ScopeId, setting: Setting) -> Origin {
     let file = model.files.get(setting.node.file);
     let line = file.line_col(setting.node.view.span().start).0;
     Origin {
-        file: file.display_name(),
+        file: file.display_name().to_string(),
         line,
         level: level_name(model, viewer, setting.scope),
     }
