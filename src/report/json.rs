@@ -36,7 +36,7 @@ struct DiagnosticJson<'a> {
     end_line: usize,
     end_column: usize,
     signal: Option<&'a str>,
-    fix: Option<&'a LocatedFix>,
+    fix: Option<&'a LocatedFix<'a>>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +64,7 @@ pub fn write(
     outcome: &Outcome,
     located: &Located,
     fixed: usize,
-    out: &mut dyn std::io::Write,
+    out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
     use crate::diagnostic::Severity::*;
     let diagnostics = located

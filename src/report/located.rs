@@ -33,20 +33,20 @@ impl Place {
 
 /// An edit of a fix, located.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct LocatedEdit {
+pub struct LocatedEdit<'o> {
     #[serde(flatten)]
     pub place: Place,
     /// Byte range in the file.
     pub span: [u32; 2],
-    pub content: String,
+    pub content: &'o str,
 }
 
 /// A fix, located.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct LocatedFix {
+pub struct LocatedFix<'o> {
     pub applicability: &'static str,
-    pub title: String,
-    pub edits: Vec<LocatedEdit>,
+    pub title: &'o str,
+    pub edits: Vec<LocatedEdit<'o>>,
 }
 
 /// One finding.
@@ -54,7 +54,7 @@ pub struct LocatedFix {
 pub struct Finding<'o> {
     pub diagnostic: &'o Diagnostic,
     pub place: Place,
-    pub fix: Option<LocatedFix>,
+    pub fix: Option<LocatedFix<'o>>,
 }
 
 /// Something that stopped a file from being checked: a syntax error (with
@@ -90,17 +90,17 @@ impl Located<'_> {
     }
 }
 
-fn locate_fix(outcome: &Outcome, fix: &Fix) -> LocatedFix {
+fn locate_fix<'o>(outcome: &'o Outcome, fix: &'o Fix) -> LocatedFix<'o> {
     LocatedFix {
         applicability: fix.applicability.as_str(),
-        title: fix.title.clone(),
+        title: &fix.title,
         edits: fix
             .edits
             .iter()
             .map(|e| LocatedEdit {
                 place: Place::of(outcome.files.get(e.file), &e.range),
                 span: [e.range.start, e.range.end],
-                content: e.text.clone(),
+                content: &e.text,
             })
             .collect(),
     }

@@ -63,7 +63,7 @@ pub fn write(
     outcome: &Outcome,
     color: Color,
     fixed: usize,
-    out: &mut dyn std::io::Write,
+    out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(outcome, &located::locate(outcome), fixed, out),

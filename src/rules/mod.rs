@@ -407,29 +407,27 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|r| r.meta().code != "WS000" && settings.is_enabled(r.meta()))
         .collect();
-    // Rules only read the model: run them on two threads, each taking
-    // every other rule.
+    // Rules only read the model: run them on two threads, each taking the
+    // next rule not yet started, so one slow rule does not leave a core idle.
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let mut found = std::thread::scope(|scope| {
-        let cx = &cx;
-        let halves: Vec<Vec<&'static dyn Rule>> = (0..2)
-            .map(|half| enabled.iter().copied().skip(half).step_by(2).collect())
-            .collect();
-        let handles: Vec<_> = halves
-            .into_iter()
-            .map(|rules| {
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for rule in rules {
-                        rule.check(cx, &mut out);
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect::<Vec<_>>()
+        let work = || {
+            let mut out = Vec::new();
+            while let Some(rule) =
+                enabled.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            {
+                rule.check(&cx, &mut out);
+            }
+            out
+        };
+        let other = scope.spawn(work);
+        let mut found = work();
+        found.extend(
+            other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
+        found
     });
     found.sort_by(|a, b| {
         a.sort_key()

@@ -150,12 +150,27 @@ pub struct Route<'a> {
     pub headers: Vec<HeaderEntry<'a>>,
 }
 
-/// Every WebSocket route of the model, in scope order.
+/// Every WebSocket route of the model, in scope order. Locations are
+/// independent, so the two halves are examined on two threads.
 pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments) -> Vec<Route<'a>> {
-    model
-        .locations()
-        .filter_map(|scope| route(model, settings, comments, scope))
-        .collect()
+    let locations: Vec<ScopeId> = model.locations().collect();
+    let (first, second) = locations.split_at(locations.len() / 2);
+    let routes_of = |scopes: &[ScopeId]| -> Vec<Route<'a>> {
+        scopes
+            .iter()
+            .filter_map(|&scope| route(model, settings, comments, scope))
+            .collect()
+    };
+    std::thread::scope(|threads| {
+        let other = threads.spawn(|| routes_of(second));
+        let mut routes = routes_of(first);
+        routes.extend(
+            other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
+        routes
+    })
 }
 
 fn route<'a>(

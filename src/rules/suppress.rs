@@ -16,8 +16,8 @@ use crate::diagnostic::{Diagnostic, FileId, FileSpan};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::semantic::Model;
 use crate::syntax::{Block, SyntaxTree, TokenKind, views::block_directives};
-use std::cell::Cell;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One suppression comment.
 #[derive(Debug)]
@@ -27,7 +27,7 @@ struct Suppression {
     codes: Vec<String>,
     /// What it covers: a directive's span, or the whole file.
     covers: Range<u32>,
-    used: Cell<bool>,
+    used: AtomicBool,
     /// Why it can never apply, when it is misplaced.
     misplaced: Option<&'static str>,
 }
@@ -75,7 +75,13 @@ impl Comments {
         let mut out = Comments::default();
         for (id, file) in model.files.files.iter().enumerate() {
             let tree = &file.tree;
-            if !tree.source.windows(7).any(|w| w == b"wslint:") {
+            let is_marker = |t: &&crate::syntax::Token| {
+                t.kind == TokenKind::Comment
+                    && tree.source[t.start as usize..t.end as usize]
+                        .windows(7)
+                        .any(|w| w == b"wslint:")
+            };
+            if !tree.tokens.iter().any(|t| is_marker(&t)) {
                 continue;
             }
             let mut spans = Vec::new();
@@ -110,7 +116,7 @@ impl Comments {
                             } else {
                                 0..0
                             },
-                            used: Cell::new(false),
+                            used: AtomicBool::new(false),
                             misplaced: (!placed)
                                 .then_some("`ignore-file` must come before the first directive"),
                         });
@@ -122,7 +128,7 @@ impl Comments {
                             comment,
                             codes,
                             covers: target.map_or(0..0, |t| spans[t].range.clone()),
-                            used: Cell::new(false),
+                            used: AtomicBool::new(false),
                             misplaced: target
                                 .is_none()
                                 .then_some("it stands before no directive of its block"),
@@ -167,7 +173,7 @@ impl Comments {
                 });
                 match hit {
                     Some(s) => {
-                        s.used.set(true);
+                        s.used.store(true, Ordering::Relaxed);
                         false
                     }
                     None => true,
@@ -180,7 +186,7 @@ impl Comments {
     pub fn unused(&self, model: &Model, enabled: &[&str]) -> Vec<Diagnostic> {
         self.suppressions
             .iter()
-            .filter(|s| !s.used.get())
+            .filter(|s| !s.used.load(Ordering::Relaxed))
             .filter(|s| {
                 s.misplaced.is_some()
                     || s.codes.is_empty()

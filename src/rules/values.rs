@@ -2,7 +2,7 @@
 //! an index of the variables each entry point defines.
 
 use crate::semantic::{Model, Node};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Parses an nginx time value (`30`, `30s`, `1m`, `1h30m`, `500ms`, `1d`)
 /// into milliseconds. No unit means seconds.
@@ -149,7 +149,7 @@ pub struct VariableIndex<'a> {
 impl<'a> VariableIndex<'a> {
     pub fn build(model: &Model<'a>) -> Self {
         let mut by_entry: Vec<HashMap<String, Vec<Node<'a>>>> =
-            vec![HashMap::new(); model.entries.len()];
+            vec![HashMap::default(); model.entries.len()];
         for (entry, name, node) in model.variable_definitions() {
             if let Some(map) = by_entry.get_mut(entry) {
                 map.entry(name.to_ascii_lowercase()).or_default().push(node);

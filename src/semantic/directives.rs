@@ -4,7 +4,7 @@
 //! read once, on first use.
 
 use super::context::Context;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../grammar/directives.tsv");
@@ -129,7 +129,7 @@ pub fn table() -> &'static DirectiveTable {
 }
 
 fn parse_table(text: &'static str) -> DirectiveTable {
-    let mut by_name: HashMap<&'static str, Vec<DirectiveSpec>> = HashMap::new();
+    let mut by_name: HashMap<&'static str, Vec<DirectiveSpec>> = HashMap::default();
     for line in text.lines().skip(1) {
         let f: Vec<&'static str> = line.split('\t').collect();
         let [name, module, contexts, args, block, inherit] = f[..] else {

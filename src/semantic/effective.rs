@@ -40,9 +40,9 @@ pub struct ArrayValue<'a> {
 #[derive(Debug, Clone)]
 pub struct HeaderEntry<'a> {
     /// The header name as written.
-    pub name: String,
+    pub name: std::borrow::Cow<'a, str>,
     /// The value as nginx sees it (unquoted).
-    pub value: String,
+    pub value: std::borrow::Cow<'a, str>,
     pub setting: Setting<'a>,
 }
 
@@ -52,8 +52,8 @@ impl<'a> HeaderEntry<'a> {
         settings
             .iter()
             .map(|&setting| HeaderEntry {
-                name: setting.node.view.arg_value(0).unwrap_or_default(),
-                value: setting.node.view.arg_value(1).unwrap_or_default(),
+                name: setting.node.view.arg_text(0).unwrap_or_default(),
+                value: setting.node.view.arg_text(1).unwrap_or_default(),
                 setting,
             })
             .collect()
@@ -114,7 +114,10 @@ impl<'a> Model<'a> {
     pub fn array(&self, scope: ScopeId, name: &str) -> ArrayValue<'a> {
         let levels: Vec<ScopeId> = self.levels(scope).collect();
         let control = format!("{name}_inherit");
-        let mut value = self.array_from(&levels, name, &control);
+        // Most array directives have no `*_inherit` switch written anywhere:
+        // then no level needs to look for one.
+        let control = self.has_directive(&control).then_some(control.as_str());
+        let mut value = self.array_from(&levels, name, control);
         // Everything written at some level but not in effect is hidden by
         // a closer level's own entries, or else cancelled by `off`.
         let mut closer_has_own = false;
@@ -140,7 +143,7 @@ impl<'a> Model<'a> {
         value
     }
 
-    fn array_from(&self, levels: &[ScopeId], name: &str, control: &str) -> ArrayValue<'a> {
+    fn array_from(&self, levels: &[ScopeId], name: &str, control: Option<&str>) -> ArrayValue<'a> {
         let Some((&level, outer)) = levels.split_first() else {
             return ArrayValue::default();
         };
@@ -163,7 +166,10 @@ impl<'a> Model<'a> {
         }
     }
 
-    fn inherit_mode(&self, level: ScopeId, control: &str) -> InheritMode {
+    fn inherit_mode(&self, level: ScopeId, control: Option<&str>) -> InheritMode {
+        let Some(control) = control else {
+            return InheritMode::On;
+        };
         match self
             .scalar(level, control)
             .and_then(|s| s.node.view.arg_value(0))

@@ -13,7 +13,8 @@ use super::directives::{DirectiveSpec, table};
 use super::files::{EntryPoint, FileSet, IncludeTarget};
 use crate::diagnostic::{Diagnostic, FileId, FileSpan, Severity};
 use crate::syntax::{Block, DirectiveEnd, DirectiveView, views::block_directives};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 /// Index of a scope in [`Model::scopes`].
 pub type ScopeId = u32;
@@ -86,27 +87,64 @@ pub struct Scope<'a> {
     by_name: Option<HashMap<u32, Vec<u32>>>,
 }
 
+/// The directives of one level with one name: read from the level's index,
+/// or found by comparing interned ids. An enum rather than a boxed iterator:
+/// lookups run millions of times, and each box would be an allocation.
+pub enum Named<'s, 'a> {
+    Indexed {
+        positions: std::slice::Iter<'s, u32>,
+        directives: &'s [Node<'a>],
+    },
+    Scan {
+        pairs: std::iter::Zip<std::slice::Iter<'s, u32>, std::slice::Iter<'s, Node<'a>>>,
+        id: u32,
+    },
+    Empty,
+}
+
+impl<'a> Iterator for Named<'_, 'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        match self {
+            Named::Indexed {
+                positions,
+                directives,
+            } => positions.next().map(|&i| directives[i as usize]),
+            Named::Scan { pairs, id } => pairs.find(|(n, _)| **n == *id).map(|(_, node)| *node),
+            Named::Empty => None,
+        }
+    }
+}
+
+impl DoubleEndedIterator for Named<'_, '_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Named::Indexed {
+                positions,
+                directives,
+            } => positions.next_back().map(|&i| directives[i as usize]),
+            Named::Scan { pairs, id } => pairs.rfind(|(n, _)| **n == *id).map(|(_, node)| *node),
+            Named::Empty => None,
+        }
+    }
+}
+
 /// Scopes with more directives than this get a name index.
 const INDEX_THRESHOLD: usize = 32;
 
 impl<'a> Scope<'a> {
     /// The directives of this level whose interned name is `id`, in order.
-    fn named_id(&self, id: u32) -> Box<dyn Iterator<Item = Node<'a>> + '_> {
+    fn named_id(&self, id: u32) -> Named<'_, 'a> {
         match &self.by_name {
-            Some(index) => Box::new(
-                index
-                    .get(&id)
-                    .into_iter()
-                    .flatten()
-                    .map(move |&i| self.directives[i as usize]),
-            ),
-            None => Box::new(
-                self.name_ids
-                    .iter()
-                    .zip(&self.directives)
-                    .filter(move |(n, _)| **n == id)
-                    .map(|(_, node)| *node),
-            ),
+            Some(index) => Named::Indexed {
+                positions: index.get(&id).map_or(&[][..], Vec::as_slice).iter(),
+                directives: &self.directives,
+            },
+            None => Named::Scan {
+                pairs: self.name_ids.iter().zip(&self.directives),
+                id,
+            },
         }
     }
 
@@ -114,7 +152,7 @@ impl<'a> Scope<'a> {
         if self.directives.len() <= INDEX_THRESHOLD {
             return;
         }
-        let mut index: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut index: HashMap<u32, Vec<u32>> = HashMap::default();
         for (i, id) in self.name_ids.iter().enumerate() {
             index.entry(*id).or_default().push(i as u32);
         }
@@ -155,7 +193,7 @@ impl<'a> Model<'a> {
             include_stack: Vec::new(),
             entry: 0,
             entry_scope: 0,
-            names: HashMap::new(),
+            names: HashMap::default(),
         };
         let mut entries = Vec::new();
         let order = entry_points
@@ -182,7 +220,7 @@ impl<'a> Model<'a> {
         diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
         let names = builder.names;
         let mut scopes = builder.scopes;
-        let mut upstreams = HashMap::new();
+        let mut upstreams = HashMap::default();
         for (id, scope) in scopes.iter_mut().enumerate() {
             scope.build_index();
             if scope.context == Context::Upstream
@@ -204,11 +242,16 @@ impl<'a> Model<'a> {
     }
 
     /// The directives named `name` written directly in `scope`.
-    pub fn named(&self, scope: ScopeId, name: &str) -> Box<dyn Iterator<Item = Node<'a>> + '_> {
+    pub fn named(&self, scope: ScopeId, name: &str) -> Named<'_, 'a> {
         match self.names.get(name) {
             Some(&id) => self.scope(scope).named_id(id),
-            None => Box::new(std::iter::empty()),
+            None => Named::Empty,
         }
+    }
+
+    /// Whether a directive named `name` is written anywhere in the model.
+    pub fn has_directive(&self, name: &str) -> bool {
+        self.names.contains_key(name)
     }
 
     /// The `upstream` block named `name` in an entry point.

@@ -93,11 +93,7 @@ impl<'a> DirectiveView<'a> {
             tree: self.tree,
             token,
         };
-        if arg.kind() == TokenKind::Word && !arg.raw().contains(&b'\\') {
-            String::from_utf8_lossy(arg.raw())
-        } else {
-            Cow::Owned(arg.value_string())
-        }
+        arg.text()
     }
 
     /// Whether the directive is named `name`: a byte comparison for bare
@@ -128,6 +124,11 @@ impl<'a> DirectiveView<'a> {
     /// The n-th argument's unquoted value (0 is the first after the name).
     pub fn arg_value(&self, n: usize) -> Option<String> {
         self.args().nth(n).map(|a| a.value_string())
+    }
+
+    /// [`DirectiveView::arg_value`], borrowed when nothing needs unescaping.
+    pub fn arg_text(&self, n: usize) -> Option<Cow<'a, str>> {
+        self.args().nth(n).map(|a| a.text())
     }
 
     /// Byte range of the whole directive.
@@ -283,9 +284,27 @@ impl<'a> Arg<'a> {
         unescape(inner)
     }
 
-    /// [`Arg::value`] as text (invalid UTF-8 replaced).
+    /// [`Arg::value`] as text (invalid UTF-8 replaced), borrowed from the
+    /// file when nothing needs unescaping: the common case, and the one
+    /// every lookup meets.
+    pub fn text(&self) -> Cow<'a, str> {
+        let raw = self.raw();
+        let inner = match self.kind() {
+            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
+            TokenKind::UnterminatedString => &raw[1..],
+            _ => raw,
+        };
+        if !inner.contains(&b'\\')
+            && let Ok(text) = std::str::from_utf8(inner)
+        {
+            return Cow::Borrowed(text);
+        }
+        Cow::Owned(String::from_utf8_lossy(&unescape(inner)).into_owned())
+    }
+
+    /// [`Arg::text`], owned.
     pub fn value_string(&self) -> String {
-        String::from_utf8_lossy(&self.value()).into_owned()
+        self.text().into_owned()
     }
 
     /// The variables the argument references: `$name`, `${name}` and regex

@@ -63,7 +63,7 @@ fn header_names(model: &Model, scope: ScopeId) -> Vec<String> {
     model
         .proxy_headers(scope)
         .into_iter()
-        .map(|h| h.name)
+        .map(|h| h.name.into_owned())
         .collect()
 }
 
