@@ -186,7 +186,8 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
 
 /// Parses a duration: `500ms`, `2s`, `1.5s`, `1m`, `1h`, or a plain number
 /// of seconds. Zero is refused: every use of a duration here (a timeout, an
-/// idle period) needs some time.
+/// idle period) needs some time. So is more than a day, which no probe
+/// needs and which could overflow the deadlines computed from it.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || {
         format!("`{text}` is not a duration: write e.g. 500ms, 2s, 1.5s, 1m, 1h or 30 (seconds)")
@@ -212,6 +213,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let duration = Duration::try_from_secs_f64(value * seconds_per_unit).map_err(|_| bad())?;
     if duration.is_zero() {
         return Err(format!("`{text}`: the duration must be more than zero"));
+    }
+    if duration > Duration::from_secs(24 * 3600) {
+        return Err(format!("`{text}`: the duration must be at most 24h"));
     }
     Ok(duration)
 }
@@ -323,6 +327,7 @@ mod tests {
         assert_eq!(ok("1h"), Duration::from_secs(3600));
         assert_eq!(ok("30"), Duration::from_secs(30));
         assert_eq!(ok("0.25"), Duration::from_millis(250));
+        assert_eq!(ok("24h"), Duration::from_secs(86_400));
         for bad in [
             "",
             "s",

@@ -219,7 +219,7 @@ impl Failure {
         match self {
             Failure::Resolve { host, error } => d(
                 "dns-failure",
-                format!("`{host}` does not resolve: {error}."),
+                format!("The name `{host}` does not resolve: {error}."),
                 &[
                     "Check the host name and the DNS of this machine. To probe a server by its address, put the address in the URL and the name in --header 'Host: NAME'.",
                 ],
@@ -227,7 +227,7 @@ impl Failure {
             ),
             Failure::Refused { addr } => d(
                 "connection-refused",
-                format!("{addr} refused the connection: nothing listens there."),
+                format!("Nothing listens on {addr}: the connection was refused."),
                 &[
                     "Is nginx (or the server) running, and does a `listen` directive name this address and port? After a reload, `nginx -t` and nginx's error log say why a listen failed.",
                 ],
@@ -235,7 +235,7 @@ impl Failure {
             ),
             Failure::Connect { addr, error } => d(
                 "connect-failed",
-                format!("cannot connect to {addr}: {error}."),
+                format!("Cannot connect to {addr}: {error}."),
                 &[
                     "The network between this machine and the server does not lead there (no route, host unreachable).",
                 ],
@@ -245,20 +245,20 @@ impl Failure {
                 let t = show_duration(*timeout);
                 let (summary, why): (String, &str) = match step {
                     StepName::Resolve => (
-                        format!("resolving `{}` took longer than {t}.", target.host),
+                        format!("Resolving `{}` took longer than {t}.", target.host),
                         "The DNS server of this machine does not answer.",
                     ),
                     StepName::Connect => (
-                        format!("no answer to the connection attempt within {t}."),
+                        format!("No answer to the connection attempt within {t}."),
                         "A firewall drops the packets, or the host is down.",
                     ),
                     StepName::Tls => (
-                        format!("the TLS handshake got no answer within {t}."),
+                        format!("The TLS handshake got no answer within {t}."),
                         "The server accepted the connection but does not speak TLS on it, or is stalled.",
                     ),
                     _ => (
                         format!(
-                            "the server accepted the connection but did not answer the upgrade within {t}."
+                            "The server accepted the connection but did not answer the upgrade within {t}."
                         ),
                         "The backend is stalled (nginx waits for its answer up to proxy_read_timeout, then answers 504), or the port is not an HTTP server.",
                     ),
@@ -270,7 +270,7 @@ impl Failure {
                 ..
             } => d(
                 "tls-failed",
-                "the server closed the connection during the TLS handshake.".into(),
+                "The server closed the connection during the TLS handshake.".into(),
                 &[
                     "It does not accept this TLS version or this server name (SNI), or the port does not speak TLS.",
                 ],
@@ -281,7 +281,7 @@ impl Failure {
                 ..
             } => d(
                 "connection-closed",
-                "the server closed the connection without answering the upgrade.".into(),
+                "The server closed the connection without answering the upgrade.".into(),
                 &[
                     "The server is not an HTTP server, or crashed on the request. A TLS port drops a plain request: if this is one, probe wss://.",
                 ],
@@ -290,7 +290,7 @@ impl Failure {
             Failure::Closed { step, .. } => d(
                 "connection-closed",
                 format!(
-                    "the connection was closed during the {} step, right after the handshake.",
+                    "The connection was closed during the {} step, right after the handshake.",
                     step.as_str()
                 ),
                 &[
@@ -300,7 +300,7 @@ impl Failure {
             ),
             Failure::Io { step, error } => d(
                 "io-error",
-                format!("{} failed: {error}.", step.as_str()),
+                format!("The {} step failed: {error}.", step.as_str()),
                 &[],
                 &[],
             ),
@@ -321,14 +321,14 @@ impl Failure {
                 };
                 d(
                     "tls-certificate",
-                    format!("the server's certificate is not trusted: {error}."),
+                    format!("The server's certificate is not trusted: {error}."),
                     &[advice],
                     &[],
                 )
             }
             Failure::NotTls { error } => d(
                 "not-tls",
-                format!("the server did not answer the TLS handshake with TLS ({error})."),
+                format!("The server did not answer the TLS handshake with TLS ({error})."),
                 &[
                     "This port speaks plain HTTP: probe it with ws://, or add `ssl` to its `listen` directive (with a certificate) to serve wss://.",
                 ],
@@ -336,7 +336,7 @@ impl Failure {
             ),
             Failure::TlsRefused { error } => d(
                 "tls-failed",
-                format!("the TLS handshake failed: {error}."),
+                format!("The TLS handshake failed: {error}."),
                 &[
                     "The server refused the handshake: no common TLS version or cipher, a client certificate required, or an unknown server name.",
                 ],
@@ -353,7 +353,7 @@ impl Failure {
                 };
                 d(
                     "not-http",
-                    format!("the server did not answer with HTTP; it sent {preview}."),
+                    format!("The server did not answer with HTTP; it sent {preview}."),
                     &[why],
                     &[],
                 )
@@ -373,7 +373,7 @@ impl Failure {
             Failure::Invalid101(Invalid101::Accept { expected, got }) => d(
                 "wrong-accept",
                 format!(
-                    "the server switched protocols, but its Sec-WebSocket-Accept is {} instead of {expected}.",
+                    "The server switched protocols, but its Sec-WebSocket-Accept is {} instead of {expected}.",
                     got.as_deref()
                         .map_or("missing".to_string(), |g| format!("`{g}`"))
                 ),
@@ -385,15 +385,15 @@ impl Failure {
             Failure::Invalid101(invalid) => {
                 let summary = match invalid {
                     Invalid101::Upgrade(got) => format!(
-                        "the server switched protocols, but its Upgrade header is {} instead of `websocket`.",
+                        "The server switched protocols, but its Upgrade header is {} instead of `websocket`.",
                         shown(got.as_deref())
                     ),
                     Invalid101::Connection(got) => format!(
-                        "the server switched protocols, but its Connection header is {} instead of `upgrade`.",
+                        "The server switched protocols, but its Connection header is {} instead of `upgrade`.",
                         shown(got.as_deref())
                     ),
                     Invalid101::Protocol(p) => format!(
-                        "the server chose the subprotocol `{p}`, which the request did not offer."
+                        "The server chose the subprotocol `{p}`, which the request did not offer."
                     ),
                     Invalid101::Accept { .. } => unreachable!("handled above"),
                 };
@@ -409,7 +409,7 @@ impl Failure {
             Failure::CloseFrame { code, reason } => d(
                 "closed-by-server",
                 format!(
-                    "the server closed the WebSocket right after opening it ({}{}).",
+                    "The server closed the WebSocket right after opening it ({}{}).",
                     code_text(*code),
                     reason_text(reason)
                 ),
@@ -420,7 +420,7 @@ impl Failure {
             ),
             Failure::BadFrame { error, .. } => d(
                 "protocol-error",
-                format!("the server sent an invalid WebSocket frame: {error}."),
+                format!("The server sent an invalid WebSocket frame: {error}."),
                 &[
                     "The stream is corrupted between the probe and the server (a proxy that buffers or rewrites it), or the server is broken.",
                 ],
@@ -429,7 +429,7 @@ impl Failure {
             Failure::NoPong { timeout } => d(
                 "no-pong",
                 format!(
-                    "the handshake worked, but the ping got no pong within {}.",
+                    "The handshake worked, but the ping got no pong within {}.",
                     show_duration(*timeout)
                 ),
                 &[
@@ -440,12 +440,12 @@ impl Failure {
             Failure::ClosedWhileIdle { idle, after } => {
                 let summary = match after {
                     Some(after) => format!(
-                        "the connection was closed after {} without traffic (the probe was to stay idle {}).",
+                        "The connection was closed after {} without traffic (the probe was to stay idle {}).",
                         seconds(*after),
                         show_duration(*idle)
                     ),
                     None => format!(
-                        "the connection was found closed when the probe pinged after {} idle.",
+                        "The connection was found closed when the probe pinged after {} idle.",
                         show_duration(*idle)
                     ),
                 };
@@ -467,7 +467,7 @@ impl Failure {
             } => d(
                 "closed-by-server-when-idle",
                 format!(
-                    "the server closed the idle WebSocket after {} ({}{}; the probe was to stay idle {}).",
+                    "The server closed the idle WebSocket after {} ({}{}; the probe was to stay idle {}).",
                     seconds(*after),
                     code_text(*code),
                     reason_text(reason),
@@ -502,7 +502,7 @@ fn status_diagnosis(
     location: Option<&str>,
     body: Option<&str>,
 ) -> Diagnosis {
-    let answered = format!("the server answered the upgrade with {status} {reason}");
+    let answered = format!("The server answered the upgrade with {status} {reason}");
     let diagnosis =
         |kind, summary: String, explanation: Vec<String>, rules: &[RuleHint]| Diagnosis {
             kind,
@@ -719,6 +719,112 @@ mod tests {
         }
         .diagnose(&target);
         assert_eq!(d.rules, [WS006]);
+    }
+
+    /// docs/json-output.md lists every kind a diagnosis can have.
+    #[test]
+    fn every_kind_is_documented() {
+        let docs = include_str!("../../docs/json-output.md");
+        let target = parse_url("ws://h/ws").unwrap();
+        let s = Duration::from_secs(1);
+        let text = String::new;
+        let mut failures = vec![
+            Failure::Resolve {
+                host: text(),
+                error: text(),
+            },
+            Failure::Refused { addr: text() },
+            Failure::Connect {
+                addr: text(),
+                error: text(),
+            },
+            Failure::Closed {
+                step: StepName::Tls,
+                reset: false,
+            },
+            Failure::Closed {
+                step: StepName::Handshake,
+                reset: false,
+            },
+            Failure::Closed {
+                step: StepName::Ping,
+                reset: true,
+            },
+            Failure::Io {
+                step: StepName::Ping,
+                error: text(),
+            },
+            Failure::Certificate {
+                problem: CertProblem::Other,
+                error: text(),
+            },
+            Failure::NotTls { error: text() },
+            Failure::TlsRefused { error: text() },
+            Failure::NotHttp {
+                preview: text(),
+                tls_record: false,
+            },
+            Failure::Status {
+                status: 400,
+                reason: text(),
+                location: None,
+                body: Some("The plain HTTP request was sent to HTTPS port".into()),
+            },
+            Failure::Invalid101(Invalid101::Accept {
+                expected: text(),
+                got: None,
+            }),
+            Failure::Invalid101(Invalid101::Upgrade(None)),
+            Failure::CloseFrame {
+                code: None,
+                reason: text(),
+            },
+            Failure::BadFrame {
+                step: StepName::Ping,
+                error: text(),
+            },
+            Failure::NoPong { timeout: s },
+            Failure::ClosedWhileIdle {
+                idle: s,
+                after: None,
+            },
+            Failure::CloseFrameWhileIdle {
+                idle: s,
+                after: s,
+                code: None,
+                reason: text(),
+            },
+            Failure::NoPongAfterIdle {
+                idle: s,
+                timeout: s,
+            },
+        ];
+        for step in [
+            StepName::Resolve,
+            StepName::Connect,
+            StepName::Tls,
+            StepName::Handshake,
+        ] {
+            failures.push(Failure::Timeout { step, timeout: s });
+        }
+        for status in [200, 301, 400, 401, 404, 418, 426, 500, 502] {
+            failures.push(Failure::Status {
+                status,
+                reason: text(),
+                location: None,
+                body: None,
+            });
+        }
+        let mut kinds: Vec<&str> = failures.iter().map(|f| f.diagnose(&target).kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds.len(), 27, "{kinds:?}");
+        for kind in kinds {
+            assert!(
+                docs.contains(&format!("| `{kind}` |")),
+                "{kind} is not in docs/json-output.md"
+            );
+        }
     }
 
     /// The codes a diagnosis cites are rules that exist, with the meaning

@@ -92,7 +92,7 @@ pub fn text_conclusion(report: &Report) -> String {
     let Some(d) = &report.diagnosis else {
         return "\nThe WebSocket works.\n".to_string();
     };
-    let mut out = format!("\nThe WebSocket does not work: {}\n", d.summary);
+    let mut out = format!("\nThe WebSocket does not work. {}\n", d.summary);
     if let Some(said) = report.answer.as_ref().and_then(|a| a.body.as_deref()) {
         // Backends often say in their answer's body why they refused; an
         // HTML error page says nothing the status line did not.
@@ -119,7 +119,11 @@ pub fn text_conclusion(report: &Report) -> String {
         for (name, fix) in names {
             out.push_str(&format!("  {name:<width$}  {fix}\n"));
         }
-        out.push_str("`wslint` on the configuration finds these; `wslint --fix` repairs them.\n");
+        out.push_str(if d.rules.len() == 1 {
+            "`wslint` on the configuration finds it; `wslint --fix` repairs it.\n"
+        } else {
+            "`wslint` on the configuration finds these; `wslint --fix` repairs them.\n"
+        });
     }
     out
 }

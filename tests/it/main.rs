@@ -1,6 +1,6 @@
 //! wslint's integration tests, in one test binary: round trips, syntax error
 //! positions, the real-world corpus, the command line, property tests, and
-//! end-to-end tests against a real nginx (`e2e`, servers in `live`).
+//! end-to-end tests against a real nginx (`e2e`, `probe`, servers in `live`).
 
 mod cli;
 mod config;
@@ -12,6 +12,7 @@ mod formats;
 mod labeled;
 mod live;
 mod model;
+mod probe;
 mod properties;
 mod robustness;
 mod roundtrip;
