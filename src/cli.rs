@@ -221,6 +221,7 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The output of `inspect` and `probe`: text, or one JSON document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectFormat {
     Text,

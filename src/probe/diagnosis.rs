@@ -373,7 +373,7 @@ impl Failure {
             Failure::Invalid101(Invalid101::Accept { expected, got }) => d(
                 "wrong-accept",
                 format!(
-                    "The server switched protocols, but its Sec-WebSocket-Accept is {} instead of {expected}.",
+                    "The server switched protocols, but its Sec-WebSocket-Accept is {} instead of `{expected}`.",
                     got.as_deref()
                         .map_or("missing".to_string(), |g| format!("`{g}`"))
                 ),

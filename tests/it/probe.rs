@@ -570,9 +570,9 @@ fn probe_server_that_answers_garbage_is_not_http() {
 /// middlebox that rewrites the handshake produces.
 #[test]
 fn probe_wrong_accept_is_diagnosed() {
-    let (port, server) = fake_server(|mut stream| {
-        let head = read_head(&mut stream);
-        assert!(head.contains("Sec-WebSocket-Key: "), "{head}");
+    let (send, receive) = std::sync::mpsc::channel();
+    let (port, server) = fake_server(move |mut stream| {
+        send.send(read_head(&mut stream)).unwrap();
         let _ = stream.write_all(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
         );
@@ -583,11 +583,18 @@ fn probe_wrong_accept_is_diagnosed() {
     assert_eq!(doc["response"]["status"], 101);
     let d = &doc["diagnosis"];
     assert_eq!(d["kind"], "wrong-accept");
+    // The value the probe expected, computed by another implementation
+    // from the key it sent.
+    let head = receive.recv().unwrap();
+    let key = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+        .unwrap_or_else(|| panic!("no key in:\n{head}"));
+    let expected = tungstenite::handshake::derive_accept_key(key.as_bytes());
     assert!(
-        d["summary"]
-            .as_str()
-            .unwrap()
-            .contains("`s3pPLMBiTxaQ9kYGzzhZRbK+xOo=` instead of"),
+        d["summary"].as_str().unwrap().contains(&format!(
+            "`s3pPLMBiTxaQ9kYGzzhZRbK+xOo=` instead of `{expected}`"
+        )),
         "{d}"
     );
     assert!(
