@@ -606,6 +606,69 @@ fn probe_wrong_accept_is_diagnosed() {
     );
 }
 
+/// A fake server that accepts the handshake correctly, then hands the
+/// stream to `then`.
+fn accepting_server(
+    then: impl FnOnce(std::net::TcpStream) + Send + 'static,
+) -> (u16, JoinHandle<()>) {
+    fake_server(move |mut stream| {
+        let head = read_head(&mut stream);
+        let Some(key) = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+        else {
+            return;
+        };
+        let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
+        let _ = write!(
+            stream,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        );
+        then(stream);
+    })
+}
+
+#[test]
+fn probe_server_that_never_answers_pings() {
+    let (port, server) = accepting_server(|mut stream| {
+        // Read the ping, answer nothing, until the probe gives up.
+        let _ = stream.read(&mut [0u8; 64]);
+        let _ = stream.read(&mut [0u8; 64]);
+    });
+    let (code, doc) = probe_json(&[&format!("ws://127.0.0.1:{port}/"), "--timeout", "500ms"]);
+    server.join().unwrap();
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(steps(&doc)[2], ("handshake".to_string(), true));
+    assert_eq!(steps(&doc)[3], ("ping".to_string(), false));
+    assert_eq!(doc["diagnosis"]["kind"], "no-pong");
+    assert_eq!(doc["steps"][3]["detail"], "no answer within 500ms");
+}
+
+#[test]
+fn probe_close_frame_after_the_handshake_is_the_application() {
+    let (port, server) = accepting_server(|mut stream| {
+        // A greeting message first: the probe skips it.
+        let _ = stream.write_all(&[0x81, 0x02, b'h', b'i']);
+        let mut close = vec![0x88, 9];
+        close.extend(1008u16.to_be_bytes());
+        close.extend(b"go away");
+        let _ = stream.write_all(&close);
+        let _ = stream.read(&mut [0u8; 64]);
+    });
+    let (code, doc) = probe_json(&[&format!("ws://127.0.0.1:{port}/")]);
+    server.join().unwrap();
+    assert_eq!(code, 1, "{doc:#}");
+    let d = &doc["diagnosis"];
+    assert_eq!(d["kind"], "closed-by-server");
+    assert!(
+        d["summary"]
+            .as_str()
+            .unwrap()
+            .contains("(close code 1008 \"go away\")"),
+        "{d}"
+    );
+}
+
 /// The request the probe sends, as a server sees it.
 #[test]
 fn probe_sends_an_rfc6455_handshake() {
