@@ -3,11 +3,13 @@
 
 use crate::diagnostic::Severity;
 use crate::discover::Input;
+use crate::probe::args::{Header, Target, parse_duration, parse_header, parse_url};
 use crate::report::{Color, Format};
 use crate::semantic::NginxVersion;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Lint nginx configurations for WebSocket proxying mistakes.
 #[derive(Debug, Parser)]
@@ -172,6 +174,38 @@ pub enum SubCommand {
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
     },
+    /// Check a live WebSocket endpoint through the proxy: handshake, ping
+    /// and pong, optionally an idle period; diagnose what fails (exit 0
+    /// when the WebSocket works, 1 when it does not)
+    Probe(ProbeArgs),
+}
+
+/// The options of `wslint probe`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// ws://, wss://, http:// or https:// URL (http means ws, https wss)
+    #[arg(value_name = "URL", value_parser = parse_url)]
+    pub url: Target,
+    /// Send this Origin header, as a browser on that site would
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+    /// Add a header, e.g. 'Cookie: session=…' (repeatable); replaces a
+    /// default header of the same name, e.g. Host
+    #[arg(long = "header", value_name = "'NAME: VALUE'", value_parser = parse_header)]
+    pub headers: Vec<Header>,
+    /// After the first pong, stay idle this long and ping again: shows
+    /// whether a quiet connection survives the proxy's timeouts (e.g. 75s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub idle: Option<Duration>,
+    /// The most each network step may take (500ms, 2s, 1m, or seconds)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub timeout: Duration,
+    /// Accept any TLS certificate (self-signed, expired, another name)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +221,7 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The output of `inspect` and `probe`: text, or one JSON document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectFormat {
     Text,
@@ -230,6 +265,10 @@ pub enum Command {
     ConfigInit,
     Completions(clap_complete::Shell),
     Man,
+    Probe {
+        options: crate::probe::Options,
+        json: bool,
+    },
     /// No PATH and no /etc/nginx: show usage.
     Usage,
 }
@@ -292,6 +331,17 @@ impl Cli {
                 inputs: inputs(&paths),
                 location,
                 json: format == InspectFormat::Json,
+            },
+            Some(SubCommand::Probe(args)) => Command::Probe {
+                options: crate::probe::Options {
+                    target: args.url,
+                    origin: args.origin,
+                    headers: args.headers,
+                    idle: args.idle,
+                    timeout: args.timeout,
+                    insecure: args.insecure,
+                },
+                json: args.format == InspectFormat::Json,
             },
             None if self.paths.is_empty() => {
                 if Path::new(DEFAULT_CONFIG_DIR).is_dir() {

@@ -2,7 +2,8 @@
 //!
 //! The pipeline runs one way: [`syntax`] (bytes to a lossless tree) →
 //! [`check`] (what is wrong) → [`report`] (how it is shown). [`discover`]
-//! and [`source`] find and read the files.
+//! and [`source`] find and read the files. [`probe`] checks a live
+//! endpoint instead of a configuration.
 
 pub mod check;
 pub mod cli;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod probe;
 pub mod progress;
 pub mod report;
 pub mod rules;

@@ -9,7 +9,7 @@ use wslint::discover::Input;
 use wslint::rules::{self, RuleSettings};
 use wslint::semantic::version::{VersionSource, target_version};
 use wslint::semantic::{Model, inspect};
-use wslint::{check, config, discover, report};
+use wslint::{check, config, discover, probe, report};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -61,6 +61,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Probe { options, json } => run_probe(&options, json),
         Command::Parse { inputs } => {
             let loaded = discover::load(&inputs);
             print(&report::parse_json::render(&loaded.files.files));
@@ -157,6 +158,24 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
     } else {
         code
     }
+}
+
+/// `wslint probe`: text lines appear as the steps finish (an `--idle`
+/// probe takes a while); JSON is one document at the end. Exit 0 when the
+/// WebSocket works, 1 when it does not.
+fn run_probe(options: &probe::Options, json: bool) -> u8 {
+    let report = if json {
+        probe::run(options, &mut |_| {})
+    } else {
+        print(&probe::report::text_header(&options.target.url()));
+        probe::run(options, &mut |step| print(&probe::report::text_step(step)))
+    };
+    if json {
+        print(&probe::report::render_json(&report));
+    } else {
+        print(&probe::report::text_conclusion(&report));
+    }
+    if report.works() { 0 } else { 1 }
 }
 
 fn config_init() -> u8 {

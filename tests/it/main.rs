@@ -1,5 +1,6 @@
 //! wslint's integration tests, in one test binary: round trips, syntax error
-//! positions, the real-world corpus, the command line and property tests.
+//! positions, the real-world corpus, the command line, property tests, and
+//! end-to-end tests against a real nginx (`e2e`, `probe`, servers in `live`).
 
 mod cli;
 mod config;
@@ -9,7 +10,9 @@ mod e2e;
 mod fixes;
 mod formats;
 mod labeled;
+mod live;
 mod model;
+mod probe;
 mod properties;
 mod robustness;
 mod roundtrip;
