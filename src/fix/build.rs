@@ -201,12 +201,15 @@ pub fn remove_directive(model: &Model, node: Node) -> Edit {
 /// spaces, exactly as written (quotes kept), and a `;`.
 pub fn directive_line(node: Node) -> String {
     let tree = node.view.tree;
-    let words: Vec<String> = tree
-        .words(node.view.node)
-        .iter()
-        .map(|&t| String::from_utf8_lossy(tree.token_text(t)).into_owned())
-        .collect();
-    format!("{};", words.join(" "))
+    let mut line = String::new();
+    for (i, &t) in tree.words(node.view.node).iter().enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        line.push_str(&String::from_utf8_lossy(tree.token_text(t)));
+    }
+    line.push(';');
+    line
 }
 
 /// The lines of the standard Connection map for `$var`.

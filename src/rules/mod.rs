@@ -315,11 +315,10 @@ impl<'a> Cx<'_, 'a> {
 pub fn lost_entries<'v, 'a>(
     value: &'v crate::semantic::ArrayValue<'a>,
 ) -> Vec<&'v crate::semantic::Setting<'a>> {
-    let present: Vec<String> = value
+    let present: Vec<std::borrow::Cow<'a, str>> = value
         .entries
         .iter()
-        .filter_map(|s| s.node.view.arg_value(0))
-        .map(|n| n.to_ascii_lowercase())
+        .filter_map(|s| s.node.view.arg_text(0))
         .collect();
     value
         .hidden
@@ -327,9 +326,9 @@ pub fn lost_entries<'v, 'a>(
         .filter(|s| {
             s.node
                 .view
-                .arg_value(0)
-                .is_some_and(|n| !present.contains(&n.to_ascii_lowercase()))
-                && s.node.view.arg_value(1).is_some_and(|v| !v.is_empty())
+                .arg_text(0)
+                .is_some_and(|n| !present.iter().any(|p| p.eq_ignore_ascii_case(&n)))
+                && s.node.view.arg_text(1).is_some_and(|v| !v.is_empty())
         })
         .collect()
 }
@@ -377,10 +376,30 @@ pub struct Place<'c, 'm, 'a> {
 impl std::fmt::Display for Place<'_, '_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.cx.model.scope(self.scope).opener {
-            Some(o) => write!(f, "`{}` ({})", words(o), self.cx.file_line(o)),
+            Some(o) => {
+                let file = self.cx.model.files.get(o.file);
+                f.write_str("`")?;
+                write_words(f, o)?;
+                write!(
+                    f,
+                    "` ({}:{})",
+                    file.display_name(),
+                    file.line_col(o.view.span().start).0
+                )
+            }
             None => f.write_str("this file"),
         }
     }
+}
+
+/// Writes a directive's name and arguments (`location ~ ^/ws`).
+fn write_words(f: &mut std::fmt::Formatter<'_>, node: Node) -> std::fmt::Result {
+    f.write_str(&node.name())?;
+    for arg in node.view.args() {
+        f.write_str(" ")?;
+        f.write_str(&arg.text())?;
+    }
+    Ok(())
 }
 
 /// A directive's name and arguments as one string (`location ~ ^/ws`).

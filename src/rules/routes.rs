@@ -187,9 +187,10 @@ fn route<'a>(
         .location_match()
         .map(|m| m.pattern)
         .unwrap_or_default();
+    let segment = path_segment(&pattern);
     let path_signal = user_path(settings, &pattern)
         .map(Signal::UserPath)
-        .or_else(|| path_segment(&pattern).map(Signal::PathSegment));
+        .or_else(|| segment.clone().map(Signal::PathSegment));
     let dedicated_path = path_signal.is_some();
     let marked = comments.marks_websocket(opener.file, opener.view.span().start);
     let proxy = model.proxy_pass(scope);
@@ -231,7 +232,7 @@ fn route<'a>(
         scope,
         signal,
         dedicated_path,
-        path_segment: path_segment(&pattern),
+        path_segment: segment,
         complete,
         resolved,
         headers_known,
@@ -324,20 +325,24 @@ fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
 /// The first WebSocket path segment in a location pattern (prefix or
 /// regex): the pattern is cut at `/` and at regex punctuation.
 pub fn path_segment(pattern: &str) -> Option<String> {
-    let cleaned = pattern.replace("\\.", ".");
+    let cleaned = if pattern.contains('\\') {
+        std::borrow::Cow::Owned(pattern.replace("\\.", "."))
+    } else {
+        std::borrow::Cow::Borrowed(pattern)
+    };
+    let known = |word: &str| {
+        WEBSOCKET_SEGMENTS
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(word))
+            .map(|s| s.to_string())
+    };
     cleaned
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
-        .map(|s| s.trim_matches('.').to_ascii_lowercase())
+        .map(|s| s.trim_matches('.'))
         .find_map(|segment| {
             // A whole segment (`socket.io`, `graphql-ws`), or one of its
             // words (`xmpp-websocket`, `colibri-ws`, `api_websocket`).
-            if WEBSOCKET_SEGMENTS.contains(&segment.as_str()) {
-                return Some(segment);
-            }
-            segment
-                .split(['-', '_'])
-                .find(|word| WEBSOCKET_SEGMENTS.contains(word))
-                .map(str::to_string)
+            known(segment).or_else(|| segment.split(['-', '_']).find_map(known))
         })
 }
 

@@ -58,15 +58,11 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for scope in &cx.model.scopes {
+        for (id, scope) in cx.model.scopes.iter().enumerate() {
             if !scope.context.is_http_level() {
                 continue;
             }
-            for node in scope
-                .directives
-                .iter()
-                .filter(|n| n.view.name_is("proxy_pass"))
-            {
+            for node in cx.model.named(id as crate::semantic::ScopeId, "proxy_pass") {
                 let Some(url) = node.view.arg_value(0) else {
                     continue;
                 };
@@ -88,13 +84,12 @@ impl super::Rule for Rule {
                     META.severity,
                     format!(
                         "`proxy_pass {url}` ({}) uses {scheme}, which nginx rejects (invalid URL prefix); WebSockets are proxied over {replacement}",
-                        cx.file_line(*node)
+                        cx.file_line(node)
                     ),
                     node.location(),
                 );
                 d.signal = Some(
-                    super::routes::Signal::WsScheme(super::routes::At::of(*node))
-                        .describe(cx.model),
+                    super::routes::Signal::WsScheme(super::routes::At::of(node)).describe(cx.model),
                 );
                 let fix = node.view.args().next().map(|arg| {
                     let raw = String::from_utf8_lossy(arg.raw()).into_owned();

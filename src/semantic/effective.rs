@@ -232,17 +232,19 @@ impl<'a> Model<'a> {
     /// Every variable definition of every entry point, in one pass:
     /// (entry, variable name, defining directive).
     pub fn variable_definitions(&self) -> Vec<(usize, String, Node<'a>)> {
+        let defining = self.name_ids_where(|name| {
+            matches!(
+                name,
+                "map" | "split_clients" | "geo" | "set" | "js_set" | "perl_set"
+            ) || name.starts_with("set_by_lua")
+        });
         let mut out = Vec::new();
         for scope in &self.scopes {
-            for node in &scope.directives {
-                let name = node.name();
-                let defines = matches!(
-                    name.as_ref(),
-                    "map" | "split_clients" | "geo" | "set" | "js_set" | "perl_set"
-                ) || name.starts_with("set_by_lua");
-                if !defines {
+            for (id, node) in scope.name_ids.iter().zip(&scope.directives) {
+                if !defining.contains(id) {
                     continue;
                 }
+                let name = node.name();
                 let args: Vec<String> = node.args();
                 let defined = match (name.as_ref(), args.as_slice()) {
                     ("map" | "split_clients", [_, var, ..]) => Some(var),

@@ -80,7 +80,7 @@ pub struct Scope<'a> {
     pub unresolved_include: bool,
     /// The interned name of each directive (see [`Model::name_id`]), in
     /// the order of `directives`.
-    name_ids: Vec<u32>,
+    pub(crate) name_ids: Vec<u32>,
     /// For scopes with many directives (an http block holding thousands of
     /// servers): positions in `directives` by name id, so lookups that walk
     /// up to this level stay cheap.
@@ -247,6 +247,15 @@ impl<'a> Model<'a> {
             Some(&id) => self.scope(scope).named_id(id),
             None => Named::Empty,
         }
+    }
+
+    /// The interned ids of the names that `wanted` accepts.
+    pub(crate) fn name_ids_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<u32> {
+        self.names
+            .iter()
+            .filter(|(name, _)| wanted(name))
+            .map(|(_, &id)| id)
+            .collect()
     }
 
     /// Whether a directive named `name` is written anywhere in the model.
