@@ -1,8 +1,9 @@
-//! The lossless syntax tree. All tokens of a file live in one flat vector;
-//! the tree (blocks, directives, comments, error items) refers to them by
-//! index. Whitespace and comments inside a directive are not named by the tree
-//! but stay in the token vector, so [`SyntaxTree::print`] can walk the tree and
-//! give back the input byte for byte.
+//! The lossless syntax tree. All tokens of a file but whitespace live in one
+//! flat vector; the tree (blocks, directives, comments, error items) refers
+//! to them by index. Comments inside a directive are not named by the tree
+//! but stay in the token vector, and whitespace is the bytes between stored
+//! tokens, so [`SyntaxTree::print`] can walk the tree and give back the
+//! input byte for byte.
 
 use super::lexer::Token;
 use std::ops::Range;
@@ -120,9 +121,11 @@ impl SyntaxTree {
             tree: self,
             out: Vec::with_capacity(self.source.len()),
             next: 0,
+            pos: 0,
         };
         printer.block(&self.root);
         printer.emit_up_to(self.tokens.len() as TokenId);
+        printer.emit_gap(self.source.len() as u32);
         printer.out
     }
 
@@ -162,10 +165,26 @@ impl SyntaxTree {
 struct Printer<'a> {
     tree: &'a SyntaxTree,
     out: Vec<u8>,
+    /// The next stored token to print.
     next: TokenId,
+    /// The next source byte to print.
+    pos: u32,
 }
 
 impl Printer<'_> {
+    /// Emits the source up to byte `end`: the whitespace before it, which
+    /// is not stored as tokens.
+    fn emit_gap(&mut self, end: u32) {
+        let gap = &self.tree.source[self.pos as usize..end as usize];
+        debug_assert!(
+            gap.iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')),
+            "bytes between stored tokens must be whitespace"
+        );
+        self.out.extend_from_slice(gap);
+        self.pos = end;
+    }
+
     /// Emits the unnamed tokens before `id`; they must all be trivia.
     fn emit_up_to(&mut self, id: TokenId) {
         while self.next < id {
@@ -173,15 +192,22 @@ impl Printer<'_> {
                 self.tree.tokens[self.next as usize].kind.is_trivia(),
                 "tree skips a non-trivia token"
             );
-            self.out.extend_from_slice(self.tree.token_text(self.next));
+            self.emit_token(self.next);
             self.next += 1;
         }
+    }
+
+    fn emit_token(&mut self, id: TokenId) {
+        let token = self.tree.tokens[id as usize];
+        self.emit_gap(token.start);
+        self.out.extend_from_slice(self.tree.token_text(id));
+        self.pos = token.end;
     }
 
     fn token(&mut self, id: TokenId) {
         self.emit_up_to(id);
         debug_assert_eq!(self.next, id, "tree names a token twice or out of order");
-        self.out.extend_from_slice(self.tree.token_text(id));
+        self.emit_token(id);
         self.next = id + 1;
     }
 
