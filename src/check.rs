@@ -61,8 +61,10 @@ pub fn run(inputs: &[Input], settings: &RuleSettings) -> Outcome {
 /// passes) and puts the files in when it is done.
 pub fn analyse(loaded: &Loaded, settings: &RuleSettings) -> Outcome {
     let model = Model::build(&loaded.files, &loaded.entries);
-    let mut diagnostics = model.diagnostics.clone();
-    diagnostics.extend(rules::run(&model, settings));
+    // The rules' findings are the bulk: add the model's few to them (the
+    // list is sorted below) rather than copying the bulk.
+    let mut diagnostics = rules::run(&model, settings);
+    diagnostics.extend(model.diagnostics.iter().cloned());
     diagnostics.retain(|d| {
         let path = &loaded.files.get(d.location.file).path;
         !settings

@@ -41,12 +41,12 @@ pub struct Diagnostic {
     pub message: String,
     pub location: FileSpan,
     /// Other places that explain the finding.
-    pub related: Vec<(FileSpan, String)>,
+    pub related: Vec<(FileSpan, &'static str)>,
     /// nginx would refuse to parse the configuration (exit code 2, like a
     /// syntax error), as opposed to a finding about a parsed configuration.
     pub is_syntax: bool,
     /// For WebSocket rules: what made the location a WebSocket route.
-    pub signal: Option<String>,
+    pub signal: Option<std::sync::Arc<str>>,
     /// How to fix it, when the rule knows.
     pub fix: Option<crate::fix::Fix>,
 }
@@ -72,8 +72,8 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_related(mut self, location: FileSpan, text: impl Into<String>) -> Self {
-        self.related.push((location, text.into()));
+    pub fn with_related(mut self, location: FileSpan, text: &'static str) -> Self {
+        self.related.push((location, text));
         self
     }
 

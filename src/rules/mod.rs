@@ -284,7 +284,12 @@ impl<'m, 'a> Cx<'m, 'a> {
         message: String,
     ) -> Diagnostic {
         let mut d = Diagnostic::new(meta.code, meta.name, meta.severity, message, at);
-        d.signal = Some(route.signal.describe(self.model));
+        d.signal = Some(
+            route
+                .signal_text
+                .get_or_init(|| route.signal.describe(self.model).into())
+                .clone(),
+        );
         d
     }
 }

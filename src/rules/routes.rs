@@ -126,6 +126,8 @@ impl Signal {
 pub struct Route<'a> {
     pub scope: ScopeId,
     pub signal: Signal,
+    /// [`Signal::describe`], written once for all the route's findings.
+    pub signal_text: std::sync::OnceLock<std::sync::Arc<str>>,
     /// Whether the location's path is a dedicated WebSocket path (a path
     /// signal holds, whatever the strongest signal is).
     pub dedicated_path: bool,
@@ -231,6 +233,7 @@ fn route<'a>(
     Some(Route {
         scope,
         signal,
+        signal_text: std::sync::OnceLock::new(),
         dedicated_path,
         path_segment: segment,
         complete,

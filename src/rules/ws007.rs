@@ -89,7 +89,9 @@ impl super::Rule for Rule {
                     node.location(),
                 );
                 d.signal = Some(
-                    super::routes::Signal::WsScheme(super::routes::At::of(node)).describe(cx.model),
+                    super::routes::Signal::WsScheme(super::routes::At::of(node))
+                        .describe(cx.model)
+                        .into(),
                 );
                 let fix = node.view.args().next().map(|arg| {
                     let raw = String::from_utf8_lossy(arg.raw()).into_owned();

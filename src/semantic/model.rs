@@ -84,7 +84,7 @@ pub struct Scope<'a> {
     /// For scopes with many directives (an http block holding thousands of
     /// servers): positions in `directives` by name id, so lookups that walk
     /// up to this level stay cheap.
-    by_name: Option<HashMap<u32, Vec<u32>>>,
+    by_name: Option<Box<HashMap<u32, Vec<u32>>>>,
 }
 
 /// The directives of one level with one name: read from the level's index,
@@ -156,7 +156,7 @@ impl<'a> Scope<'a> {
         for (i, id) in self.name_ids.iter().enumerate() {
             index.entry(*id).or_default().push(i as u32);
         }
-        self.by_name = Some(index);
+        self.by_name = Some(Box::new(index));
     }
 }
 
