@@ -157,10 +157,11 @@ pub struct Route<'a> {
 pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments) -> Vec<Route<'a>> {
     let locations: Vec<ScopeId> = model.locations().collect();
     let (first, second) = locations.split_at(locations.len() / 2);
+    let around = upgrade_headers_around(model);
     let routes_of = |scopes: &[ScopeId]| -> Vec<Route<'a>> {
         scopes
             .iter()
-            .filter_map(|&scope| route(model, settings, comments, scope))
+            .filter_map(|&scope| route(model, settings, comments, &around, scope))
             .collect()
     };
     std::thread::scope(|threads| {
@@ -175,10 +176,33 @@ pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments)
     })
 }
 
+/// For every scope: whether it or a level around it writes a
+/// `proxy_set_header` for `Upgrade` or `Connection`. Where none does, no
+/// header signal can hold, and the search need not build the header list.
+fn upgrade_headers_around(model: &Model) -> Vec<bool> {
+    let mut around = vec![false; model.scopes.len()];
+    for (id, scope) in model.scopes.iter().enumerate() {
+        let own = model.named(id as ScopeId, "proxy_set_header").any(|n| {
+            n.view.arg_text(0).is_some_and(|h| {
+                h.eq_ignore_ascii_case("upgrade") || h.eq_ignore_ascii_case("connection")
+            })
+        });
+        // A level is created before the levels inside it, so its flag is
+        // already known.
+        let outer = scope.parent.is_some_and(|p| {
+            debug_assert!((p as usize) < id, "parents come first");
+            around[p as usize]
+        });
+        around[id] = own || outer;
+    }
+    around
+}
+
 fn route<'a>(
     model: &Model<'a>,
     settings: &RuleSettings,
     comments: &Comments,
+    upgrade_headers_around: &[bool],
     scope: ScopeId,
 ) -> Option<Route<'a>> {
     let s = model.scope(scope);
@@ -197,6 +221,12 @@ fn route<'a>(
     let marked = comments.marks_websocket(opener.file, opener.view.span().start);
     let proxy = model.proxy_pass(scope);
     if proxy.is_none() && !marked {
+        return None;
+    }
+    let ws_scheme = proxy
+        .as_ref()
+        .is_some_and(|p| p.scheme == "ws" || p.scheme == "wss");
+    if !marked && !ws_scheme && path_signal.is_none() && !upgrade_headers_around[scope as usize] {
         return None;
     }
     let proxy_set_header = model.array(scope, "proxy_set_header");
