@@ -17,6 +17,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub tree: SyntaxTree,
     pub lines: LineIndex,
+    /// The argument of every `include` in the file, in any block, read once
+    /// when the file is parsed (on the parsing thread).
+    pub includes: Vec<String>,
     /// [`SourceFile::display_name`], computed once: every finding shows it.
     display: std::sync::Arc<str>,
 }
@@ -37,10 +40,12 @@ impl SourceFile {
         let lines = LineIndex::new(&tree.source);
         let path = path.into();
         let display = display_name_of(&path).into();
+        let includes = crate::semantic::files::include_arguments(&tree);
         SourceFile {
             path,
             tree,
             lines,
+            includes,
             display,
         }
     }

@@ -116,7 +116,7 @@ impl FileSet {
                 if !visited.insert(file) {
                     continue;
                 }
-                for pattern in include_arguments(&self.get(file).tree) {
+                for pattern in self.get(file).includes.clone() {
                     let target = self.resolve(&entry.prefix, &pattern);
                     if let IncludeTarget::Files(ids) = &target {
                         queue.extend(ids.iter().copied());
@@ -221,7 +221,7 @@ impl FileSet {
 }
 
 /// Every `include` argument in a file, in any block.
-fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
+pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
     fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<String>) {
         for d in block_directives(tree, block) {
             if d.name_is("include") {

@@ -9,7 +9,7 @@
 //! diagnostics are deduplicated by place, so each is reported once.
 
 use super::context::Context;
-use super::directives::{DirectiveSpec, table};
+use super::directives::table;
 use super::files::{EntryPoint, FileSet, IncludeTarget};
 use crate::diagnostic::{Diagnostic, FileId, FileSpan, Severity};
 use crate::syntax::{Block, DirectiveEnd, DirectiveView, views::block_directives};
@@ -345,7 +345,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if context.is_checked() {
-                self.check_directive(node, context);
+                self.check_directive(node, &name, context);
             }
             if name == "include" {
                 self.include(point, node, scope);
@@ -442,18 +442,19 @@ impl<'a> Builder<'a> {
     }
 
     /// Context, block and argument count against the directive table.
-    fn check_directive(&mut self, node: Node<'a>, context: Context) {
-        let name = node.name();
-        let specs = table().lookup(&name);
+    fn check_directive(&mut self, node: Node<'a>, name: &str, context: Context) {
+        let specs = table().lookup(name);
         if specs.is_empty() {
             return; // a third-party module: accepted silently
         }
-        let here: Vec<&DirectiveSpec> = specs.iter().filter(|s| s.allowed_in(context)).collect();
+        // The declarations that allow this context; an iterator, not a
+        // list, since this runs for every directive of a run.
+        let here = || specs.iter().filter(|s| s.allowed_in(context));
         let name_loc = FileSpan {
             file: node.file,
             span: node.view.name_span(),
         };
-        if here.is_empty() {
+        if here().next().is_none() {
             self.diagnostics.push(Diagnostic::new(
                 "E003",
                 "directive-not-allowed-here",
@@ -468,7 +469,7 @@ impl<'a> Builder<'a> {
         }
         let has_block = matches!(node.view.node.end, DirectiveEnd::Block(_));
         let ends_missing = matches!(node.view.node.end, DirectiveEnd::Missing);
-        if !ends_missing && here.iter().all(|s| s.block != has_block) {
+        if !ends_missing && here().all(|s| s.block != has_block) {
             // nginx notices the mismatch at the `{` or `;`, so that is where
             // the error points; the directive is labelled as the cause.
             let (message, at) = match &node.view.node.end {
@@ -497,7 +498,7 @@ impl<'a> Builder<'a> {
             return;
         }
         let count = node.view.args().len();
-        if !here.iter().any(|s| s.args.accepts(count)) {
+        if !here().any(|s| s.args.accepts(count)) {
             self.diagnostics.push(Diagnostic::new(
                 "E004",
                 "wrong-argument-count",
