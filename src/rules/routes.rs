@@ -363,20 +363,33 @@ pub fn path_segment(pattern: &str) -> Option<String> {
     } else {
         std::borrow::Cow::Borrowed(pattern)
     };
-    let known = |word: &str| {
+    let known = |word: &[u8]| {
         WEBSOCKET_SEGMENTS
             .iter()
-            .find(|s| s.eq_ignore_ascii_case(word))
+            .find(|s| s.as_bytes().eq_ignore_ascii_case(word))
             .map(|s| s.to_string())
     };
+    // Bytes rather than chars: every byte that ends a segment is ASCII.
+    let is_segment_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
     cleaned
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
-        .map(|s| s.trim_matches('.'))
+        .as_bytes()
+        .split(|b| !is_segment_byte(b))
+        .map(trim_dots)
         .find_map(|segment| {
             // A whole segment (`socket.io`, `graphql-ws`), or one of its
             // words (`xmpp-websocket`, `colibri-ws`, `api_websocket`).
-            known(segment).or_else(|| segment.split(['-', '_']).find_map(known))
+            known(segment).or_else(|| segment.split(|b| matches!(b, b'-' | b'_')).find_map(known))
         })
+}
+
+/// The bytes without leading and trailing dots.
+fn trim_dots(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != b'.').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b'.')
+        .map_or(start, |e| e + 1);
+    &bytes[start..end]
 }
 
 #[cfg(test)]
