@@ -47,6 +47,12 @@ pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(
     // Through a symlink: write the target.
     let target: PathBuf = std::fs::canonicalize(path).map_err(|e| fail(e.to_string()))?;
     let meta = std::fs::metadata(&target).map_err(|e| fail(e.to_string()))?;
+    // Replacing the file by a rename would succeed even when it is
+    // read-only (only the directory must be writable), so the mode is the
+    // owner's word: a file nobody may write is left alone.
+    if meta.permissions().readonly() {
+        return Err(fail("it is read-only; not fixed".into()));
+    }
     let dir = target
         .parent()
         .ok_or_else(|| fail("has no parent directory".into()))?;

@@ -166,3 +166,25 @@ fn fixing_broken_or_odd_files_changes_nothing() {
         dump
     );
 }
+
+#[test]
+fn a_read_only_file_is_not_fixed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("site.conf");
+    let text =
+        "server {\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9000;\n    }\n}\n";
+    std::fs::write(&conf, text).unwrap();
+    std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let (code, out) = run(dir.path(), &["--fix", "--unsafe-fixes", "site.conf"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("site.conf") && out.contains("read-only"),
+        "the message names the file and why: {out}"
+    );
+    assert_eq!(std::fs::read_to_string(&conf).unwrap(), text);
+    assert_eq!(
+        std::fs::metadata(&conf).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
+}
