@@ -4,7 +4,7 @@
 
 use super::apply::fix;
 use super::diff::unified;
-use super::write::{WriteOptions, write_file};
+use super::write::{WriteOptions, check_writable, write_file};
 use crate::check::Outcome;
 use crate::cli::FixSettings;
 use crate::discover::{Input, load};
@@ -103,19 +103,37 @@ fn write_all(
     out: &mut SessionOutput,
 ) -> bool {
     let options = WriteOptions::with_backup(settings.backup.clone());
+    // Every file is checked before any is written: one fix can span files
+    // (a map in nginx.conf and the header in a site that uses it), and
+    // writing only some of them could leave a configuration nginx rejects.
+    let mut refused = Vec::new();
+    for (id, _) in changed {
+        let file = outcome.files.get(*id);
+        if is_stdin(outcome, *id) {
+            continue;
+        }
+        if !file.tree.errors.is_empty() {
+            refused.push(format!(
+                "{} still has syntax errors after fixing",
+                file.display_name()
+            ));
+        } else if let Err(e) = check_writable(&file.path) {
+            refused.push(e.to_string());
+        }
+    }
+    if !refused.is_empty() {
+        for reason in refused {
+            out.stderr.push_str(&format!("error: {reason}\n"));
+        }
+        out.stderr
+            .push_str("error: no file was written, so no fix is applied halfway\n");
+        return true;
+    }
     let mut failed = false;
     for (id, _) in changed {
         let file = outcome.files.get(*id);
         if is_stdin(outcome, *id) {
             out.stdout.extend_from_slice(&file.tree.source);
-            continue;
-        }
-        if !file.tree.errors.is_empty() {
-            out.stderr.push_str(&format!(
-                "error: {} still has syntax errors after fixing; it was not written\n",
-                file.display_name()
-            ));
-            failed = true;
             continue;
         }
         if let Err(e) = write_file(&file.path, &file.tree.source, &options) {

@@ -38,8 +38,10 @@ impl WriteOptions {
     }
 }
 
-/// Replaces the file at `path` with `bytes`.
-pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
+/// Where a write of `path` goes (the target of a symlink) and its metadata,
+/// or why it cannot be written. Checked for every file before any is
+/// written, so a fix spanning files is not left half applied.
+pub fn check_writable(path: &Path) -> Result<(PathBuf, std::fs::Metadata), WriteError> {
     let fail = |message: String| WriteError {
         path: path.display().to_string(),
         message,
@@ -53,6 +55,16 @@ pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(
     if meta.permissions().readonly() {
         return Err(fail("it is read-only; not fixed".into()));
     }
+    Ok((target, meta))
+}
+
+/// Replaces the file at `path` with `bytes`.
+pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
+    let fail = |message: String| WriteError {
+        path: path.display().to_string(),
+        message,
+    };
+    let (target, meta) = check_writable(path)?;
     let dir = target
         .parent()
         .ok_or_else(|| fail("has no parent directory".into()))?;

@@ -188,3 +188,42 @@ fn a_read_only_file_is_not_fixed() {
         0o444
     );
 }
+
+/// A fix that spans two files (the map goes into nginx.conf, the header
+/// into the site) is written whole or not at all.
+#[test]
+fn a_fix_across_files_is_not_half_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let main = "events {}\nhttp {\n    include sites/*.conf;\n}\n";
+    let site = "server {\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n    }\n}\n";
+    std::fs::create_dir(dir.path().join("sites")).unwrap();
+    std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+    std::fs::write(dir.path().join("sites/app.conf"), site).unwrap();
+    let (code, out) = run(dir.path(), &["--diff", "."]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("nginx.conf") && out.contains("app.conf"),
+        "the fix touches both files: {out}"
+    );
+    std::fs::set_permissions(
+        dir.path().join("nginx.conf"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    let (code, out) = run(dir.path(), &["--fix", "."]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("read-only") && out.contains("no file was written"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sites/app.conf")).unwrap(),
+        site,
+        "the site must not get a header whose map could not be added"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("nginx.conf")).unwrap(),
+        main
+    );
+}
