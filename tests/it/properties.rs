@@ -7,6 +7,16 @@ use wslint::syntax::parse;
 /// Pieces of nginx-shaped text, so generated input reaches deep parser states
 /// (quotes, escapes, braces, comments, Lua blocks) far more often than random
 /// bytes do.
+/// How many cases to run: `PROPTEST_CASES` when set (longer runs by hand,
+/// e.g. `PROPTEST_CASES=30000 cargo test --test it properties`), else the
+/// bounded count CI runs.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn nginx_piece() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         Just(b"server".to_vec()),
@@ -45,7 +55,7 @@ fn check(bytes: Vec<u8>) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
     fn arbitrary_bytes_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
@@ -150,7 +160,7 @@ fn fix_in_memory(bytes: Vec<u8>) -> (Vec<u8>, usize) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig::with_cases(cases(500)))]
 
     /// parse → model → rules → fix: no panic, the fixed text parses
     /// without errors, untouched lines stay (the fixed text only grows or
