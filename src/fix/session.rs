@@ -4,7 +4,7 @@
 
 use super::apply::fix;
 use super::diff::unified;
-use super::write::{WriteOptions, check_writable, write_file};
+use super::write::{WriteOptions, prepare};
 use crate::check::Outcome;
 use crate::cli::FixSettings;
 use crate::discover::{Input, load};
@@ -103,10 +103,12 @@ fn write_all(
     out: &mut SessionOutput,
 ) -> bool {
     let options = WriteOptions::with_backup(settings.backup.clone());
-    // Every file is checked before any is written: one fix can span files
-    // (a map in nginx.conf and the header in a site that uses it), and
-    // writing only some of them could leave a configuration nginx rejects.
+    // Every file is written beside its original before any original is
+    // replaced: one fix can span files (a map in nginx.conf and the header
+    // in a site that uses it), and replacing only some of them could leave
+    // a configuration nginx rejects. The renames come last, all together.
     let mut refused = Vec::new();
+    let mut prepared = Vec::new();
     for (id, _) in changed {
         let file = outcome.files.get(*id);
         if is_stdin(outcome, *id) {
@@ -117,11 +119,16 @@ fn write_all(
                 "{} still has syntax errors after fixing",
                 file.display_name()
             ));
-        } else if let Err(e) = check_writable(&file.path) {
-            refused.push(e.to_string());
+            continue;
+        }
+        match prepare(&file.path, &file.tree.source, &options) {
+            Ok(p) => prepared.push(p),
+            Err(e) => refused.push(e.to_string()),
         }
     }
     if !refused.is_empty() {
+        // Dropping the prepared files removes them; no original changed.
+        drop(prepared);
         for reason in refused {
             out.stderr.push_str(&format!("error: {reason}\n"));
         }
@@ -130,15 +137,16 @@ fn write_all(
         return true;
     }
     let mut failed = false;
-    for (id, _) in changed {
-        let file = outcome.files.get(*id);
-        if is_stdin(outcome, *id) {
-            out.stdout.extend_from_slice(&file.tree.source);
-            continue;
-        }
-        if let Err(e) = write_file(&file.path, &file.tree.source, &options) {
+    for p in prepared {
+        if let Err(e) = p.commit() {
             out.stderr.push_str(&format!("error: {e}\n"));
             failed = true;
+        }
+    }
+    for (id, _) in changed {
+        if is_stdin(outcome, *id) {
+            out.stdout
+                .extend_from_slice(&outcome.files.get(*id).tree.source);
         }
     }
     failed

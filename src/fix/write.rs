@@ -2,7 +2,9 @@
 //! same directory, get the original's permissions (and owner, when running
 //! as root), and are renamed over the original, so a reader never sees a
 //! half-written file and a failed write leaves the original untouched. A
-//! symlink is followed and its target replaced; the link stays a link.
+//! symlink is followed and its target replaced; the link stays a link. A
+//! read-only file is refused. A run prepares every file before it renames
+//! any ([`prepare`], [`Prepared::commit`]).
 
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
@@ -58,8 +60,32 @@ pub fn check_writable(path: &Path) -> Result<(PathBuf, std::fs::Metadata), Write
     Ok((target, meta))
 }
 
-/// Replaces the file at `path` with `bytes`.
-pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
+/// A fixed file written beside its original, not yet in its place: see
+/// [`prepare`] and [`Prepared::commit`]. Dropping it removes the temporary
+/// file and leaves the original as it was.
+pub struct Prepared {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+    shown: String,
+}
+
+impl Prepared {
+    /// Renames the new file over the original.
+    pub fn commit(self) -> Result<(), WriteError> {
+        let shown = self.shown;
+        self.temp.persist(&self.target).map_err(|e| WriteError {
+            path: shown,
+            message: e.error.to_string(),
+        })?;
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path` (synced, with the
+/// original's permissions and owner), ready to replace it. A run prepares
+/// every file before it commits any, so a failed write (a full disk) leaves
+/// every original untouched.
+pub fn prepare(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<Prepared, WriteError> {
     let fail = |message: String| WriteError {
         path: path.display().to_string(),
         message,
@@ -91,9 +117,16 @@ pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(
         std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid()))
             .map_err(|e| fail(e.to_string()))?;
     }
-    temp.persist(&target)
-        .map_err(|e| fail(e.error.to_string()))?;
-    Ok(())
+    Ok(Prepared {
+        temp,
+        target,
+        shown: path.display().to_string(),
+    })
+}
+
+/// Replaces the file at `path` with `bytes`.
+pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
+    prepare(path, bytes, options)?.commit()
 }
 
 fn is_root() -> bool {
@@ -159,5 +192,43 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, ["site.conf"]);
+    }
+
+    /// Two files fixed together: the first is prepared, the second fails;
+    /// dropping the first's preparation leaves both originals and no
+    /// temporary file, which is what a run does before renaming anything.
+    #[test]
+    fn prepared_files_change_nothing_until_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("nginx.conf");
+        let second = dir.path().join("site.conf");
+        std::fs::write(&first, "first\n").unwrap();
+        std::fs::write(&second, "second\n").unwrap();
+        let ready = prepare(&first, b"first, fixed\n", &WriteOptions::default()).unwrap();
+        assert_eq!(
+            std::fs::read(&first).unwrap(),
+            b"first\n",
+            "not yet in place"
+        );
+        let failing = WriteOptions {
+            fail_after: Some(3),
+            ..WriteOptions::default()
+        };
+        assert!(prepare(&second, b"second, fixed\n", &failing).is_err());
+        drop(ready);
+        assert_eq!(std::fs::read(&first).unwrap(), b"first\n");
+        assert_eq!(std::fs::read(&second).unwrap(), b"second\n");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["nginx.conf", "site.conf"]);
+        prepare(&first, b"first, fixed\n", &WriteOptions::default())
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(std::fs::read(&first).unwrap(), b"first, fixed\n");
     }
 }
