@@ -340,7 +340,8 @@ pub fn lost_entries<'v, 'a>(
 
 impl<'a> Cx<'_, 'a> {
     /// A finding that lists lost entries ("`Host` (file:line), …") in its
-    /// message and points at each of them.
+    /// message, points at each of them, and offers the unsafe fix of copying
+    /// them into the location.
     pub fn lost_entries_finding(
         &self,
         meta: &'static RuleMeta,
@@ -367,7 +368,17 @@ impl<'a> Cx<'_, 'a> {
         for s in lost {
             d = d.with_related(s.node.location(), "hidden here");
         }
-        d
+        let lines = lost
+            .iter()
+            .map(|s| crate::fix::build::directive_line(s.node))
+            .collect();
+        d.with_fix(self.add_lines_fix(
+            route,
+            lines,
+            crate::fix::Applicability::Unsafe,
+            "copy the hidden headers into the location",
+            Vec::new(),
+        ))
     }
 }
 
@@ -405,14 +416,6 @@ fn write_words(f: &mut std::fmt::Formatter<'_>, node: Node) -> std::fmt::Result 
         f.write_str(&arg.text())?;
     }
     Ok(())
-}
-
-/// A directive's name and arguments as one string (`location ~ ^/ws`).
-pub fn words(node: Node) -> String {
-    std::iter::once(node.name().into_owned())
-        .chain(node.args())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Runs the enabled rules over the model, applies suppressions and reports

@@ -3,8 +3,6 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::directive_line;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS008",
@@ -78,22 +76,13 @@ impl super::Rule for Rule {
         for route in cx.routes.iter().filter(|r| r.resolved) {
             let lost = super::lost_entries(&route.proxy_set_header);
             if !lost.is_empty() {
-                let lines = lost.iter().map(|s| directive_line(s.node)).collect();
-                let fix = cx.add_lines_fix(
-                    route,
-                    lines,
-                    Applicability::Unsafe,
-                    "copy the hidden headers into the location",
-                    Vec::new(),
-                );
                 out.push(
                     cx.lost_entries_finding(
                         &META,
                         route,
                         &lost,
                         "defines its own `proxy_set_header` lines, so these headers set at an outer level do not reach it",
-                    )
-                    .with_fix(fix),
+                    ),
                 );
             }
         }

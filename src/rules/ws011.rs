@@ -3,8 +3,6 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::directive_line;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS011",
@@ -65,22 +63,13 @@ impl super::Rule for Rule {
             let value = cx.model.array(route.scope, "add_header");
             let lost = super::lost_entries(&value);
             if !lost.is_empty() {
-                let lines = lost.iter().map(|s| directive_line(s.node)).collect();
-                let fix = cx.add_lines_fix(
-                    route,
-                    lines,
-                    Applicability::Unsafe,
-                    "copy the hidden headers into the location",
-                    Vec::new(),
-                );
                 out.push(
                     cx.lost_entries_finding(
                         &META,
                         route,
                         &lost,
                         "has `add_header` lines of its own (or below it), so these headers added at an outer level are not sent from it",
-                    )
-                    .with_fix(fix),
+                    ),
                 );
             }
         }

@@ -203,7 +203,7 @@ impl<'a> Model<'a> {
             host_port.split(':').next().unwrap_or("").to_string()
         };
         let entry = self.scope(scope).entry;
-        let upstream = self.upstream(entry, &host);
+        let upstream = self.upstream_named(entry, &host);
         Some(ProxyTarget {
             setting,
             url: url.clone(),
@@ -211,11 +211,6 @@ impl<'a> Model<'a> {
             host,
             upstream,
         })
-    }
-
-    /// The `upstream` block named `name` in an entry point's http context.
-    pub fn upstream(&self, entry: usize, name: &str) -> Option<ScopeId> {
-        self.upstream_named(entry, name)
     }
 
     /// Variables that `map`, `geo`, `split_clients`, `set`, `js_set`,

@@ -166,8 +166,9 @@ pub struct Model<'a> {
     pub entries: Vec<AnalysedEntry>,
     pub scopes: Vec<Scope<'a>>,
     pub diagnostics: Vec<Diagnostic>,
-    /// `upstream` blocks by (entry point, name).
-    upstreams: HashMap<(usize, String), ScopeId>,
+    /// `upstream` blocks by name, one map per entry point (so a lookup
+    /// borrows the name instead of building a key).
+    upstreams: Vec<HashMap<String, ScopeId>>,
     /// Directive names, interned: comparing ids is what makes walking up
     /// the levels for every lookup cheap.
     names: HashMap<String, u32>,
@@ -220,15 +221,13 @@ impl<'a> Model<'a> {
         diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
         let names = builder.names;
         let mut scopes = builder.scopes;
-        let mut upstreams = HashMap::default();
+        let mut upstreams: Vec<HashMap<String, ScopeId>> = vec![HashMap::default(); entries.len()];
         for (id, scope) in scopes.iter_mut().enumerate() {
             scope.build_index();
             if scope.context == Context::Upstream
                 && let Some(name) = scope.opener.and_then(|o| o.view.arg_value(0))
             {
-                upstreams
-                    .entry((scope.entry, name))
-                    .or_insert(id as ScopeId);
+                upstreams[scope.entry].entry(name).or_insert(id as ScopeId);
             }
         }
         Model {
@@ -265,7 +264,7 @@ impl<'a> Model<'a> {
 
     /// The `upstream` block named `name` in an entry point.
     pub fn upstream_named(&self, entry: usize, name: &str) -> Option<ScopeId> {
-        self.upstreams.get(&(entry, name.to_string())).copied()
+        self.upstreams.get(entry)?.get(name).copied()
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope<'a> {

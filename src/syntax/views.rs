@@ -123,7 +123,7 @@ impl<'a> DirectiveView<'a> {
 
     /// The n-th argument's unquoted value (0 is the first after the name).
     pub fn arg_value(&self, n: usize) -> Option<String> {
-        self.args().nth(n).map(|a| a.value_string())
+        self.arg_text(n).map(Cow::into_owned)
     }
 
     /// [`DirectiveView::arg_value`], borrowed when nothing needs unescaping.
@@ -271,22 +271,12 @@ impl<'a> Arg<'a> {
         self.kind() != TokenKind::Word
     }
 
-    /// The value nginx sees: quotes removed and escapes resolved the way
-    /// `ngx_conf_read_token` does (`\"`, `\'`, `\\` lose the backslash; `\t`,
-    /// `\r`, `\n` become control characters; other escapes stay as written).
-    pub fn value(&self) -> Vec<u8> {
-        let raw = self.raw();
-        let inner = match self.kind() {
-            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
-            TokenKind::UnterminatedString => &raw[1..],
-            _ => raw,
-        };
-        unescape(inner)
-    }
-
-    /// [`Arg::value`] as text (invalid UTF-8 replaced), borrowed from the
-    /// file when nothing needs unescaping: the common case, and the one
-    /// every lookup meets.
+    /// The value nginx sees, as text: quotes removed and escapes resolved
+    /// the way `ngx_conf_read_token` does (`\"`, `\'`, `\\` lose the
+    /// backslash; `\t`, `\r`, `\n` become control characters; other escapes
+    /// stay as written), invalid UTF-8 replaced. Borrowed from the file when
+    /// nothing needs unescaping: the common case, and the one every lookup
+    /// meets.
     pub fn text(&self) -> Cow<'a, str> {
         let raw = self.raw();
         let inner = match self.kind() {
