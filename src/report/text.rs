@@ -6,11 +6,14 @@
 
 use super::Color;
 use crate::check::Outcome;
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::Diagnostic;
 use crate::semantic::files::FileSet;
 use crate::source::SourceFile;
 use crate::syntax::SyntaxError;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt::Write;
 use std::ops::Range;
 
@@ -21,8 +24,76 @@ struct Report {
     code: String,
     message: String,
     help: Option<String>,
-    src: NamedSource<String>,
+    src: Excerpt,
     labels: Vec<LabeledSpan>,
+}
+
+/// The lines of a file a report shows, with the file's own offsets and
+/// line numbers. Handing miette the whole file would copy and scan it for
+/// every report: quadratic time on a large file with many findings.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// Offset of `text` in the file.
+    start: usize,
+    /// 0-based line number of the first line of `text`.
+    first_line: usize,
+}
+
+impl Excerpt {
+    /// The lines around `labels`, with a margin beyond the context lines
+    /// miette shows, so the snippet is the one the whole file would give.
+    fn of(file: &SourceFile, labels: &[LabeledSpan]) -> Excerpt {
+        let start = labels.iter().map(|l| l.offset()).min().unwrap_or(0);
+        let end = labels
+            .iter()
+            .map(|l| l.offset() + l.len())
+            .max()
+            .unwrap_or(0);
+        let source = &file.tree.source;
+        let (range, first_line) =
+            file.lines
+                .lines_around(source.len(), start as u32..end as u32, CONTEXT_LINES + 1);
+        Excerpt {
+            name: file.display_name().to_string(),
+            text: same_length_text(&source[range.clone()]),
+            start: range.start,
+            first_line,
+        }
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = span
+            .offset()
+            .checked_sub(self.start)
+            .ok_or(MietteError::OutOfBounds)?;
+        let inner = self.text.read_span(
+            &SourceSpan::new(local.into(), span.len()),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new(
+                (inner.span().offset() + self.start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + self.first_line,
+            inner.column(),
+            // miette counts the lines from the start of its input up to the
+            // end of the snippet, and merges labels' snippets by it.
+            inner.line_count() + self.first_line,
+        )))
+    }
 }
 
 impl miette::Diagnostic for Report {
@@ -60,6 +131,9 @@ fn same_length_text(bytes: &[u8]) -> String {
     }
 }
 
+/// Lines of source shown before and after a labelled line.
+const CONTEXT_LINES: usize = 1;
+
 fn handler(color: Color) -> GraphicalReportHandler {
     let theme = match color {
         Color::Always => GraphicalTheme::unicode(),
@@ -67,7 +141,7 @@ fn handler(color: Color) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_context_lines(1)
+        .with_context_lines(CONTEXT_LINES)
 }
 
 fn label(text: &str, span: &Range<u32>, primary: bool) -> LabeledSpan {
@@ -94,7 +168,7 @@ fn render_report(
         code,
         message: format!("{name}:{line}:{col}: {message}"),
         help,
-        src: NamedSource::new(name, same_length_text(&file.tree.source)),
+        src: Excerpt::of(file, &labels),
         labels,
     };
     let mut out = String::new();
@@ -164,16 +238,16 @@ pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> Strin
 pub fn render(outcome: &Outcome, color: Color) -> String {
     let mut out = String::new();
     let files = &outcome.files;
-    for (id, file) in files.files.iter().enumerate() {
+    let mut by_file: Vec<Vec<&Diagnostic>> = vec![Vec::new(); files.files.len()];
+    for d in &outcome.diagnostics {
+        by_file[d.location.file as usize].push(d);
+    }
+    for (file, diagnostics) in files.files.iter().zip(by_file) {
         for error in &file.tree.errors {
             out.push_str(&render_syntax_error(file, error, color));
             out.push('\n');
         }
-        for d in outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.location.file == id as FileId)
-        {
+        for d in diagnostics {
             out.push_str(&render_diagnostic(files, d, color));
             out.push('\n');
         }
@@ -183,4 +257,93 @@ pub fn render(outcome: &Outcome, color: Color) -> String {
     }
     out.push_str(&super::summary_line(outcome));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What miette renders for `labels` when it is given the whole file.
+    fn rendered_from_whole_file(file: &SourceFile, labels: &[LabeledSpan]) -> String {
+        let report = Report {
+            code: "X".into(),
+            message: "m".into(),
+            help: None,
+            src: Excerpt {
+                name: file.display_name().to_string(),
+                text: same_length_text(&file.tree.source),
+                start: 0,
+                first_line: 0,
+            },
+            labels: labels.to_vec(),
+        };
+        let mut out = String::new();
+        handler(Color::Never)
+            .render_report(&mut out, &report)
+            .unwrap();
+        out
+    }
+
+    fn rendered_from_excerpt(file: &SourceFile, labels: &[LabeledSpan]) -> String {
+        let report = Report {
+            code: "X".into(),
+            message: "m".into(),
+            help: None,
+            src: Excerpt::of(file, labels),
+            labels: labels.to_vec(),
+        };
+        let mut out = String::new();
+        handler(Color::Never)
+            .render_report(&mut out, &report)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn an_excerpt_renders_like_the_whole_file() {
+        let mut text = Vec::new();
+        for i in 0..40 {
+            let line: Vec<u8> = match i % 4 {
+                0 => format!("server_name a{i};\r\n").into_bytes(),
+                1 => format!("# comm\u{e9}nt {i}\n").into_bytes(),
+                // Not UTF-8: shown as `?`.
+                2 => [b"set $v \"\xff\";\n".as_slice()].concat(),
+                _ => format!("    location /p{i} {{ proxy_pass http://b; }}\n").into_bytes(),
+            };
+            text.extend_from_slice(&line);
+        }
+        text.extend_from_slice(b"last_line_without_newline");
+        let file = SourceFile::from_bytes("t.conf", text);
+        let len = file.tree.source.len() as u32;
+        let offsets: Vec<u32> = file
+            .tree
+            .source
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        let cases: Vec<Vec<Range<u32>>> = vec![
+            vec![0..6],
+            vec![offsets[10]..offsets[10] + 5],
+            vec![offsets[3]..offsets[3] + 4, offsets[30]..offsets[31]],
+            // Far apart, deep in the file: miette merges these snippets.
+            vec![offsets[24]..offsets[24] + 4, offsets[37]..offsets[37] + 3],
+            vec![offsets[20] + 2..offsets[22], offsets[5]..offsets[5]],
+            vec![len - 4..len],
+            vec![len..len],
+        ];
+        for spans in cases {
+            let labels: Vec<LabeledSpan> = spans
+                .iter()
+                .enumerate()
+                .map(|(i, s)| label("l", s, i == 0))
+                .collect();
+            assert_eq!(
+                rendered_from_excerpt(&file, &labels),
+                rendered_from_whole_file(&file, &labels),
+                "labels at {spans:?}"
+            );
+        }
+    }
 }

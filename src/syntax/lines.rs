@@ -28,6 +28,27 @@ impl LineIndex {
         let end = (offset as usize).min(source.len());
         (line + 1, char_count(&source[start..end.max(start)]) + 1)
     }
+
+    /// The byte range of whole lines around `range`: from the start of the
+    /// line `margin` lines before its first line to the end of the line
+    /// `margin` lines after its last, with the 0-based number of the first
+    /// line. Lets a report show a few lines without touching the rest of a
+    /// large file.
+    pub fn lines_around(
+        &self,
+        source_len: usize,
+        range: std::ops::Range<u32>,
+        margin: usize,
+    ) -> (std::ops::Range<usize>, usize) {
+        let line_of = |offset: u32| self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let first = line_of(range.start).saturating_sub(margin);
+        let after_last = line_of(range.end) + margin + 1;
+        let end = match self.line_starts.get(after_last) {
+            Some(&next) => next as usize,
+            None => source_len,
+        };
+        (self.line_starts[first] as usize..end, first)
+    }
 }
 
 /// Number of characters: bytes that do not continue a UTF-8 sequence. For
@@ -48,5 +69,16 @@ mod tests {
         assert_eq!(idx.line_col(src.as_bytes(), 3), (2, 1));
         assert_eq!(idx.line_col(src.as_bytes(), 7), (2, 4));
         assert_eq!(idx.line_col(src.as_bytes(), 9), (3, 1));
+    }
+
+    #[test]
+    fn lines_around_a_range() {
+        let src = "l1\nl2\nl3\nl4\nl5";
+        let idx = LineIndex::new(src.as_bytes());
+        // `l3` with one line either side: l2 to l4, newline included.
+        assert_eq!(idx.lines_around(src.len(), 6..8, 1), (3..12, 1));
+        // Clamped at both ends of the file.
+        assert_eq!(idx.lines_around(src.len(), 0..1, 2), (0..9, 0));
+        assert_eq!(idx.lines_around(src.len(), 13..14, 3), (3..14, 1));
     }
 }
