@@ -12,7 +12,7 @@ use crate::check::{Outcome, analyse};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::discover::Loaded;
 use crate::rules::RuleSettings;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// The most passes a run makes; real configurations need two or three.
 pub const MAX_PASSES: usize = 10;
@@ -38,7 +38,7 @@ pub fn fix(
     let allowed =
         |a: Applicability| a == Applicability::Safe || (unsafe_fixes && a == Applicability::Unsafe);
     let mut report = FixReport::default();
-    let mut failed: Vec<Fix> = Vec::new();
+    let mut failed: HashSet<Fix> = HashSet::new();
     for _ in 0..MAX_PASSES {
         let outcome = analyse(&loaded, settings);
         let broken: Vec<FileId> = (0..loaded.files.files.len() as FileId)
@@ -51,23 +51,16 @@ pub fn fix(
         if chosen.is_empty() {
             break;
         }
-        let mut survivors = Vec::new();
-        for (code, fix) in chosen {
-            match breaks_a_file(&loaded, &fix) {
-                Some(file) => {
-                    report.failed.push((code, file));
-                    failed.push(fix);
-                }
-                None => survivors.push((code, fix)),
-            }
+        let (survivors, breaking) = keep_parsing(&loaded, chosen);
+        for (code, fix, file) in breaking {
+            let name = loaded.files.get(file).display_name().to_string();
+            report.failed.push((code, name));
+            failed.insert(fix);
         }
         if survivors.is_empty() {
             break;
         }
-        let edits: Vec<Edit> = survivors
-            .iter()
-            .flat_map(|(_, f)| f.edits.clone())
-            .collect();
+        let edits: Vec<&Edit> = survivors.iter().flat_map(|(_, f)| &f.edits).collect();
         for (file, bytes) in apply_edits(&loaded, &edits) {
             report
                 .originals
@@ -90,28 +83,65 @@ pub fn fix(
 }
 
 /// The fixes to apply in this pass: allowed, not known to fail, and not
-/// overlapping a fix taken before them (in diagnostic order).
+/// overlapping a fix taken before them (in diagnostic order). A fix that
+/// repeats one already taken overlaps it, so it goes in once.
 fn choose(
     diagnostics: &[Diagnostic],
-    failed: &[Fix],
+    failed: &HashSet<Fix>,
     allowed: &dyn Fn(Applicability) -> bool,
 ) -> Vec<(&'static str, Fix)> {
     let mut chosen: Vec<(&'static str, Fix)> = Vec::new();
+    let mut taken = TakenRanges::default();
     for d in diagnostics {
         let Some(fix) = &d.fix else { continue };
         if !allowed(fix.applicability) || fix.edits.is_empty() || failed.contains(fix) {
             continue;
         }
-        if chosen.iter().any(|(_, c)| c == fix || c.overlaps(fix)) {
+        if fix.edits.iter().any(|e| taken.overlaps(e)) {
             continue;
+        }
+        for e in &fix.edits {
+            taken.take(e);
         }
         chosen.push((d.code, fix.clone()));
     }
     chosen
 }
 
+/// The byte ranges taken by the edits chosen so far, by file and start.
+/// Taken edits never overlap (in the sense of [`Fix::overlaps`]), so sorted
+/// by start their ends only grow: a new edit can only collide with the last
+/// taken edit that starts before it or with those that start inside it.
+#[derive(Default)]
+struct TakenRanges {
+    by_start: BTreeMap<(FileId, u32), u32>,
+}
+
+impl TakenRanges {
+    fn overlaps(&self, e: &Edit) -> bool {
+        let start = (e.file, e.range.start);
+        let before = self
+            .by_start
+            .range(..start)
+            .next_back()
+            .is_some_and(|(&(file, _), &end)| file == e.file && end > e.range.start);
+        // Edits that start where `e` starts (an insertion included) or inside it.
+        let inside_end = e.range.end.max(e.range.start + 1);
+        let inside = self
+            .by_start
+            .range(start..(e.file, inside_end))
+            .next()
+            .is_some();
+        before || inside
+    }
+
+    fn take(&mut self, e: &Edit) {
+        self.by_start.insert((e.file, e.range.start), e.range.end);
+    }
+}
+
 /// The new bytes of every file the edits touch. Edits must not overlap.
-fn apply_edits(loaded: &Loaded, edits: &[Edit]) -> BTreeMap<FileId, Vec<u8>> {
+fn apply_edits(loaded: &Loaded, edits: &[&Edit]) -> BTreeMap<FileId, Vec<u8>> {
     let mut by_file: BTreeMap<FileId, Vec<&Edit>> = BTreeMap::new();
     for e in edits {
         by_file.entry(e.file).or_default().push(e);
@@ -119,26 +149,67 @@ fn apply_edits(loaded: &Loaded, edits: &[Edit]) -> BTreeMap<FileId, Vec<u8>> {
     by_file
         .into_iter()
         .map(|(file, mut edits)| {
-            let mut bytes = loaded.files.get(file).tree.source.clone();
-            // Back to front, so earlier offsets stay valid.
-            edits.sort_by_key(|e| std::cmp::Reverse((e.range.start, e.range.end)));
+            let old = &loaded.files.get(file).tree.source;
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            let added: usize = edits.iter().map(|e| e.text.len()).sum();
+            let mut bytes = Vec::with_capacity(old.len() + added);
+            let mut copied = 0;
             for e in edits {
-                bytes.splice(e.range.start as usize..e.range.end as usize, e.text.bytes());
+                bytes.extend_from_slice(&old[copied..e.range.start as usize]);
+                bytes.extend_from_slice(e.text.as_bytes());
+                copied = e.range.end as usize;
             }
+            bytes.extend_from_slice(&old[copied..]);
             (file, bytes)
         })
         .collect()
 }
 
-/// The name of a file the fix alone would leave with more syntax errors.
-fn breaks_a_file(loaded: &Loaded, fix: &Fix) -> Option<String> {
-    apply_edits(loaded, &fix.edits)
+type Chosen = Vec<(&'static str, Fix)>;
+
+/// Splits the chosen fixes into those whose files keep parsing and those
+/// that would leave a file with more syntax errors (with that file). All
+/// fixes are applied together and each touched file is parsed once. Only
+/// when a file gets worse are its fixes taken one at a time, each kept if
+/// the file still parses with it and the ones kept before it.
+fn keep_parsing(loaded: &Loaded, chosen: Chosen) -> (Chosen, Vec<(&'static str, Fix, FileId)>) {
+    let all: Vec<&Edit> = chosen.iter().flat_map(|(_, f)| &f.edits).collect();
+    let worse = files_made_worse(loaded, &all);
+    if worse.is_empty() {
+        return (chosen, Vec::new());
+    }
+    let mut keep: Chosen = Vec::new();
+    let mut breaking = Vec::new();
+    for (code, fix) in chosen {
+        if !fix.edits.iter().any(|e| worse.contains(&e.file)) {
+            keep.push((code, fix));
+            continue;
+        }
+        let touched: HashSet<FileId> = fix.edits.iter().map(|e| e.file).collect();
+        let with_it: Vec<&Edit> = keep
+            .iter()
+            .flat_map(|(_, f)| &f.edits)
+            .chain(&fix.edits)
+            .filter(|e| touched.contains(&e.file))
+            .collect();
+        match files_made_worse(loaded, &with_it).into_iter().min() {
+            Some(file) => breaking.push((code, fix, file)),
+            None => keep.push((code, fix)),
+        }
+    }
+    (keep, breaking)
+}
+
+/// The files the edits would leave with more syntax errors than they have.
+fn files_made_worse(loaded: &Loaded, edits: &[&Edit]) -> HashSet<FileId> {
+    apply_edits(loaded, edits)
         .into_iter()
-        .find(|(file, bytes)| {
+        .filter(|(file, bytes)| {
             let before = loaded.files.get(*file).tree.errors.len();
             crate::syntax::parse(bytes.clone()).errors.len() > before
         })
-        .map(|(file, _)| loaded.files.get(file).display_name().to_string())
+        .map(|(file, _)| file)
+        .collect()
 }
 
 #[cfg(test)]
@@ -184,7 +255,7 @@ mod tests {
                 .into_iter()
                 .map(finding)
                 .collect();
-        let chosen: Vec<Fix> = choose(&diagnostics, &[], &|_| true)
+        let chosen: Vec<Fix> = choose(&diagnostics, &HashSet::new(), &|_| true)
             .into_iter()
             .map(|(_, f)| f)
             .collect();
@@ -197,7 +268,95 @@ mod tests {
         let path = dir.path().join("a.conf");
         std::fs::write(&path, "server {\n    listen 80;\n}\n").unwrap();
         let loaded = crate::discover::load(&[Input::Path(path)]);
-        assert!(breaks_a_file(&loaded, &fix_at(9, 9, "location {")).is_some());
-        assert!(breaks_a_file(&loaded, &fix_at(9, 9, "    server_name a;\n")).is_none());
+        let opens = fix_at(9, 9, "location {");
+        let line = fix_at(24, 24, "    server_name a;\n");
+        let (kept, breaking) =
+            keep_parsing(&loaded, vec![("A", opens.clone()), ("B", line.clone())]);
+        assert_eq!(kept, vec![("B", line.clone())]);
+        assert_eq!(breaking, vec![("A", opens.clone(), 0)]);
+        // Each passes alone; together the comment hides the block's opening.
+        let comment = fix_at(9, 9, "#");
+        let block = Fix::new(
+            Applicability::Safe,
+            "test",
+            vec![
+                Edit {
+                    file: 0,
+                    range: 17..17,
+                    text: "a {".into(),
+                },
+                Edit {
+                    file: 0,
+                    range: 24..24,
+                    text: "}".into(),
+                },
+            ],
+        );
+        let (kept, breaking) = keep_parsing(&loaded, vec![("A", comment.clone())]);
+        assert_eq!((kept.len(), breaking.len()), (1, 0));
+        let (kept, breaking) = keep_parsing(&loaded, vec![("B", block.clone())]);
+        assert_eq!((kept.len(), breaking.len()), (1, 0));
+        // Together, the one taken second is dropped and the others stay.
+        let (kept, breaking) = keep_parsing(
+            &loaded,
+            vec![
+                ("A", comment.clone()),
+                ("B", block.clone()),
+                ("C", line.clone()),
+            ],
+        );
+        assert_eq!(kept, vec![("A", comment), ("C", line)]);
+        assert_eq!(breaking, vec![("B", block, 0)]);
+    }
+
+    #[test]
+    fn edits_apply_front_to_back_around_untouched_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.conf");
+        std::fs::write(&path, "0123456789").unwrap();
+        let loaded = crate::discover::load(&[Input::Path(path)]);
+        let edits = [
+            Edit {
+                file: 0,
+                range: 8..9,
+                text: "X".into(),
+            },
+            Edit {
+                file: 0,
+                range: 0..0,
+                text: "<".into(),
+            },
+            Edit {
+                file: 0,
+                range: 3..5,
+                text: String::new(),
+            },
+        ];
+        let out = apply_edits(&loaded, &edits.iter().collect::<Vec<_>>());
+        assert_eq!(out[&0], b"<012567X9");
+    }
+
+    #[test]
+    fn taken_ranges_agree_with_fix_overlaps() {
+        // Every pair of small edits: the index says what `Fix::overlaps` says.
+        let mut edits = Vec::new();
+        for start in 0..6u32 {
+            for end in start..7 {
+                edits.push(Edit {
+                    file: 0,
+                    range: start..end,
+                    text: "x".into(),
+                });
+            }
+        }
+        for a in &edits {
+            let mut taken = TakenRanges::default();
+            taken.take(a);
+            for b in &edits {
+                let fa = Fix::new(Applicability::Safe, "a", vec![a.clone()]);
+                let fb = Fix::new(Applicability::Safe, "b", vec![b.clone()]);
+                assert_eq!(taken.overlaps(b), fa.overlaps(&fb), "{a:?} {b:?}");
+            }
+        }
     }
 }

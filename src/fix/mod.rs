@@ -15,7 +15,7 @@ use crate::diagnostic::FileId;
 use std::ops::Range;
 
 /// Whether a fix may be applied, and when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Applicability {
     /// Cannot break a working route: applied by `--fix`.
@@ -46,7 +46,7 @@ pub struct Edit {
 }
 
 /// Edits that apply together or not at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does, in a few words ("add `proxy_http_version 1.1;`").
