@@ -56,8 +56,8 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
     }
 }
 
-/// Writes a check (or fix) run in `format` to `out`; JSON is streamed, the
-/// other formats are rendered first.
+/// Writes a check (or fix) run in `format` to `out`; JSON and SARIF are
+/// streamed, the other formats are rendered first.
 pub fn write(
     format: Format,
     outcome: &Outcome,
@@ -67,6 +67,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(outcome, &located::locate(outcome), fixed, out),
+        Format::Sarif => sarif::write(&located::locate(outcome), out),
         _ => out.write_all(render(format, outcome, color, fixed).as_bytes()),
     }
 }

@@ -6,7 +6,9 @@
 use super::located::{Located, Place};
 use crate::diagnostic::Severity;
 use crate::rules::all_rules;
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 
 const SYNTAX_RULE: &str = "syntax-error";
 
@@ -33,26 +35,206 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn region(p: &Place) -> Value {
-    json!({
-        "startLine": p.line,
-        "startColumn": p.column,
-        "endLine": p.end_line,
-        "endColumn": p.end_column,
-    })
+// The document is built from borrowed, typed parts and streamed, so a run
+// with many findings costs little memory. Fields are declared in
+// alphabetical order: the order the output has always had.
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: Cow<'a, str>,
 }
 
-fn location(p: &Place) -> Value {
-    json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": uri(&p.file) },
-            "region": region(p),
-        }
-    })
+fn text<'a>(t: impl Into<Cow<'a, str>>) -> Text<'a> {
+    Text { text: t.into() }
 }
 
-pub fn render(located: &Located) -> String {
-    let metas: Vec<_> = all_rules().into_iter().map(|r| r.meta()).collect();
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+fn region(p: &Place) -> Region {
+    Region {
+        end_column: p.end_column,
+        end_line: p.end_line,
+        start_column: p.column,
+        start_line: p.line,
+    }
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+fn location(p: &Place) -> Location {
+    Location {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(&p.file) },
+            region: region(p),
+        },
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: [Replacement<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: Vec<ArtifactChange<'a>>,
+    description: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Properties<'a> {
+    websocket_signal: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    level: &'static str,
+    locations: [Location; 1],
+    message: Text<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties<'a>>,
+    rule_id: &'a str,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
+
+#[derive(Serialize)]
+struct Driver {
+    name: &'static str,
+    rules: Vec<Value>,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+/// Results are serialized as they are built, one finding at a time.
+struct Results<'a> {
+    located: &'a Located<'a>,
+    metas: &'a [&'static crate::rules::RuleMeta],
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rule_index = |code: &str| {
+            self.metas
+                .iter()
+                .position(|m| m.code == code)
+                .unwrap_or(self.metas.len())
+        };
+        let findings = self.located.findings.iter().map(|f| {
+            let d = f.diagnostic;
+            SarifResult {
+                fixes: f.fix.as_ref().map(|fix| {
+                    [SarifFix {
+                        artifact_changes: fix
+                            .edits
+                            .iter()
+                            .map(|e| ArtifactChange {
+                                artifact_location: ArtifactLocation {
+                                    uri: uri(&e.place.file),
+                                },
+                                replacements: [Replacement {
+                                    deleted_region: region(&e.place),
+                                    inserted_content: text(e.content),
+                                }],
+                            })
+                            .collect(),
+                        description: text(format!("{} ({})", fix.title, fix.applicability)),
+                    }]
+                }),
+                level: level(d.severity),
+                locations: [location(&f.place)],
+                message: text(d.message.as_str()),
+                properties: d.signal.as_deref().map(|signal| Properties {
+                    websocket_signal: signal,
+                }),
+                rule_id: d.code,
+                rule_index: rule_index(d.code),
+            }
+        });
+        let syntax_errors = self.located.errors.iter().filter_map(|e| {
+            e.place.as_ref().map(|p| SarifResult {
+                fixes: None,
+                level: "error",
+                locations: [location(p)],
+                message: text(e.message.as_str()),
+                properties: None,
+                rule_id: SYNTAX_RULE,
+                rule_index: self.metas.len(),
+            })
+        });
+        serializer.collect_seq(findings.chain(syntax_errors))
+    }
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    invocations: [Invocation<'a>; 1],
+    results: Results<'a>,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+fn rule_catalogue(metas: &[&crate::rules::RuleMeta]) -> Vec<Value> {
     let mut rules: Vec<Value> = metas
         .iter()
         .map(|m| {
@@ -73,84 +255,50 @@ pub fn render(located: &Located) -> String {
         "shortDescription": { "text": "nginx cannot parse this configuration" },
         "defaultConfiguration": { "level": "error" },
     }));
-    let rule_index = |code: &str| {
-        metas
-            .iter()
-            .position(|m| m.code == code)
-            .unwrap_or(metas.len())
-    };
-    let mut results: Vec<Value> = located
-        .findings
+    rules
+}
+
+/// Writes the SARIF document to `out` as it is serialized.
+pub fn write(located: &Located, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let metas: Vec<_> = all_rules().into_iter().map(|r| r.meta()).collect();
+    let notifications: Vec<Notification> = located
+        .errors
         .iter()
-        .map(|f| {
-            let d = f.diagnostic;
-            let mut result = json!({
-                "ruleId": d.code,
-                "ruleIndex": rule_index(d.code),
-                "level": level(d.severity),
-                "message": { "text": d.message },
-                "locations": [location(&f.place)],
-            });
-            if let Some(signal) = &d.signal {
-                result["properties"] = json!({ "websocketSignal": signal });
-            }
-            if let Some(fix) = &f.fix {
-                let changes: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .map(|e| {
-                        json!({
-                            "artifactLocation": { "uri": uri(&e.place.file) },
-                            "replacements": [{
-                                "deletedRegion": region(&e.place),
-                                "insertedContent": { "text": e.content },
-                            }],
-                        })
-                    })
-                    .collect();
-                result["fixes"] = json!([{
-                    "description": { "text": format!("{} ({})", fix.title, fix.applicability) },
-                    "artifactChanges": changes,
-                }]);
-            }
-            result
+        .filter(|e| e.place.is_none())
+        .map(|e| Notification {
+            level: "error",
+            message: text(format!("{}: {}", e.file, e.message)),
         })
         .collect();
-    let mut notifications = Vec::new();
-    for e in &located.errors {
-        match &e.place {
-            Some(p) => results.push(json!({
-                "ruleId": SYNTAX_RULE,
-                "ruleIndex": metas.len(),
-                "level": "error",
-                "message": { "text": e.message },
-                "locations": [location(p)],
-            })),
-            None => notifications.push(json!({
-                "level": "error",
-                "message": { "text": format!("{}: {}", e.file, e.message) },
-            })),
-        }
-    }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "wslint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }
-            },
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": notifications.is_empty(),
-                "toolExecutionNotifications": notifications,
+    let doc = Document {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            invocations: [Invocation {
+                execution_successful: notifications.is_empty(),
+                tool_execution_notifications: notifications,
             }],
+            results: Results {
+                located,
+                metas: &metas,
+            },
+            tool: Tool {
+                driver: Driver {
+                    name: "wslint",
+                    rules: rule_catalogue(&metas),
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            },
         }],
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}
+
+pub fn render(located: &Located) -> String {
+    let mut out = Vec::new();
+    write(located, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 #[cfg(test)]
