@@ -87,9 +87,18 @@ fn main() {
             println!("  {code}: {:.1} ms ({n})", t.elapsed().as_secs_f64() * 1e3);
         }
     }
+    drop((diagnostics, model));
+    let outcome = wslint::check::run(&[Input::Path(dir.clone())], &RuleSettings::default());
+    let t = Instant::now();
+    let located = wslint::report::located::locate(&outcome);
+    let locate_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let mut sink = std::io::BufWriter::new(std::io::sink());
+    wslint::report::json::write(&outcome, &located, 0, &mut sink).expect("write to a sink");
+    let json_ms = t.elapsed().as_secs_f64() * 1e3;
     println!(
-        "phases: load+parse {load_ms:.1} ms, model {model_ms:.1} ms, rules {rules_ms:.1} ms ({} findings)",
-        diagnostics.len()
+        "phases: load+parse {load_ms:.1} ms, model {model_ms:.1} ms, rules {rules_ms:.1} ms ({} findings), locate {locate_ms:.1} ms, JSON {json_ms:.1} ms",
+        outcome.diagnostics.len()
     );
     println!(
         "lint: {servers} servers in {} files, {mb:.1} MB: best {:.1} ms ({findings} findings)",
