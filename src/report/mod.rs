@@ -12,6 +12,7 @@ pub mod concise;
 pub mod github;
 pub mod inspect;
 pub mod json;
+mod json_text;
 pub mod located;
 pub mod parse_json;
 pub mod rules;

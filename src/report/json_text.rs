@@ -1,0 +1,111 @@
+//! The pieces of hand-written JSON output: strings escaped exactly as
+//! serde_json escapes them, and integers. `--format json` writes tens of
+//! megabytes for a large fleet; writing the fixed layout of a finding
+//! directly costs a fraction of a generic serializer.
+
+/// Appends `s` as a JSON string: `"` and `\` escaped, control characters as
+/// `\n`-style or `\u00XX` escapes, everything else as it is.
+pub fn push_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !needs_escape(b) {
+            continue;
+        }
+        out.extend_from_slice(&bytes[copied..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+            }
+        }
+        copied = i + 1;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
+}
+
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Appends `n` in decimal.
+pub fn push_uint(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends `"key": ` at `indent` spaces, after a newline.
+pub fn push_key(out: &mut Vec<u8>, indent: usize, key: &str) {
+    push_indent(out, indent);
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// Appends a newline and `indent` spaces.
+pub fn push_indent(out: &mut Vec<u8>, indent: usize) {
+    const SPACES: &[u8] = b"\n                                ";
+    out.extend_from_slice(&SPACES[..1 + indent]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn as_json(s: &str) -> String {
+        let mut out = Vec::new();
+        push_str(&mut out, s);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn escapes_like_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "quote \" and \\ backslash",
+            "\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}",
+            "é ✓ 🚀",
+        ] {
+            assert_eq!(as_json(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn integers() {
+        for n in [0u64, 7, 10, 99, 12345, u64::MAX] {
+            let mut out = Vec::new();
+            push_uint(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_escapes_like_serde_json(s in any::<String>()) {
+            prop_assert_eq!(as_json(&s), serde_json::to_string(&s).unwrap());
+        }
+    }
+}
