@@ -81,7 +81,9 @@ fn main() -> ExitCode {
             let model = Model::build(&loaded.files, &loaded.entries);
             let reports = inspect::inspect(&model, version, location.as_deref());
             if json {
-                print(&report::inspect::render_json(&reports, version));
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let _ = report::inspect::write_json(&reports, version, &mut out)
+                    .and_then(|()| out.flush());
             } else {
                 print(&report::inspect::render_text(
                     &reports,

@@ -86,11 +86,36 @@ pub fn render_text(
     out
 }
 
-/// The JSON form: `{ "nginx_version": …, "locations": [ … ] }`.
-pub fn render_json(reports: &[LocationReport], version: NginxVersion) -> String {
-    let doc = serde_json::json!({
-        "nginx_version": version.to_string(),
-        "locations": reports,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+/// The JSON form, `{ "locations": [ … ], "nginx_version": … }` with every
+/// object's keys in alphabetical order, written to `out` as it is
+/// serialized, one location at a time, so a large tree never holds its
+/// whole document in memory.
+pub fn write_json(
+    reports: &[LocationReport],
+    version: NginxVersion,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        locations: Locations<'a>,
+        nginx_version: String,
+    }
+    struct Locations<'a>(&'a [LocationReport]);
+    impl serde::Serialize for Locations<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            // Through a JSON value, whose keys are sorted: the order this
+            // output has always had.
+            serializer.collect_seq(
+                self.0
+                    .iter()
+                    .map(|r| serde_json::to_value(r).unwrap_or_default()),
+            )
+        }
+    }
+    let doc = Document {
+        locations: Locations(reports),
+        nginx_version: version.to_string(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
