@@ -10,13 +10,30 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(source: &[u8]) -> Self {
-        let mut line_starts = vec![0];
+        let mut line_starts = Vec::with_capacity(source.len() / 32 + 1);
+        line_starts.push(0);
+        // A mask of the newlines in each 32-byte chunk: the comparison
+        // compiles to vector instructions, and most chunks hold one newline
+        // or none.
+        let chunks = source.chunks_exact(32);
+        let rest_start = source.len() - chunks.remainder().len();
+        for (c, chunk) in chunks.enumerate() {
+            let mut mask = 0u32;
+            for (i, &b) in chunk.iter().enumerate() {
+                mask |= u32::from(b == b'\n') << i;
+            }
+            while mask != 0 {
+                let i = mask.trailing_zeros();
+                line_starts.push((c * 32) as u32 + i + 1);
+                mask &= mask - 1;
+            }
+        }
         line_starts.extend(
-            source
+            source[rest_start..]
                 .iter()
                 .enumerate()
                 .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
+                .map(|(i, _)| (rest_start + i) as u32 + 1),
         );
         LineIndex { line_starts }
     }
@@ -69,6 +86,29 @@ mod tests {
         assert_eq!(idx.line_col(src.as_bytes(), 3), (2, 1));
         assert_eq!(idx.line_col(src.as_bytes(), 7), (2, 4));
         assert_eq!(idx.line_col(src.as_bytes(), 9), (3, 1));
+    }
+
+    #[test]
+    fn line_starts_of_long_and_short_inputs() {
+        for len in [0usize, 1, 31, 32, 33, 64, 100, 1000] {
+            let src: Vec<u8> = (0..len)
+                .map(|i| {
+                    if i % 7 == 3 || i % 32 == 31 {
+                        b'\n'
+                    } else {
+                        b'a'
+                    }
+                })
+                .collect();
+            let mut expected = vec![0];
+            expected.extend(
+                src.iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            assert_eq!(LineIndex::new(&src).line_starts, expected, "length {len}");
+        }
     }
 
     #[test]
