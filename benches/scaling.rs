@@ -53,18 +53,16 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(4_000);
-    let layouts: [(&str, fn(usize) -> usize); 2] = [
-        ("100 servers per file", |n| (n / 100).max(1)),
-        ("5 files", |_| 5),
-    ];
-    for (layout, files_for) in layouts {
+    // A fixed number of files, or 100 servers per file.
+    let layouts = [("100 servers per file", None), ("5 files", Some(5))];
+    for (layout, fixed_files) in layouts {
         let sizes = [servers, 2 * servers];
         let mut megabytes = Vec::new();
         let dirs: Vec<tempfile::TempDir> = sizes
             .iter()
             .map(|&n| {
                 let dir = tempfile::tempdir().expect("temporary folder");
-                let tree = generate(n, files_for(n));
+                let tree = generate(n, fixed_files.unwrap_or((n / 100).max(1)));
                 tree.write_to(dir.path()).expect("write the tree");
                 megabytes.push(tree.total_bytes() as f64 / 1e6);
                 dir
