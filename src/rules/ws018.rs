@@ -63,6 +63,9 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        // One map serves many routes: report each entry once, for the first
+        // route (in configuration order) it affects.
+        let mut reported = rustc_hash::FxHashSet::default();
         for route in &cx.routes {
             let Some(upstream) = cx.model.proxy_pass(route.scope).and_then(|p| p.upstream) else {
                 continue;
@@ -75,7 +78,9 @@ impl super::Rule for Rule {
                     continue;
                 };
                 for map in cx.vars.definitions(cx.entry(route), var) {
-                    if let Some(entry) = close_for_plain_requests(*map) {
+                    if let Some(entry) = close_for_plain_requests(*map)
+                        && reported.insert((entry.file, entry.view.span().start))
+                    {
                         out.push(
                             cx.finding(
                                 &META,
