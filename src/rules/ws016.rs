@@ -67,7 +67,7 @@ impl super::Rule for Rule {
             let target = cx
                 .model
                 .proxy_pass(route.scope)
-                .map(|p| p.host)
+                .map(|p| p.host.into_owned())
                 .unwrap_or_default();
             let lines = cx.header_lines(route, &["proxy_set_header Host $host;".into()]);
             let fix = cx.add_lines_fix(

@@ -14,6 +14,7 @@
 //! was written in.
 
 use super::model::{Model, Node, ScopeId};
+use std::borrow::Cow;
 
 /// A directive in effect at some scope.
 #[derive(Debug, Clone, Copy)]
@@ -65,11 +66,11 @@ impl<'a> HeaderEntry<'a> {
 pub struct ProxyTarget<'a> {
     pub setting: Setting<'a>,
     /// The URL as written (unquoted).
-    pub url: String,
+    pub url: Cow<'a, str>,
     /// `http`, `https`, `ws`, … (lowercase); empty when there is none.
-    pub scheme: String,
+    pub scheme: Cow<'a, str>,
     /// The host part (an upstream name or an address).
-    pub host: String,
+    pub host: Cow<'a, str>,
     /// The `upstream` block the host names, if any.
     pub upstream: Option<ScopeId>,
 }
@@ -191,22 +192,32 @@ impl<'a> Model<'a> {
     /// around it) and the upstream it names.
     pub fn proxy_pass(&self, scope: ScopeId) -> Option<ProxyTarget<'a>> {
         let setting = self.scalar(scope, "proxy_pass")?;
-        let url = setting.node.view.arg_value(0)?;
-        let (scheme, rest) = match url.split_once("://") {
-            Some((s, r)) => (s.to_ascii_lowercase(), r),
-            None => (String::new(), url.as_str()),
-        };
-        let host_port = rest.split('/').next().unwrap_or("");
-        let host = if host_port.starts_with('[') {
-            host_port.to_string()
-        } else {
-            host_port.split(':').next().unwrap_or("").to_string()
+        let url = setting.node.view.arg_text(0)?;
+        // Every location asks this: borrow the parts from the file when the
+        // URL is written plainly (lowercase scheme, no escapes).
+        let (scheme, host) = match &url {
+            Cow::Borrowed(url) => {
+                let (scheme, host) = url_parts(url);
+                let scheme = if scheme.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(scheme.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(scheme)
+                };
+                (scheme, Cow::Borrowed(host))
+            }
+            Cow::Owned(url) => {
+                let (scheme, host) = url_parts(url);
+                (
+                    Cow::Owned(scheme.to_ascii_lowercase()),
+                    Cow::Owned(host.to_string()),
+                )
+            }
         };
         let entry = self.scope(scope).entry;
         let upstream = self.upstream_named(entry, &host);
         Some(ProxyTarget {
             setting,
-            url: url.clone(),
+            url,
             scheme,
             host,
             upstream,
@@ -256,4 +267,18 @@ impl<'a> Model<'a> {
         }
         out
     }
+}
+
+/// The scheme (as written, empty when there is none) and the host part of
+/// a `proxy_pass` URL: an upstream name, an address, or `[v6]:port`'s
+/// bracketed address.
+fn url_parts(url: &str) -> (&str, &str) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = if host_port.starts_with('[') {
+        host_port
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    (scheme, host)
 }

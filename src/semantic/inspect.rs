@@ -129,7 +129,7 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
         let up = p.upstream?;
         let opener = model.scope(up).opener?;
         Some(UpstreamReport {
-            name: p.host.clone(),
+            name: p.host.to_string(),
             origin: origin(
                 model,
                 scope,
@@ -191,7 +191,7 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
         location: words.join(" "),
         server,
         proxy_pass: proxy.map(|p| EntryReport {
-            value: p.url.clone(),
+            value: p.url.to_string(),
             origin: origin(model, scope, p.setting),
         }),
         upstream,
