@@ -83,6 +83,11 @@ impl SourceFile {
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         self.lines.line_col(&self.tree.source, offset)
     }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: u32) -> usize {
+        self.lines.line_of(offset)
+    }
 }
 
 /// The path as messages show it: without a leading `./`.

@@ -108,7 +108,7 @@ pub fn add_to_block(
         return Some(Edit {
             file,
             range: at..at,
-            text: lines.iter().map(|l| format!(" {l}")).collect(),
+            text: joined_lines(" ", "", lines),
         });
     }
     let eol = line_ending(src, last_simple.unwrap_or(open.end));
@@ -122,8 +122,23 @@ pub fn add_to_block(
     Some(Edit {
         file,
         range: at..at,
-        text: lines.iter().map(|l| format!("{eol}{indent}{l}")).collect(),
+        text: joined_lines(eol, &indent, lines),
     })
+}
+
+/// Each line after `separator` and `indent`, all in one string.
+fn joined_lines(separator: &str, indent: &str, lines: &[String]) -> String {
+    let size = lines
+        .iter()
+        .map(|l| separator.len() + indent.len() + l.len())
+        .sum();
+    let mut text = String::with_capacity(size);
+    for line in lines {
+        text.push_str(separator);
+        text.push_str(indent);
+        text.push_str(line);
+    }
+    text
 }
 
 /// An edit that replaces argument `index` (0 is the first after the name)
@@ -201,8 +216,10 @@ pub fn remove_directive(model: &Model, node: Node) -> Edit {
 /// spaces, exactly as written (quotes kept), and a `;`.
 pub fn directive_line(node: Node) -> String {
     let tree = node.view.tree;
-    let mut line = String::new();
-    for (i, &t) in tree.words(node.view.node).iter().enumerate() {
+    let words = tree.words(node.view.node);
+    let size = words.iter().map(|&t| tree.token_text(t).len() + 1).sum();
+    let mut line = String::with_capacity(size);
+    for (i, &t) in words.iter().enumerate() {
         if i > 0 {
             line.push(' ');
         }

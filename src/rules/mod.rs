@@ -232,14 +232,12 @@ impl<'m, 'a> Cx<'m, 'a> {
         Place { cx: self, scope }
     }
 
-    /// "sites-enabled/app:12".
-    pub fn file_line(&self, node: Node) -> String {
-        let file = self.model.files.get(node.file);
-        format!(
-            "{}:{}",
-            file.display_name(),
-            file.line_col(node.view.span().start).0
-        )
+    /// "sites-enabled/app:12", formatted only where it is shown.
+    pub fn file_line(&self, node: Node) -> FileLine<'_> {
+        FileLine {
+            file: self.model.files.get(node.file),
+            offset: node.view.span().start,
+        }
     }
 
     /// Where a finding about a route goes: at `node` when it is written in
@@ -349,22 +347,20 @@ impl<'a> Cx<'_, 'a> {
         lost: &[&crate::semantic::Setting<'a>],
         what: &str,
     ) -> Diagnostic {
-        let names: Vec<String> = lost
-            .iter()
-            .map(|s| {
-                format!(
-                    "`{}` ({})",
-                    s.node.view.arg_value(0).unwrap_or_default(),
-                    self.file_line(s.node)
-                )
-            })
-            .collect();
-        let mut d = self.finding(
-            meta,
-            route,
-            self.location_anchor(route.scope),
-            format!("{} {what}: {}", self.place(route.scope), names.join(", ")),
-        );
+        use std::fmt::Write;
+        let mut message = String::with_capacity(160 + 64 * lost.len());
+        let _ = write!(message, "{} {what}: ", self.place(route.scope));
+        for (i, s) in lost.iter().enumerate() {
+            let _ = write!(
+                message,
+                "{}`{}` ({})",
+                if i > 0 { ", " } else { "" },
+                s.node.view.arg_text(0).unwrap_or_default(),
+                self.file_line(s.node)
+            );
+        }
+        let mut d = self.finding(meta, route, self.location_anchor(route.scope), message);
+        d.related.reserve_exact(lost.len());
         for s in lost {
             d = d.with_related(s.node.location(), "hidden here");
         }
@@ -379,6 +375,20 @@ impl<'a> Cx<'_, 'a> {
             "copy the hidden headers into the location",
             Vec::new(),
         ))
+    }
+}
+
+/// "file:line" of a directive, formatted only when shown; see
+/// [`Cx::file_line`].
+pub struct FileLine<'m> {
+    file: &'m crate::source::SourceFile,
+    offset: u32,
+}
+
+impl std::fmt::Display for FileLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.file.display_name())?;
+        write!(f, ":{}", self.file.line_of(self.offset))
     }
 }
 
@@ -400,7 +410,7 @@ impl std::fmt::Display for Place<'_, '_, '_> {
                     f,
                     "` ({}:{})",
                     file.display_name(),
-                    file.line_col(o.view.span().start).0
+                    file.line_of(o.view.span().start)
                 )
             }
             None => f.write_str("this file"),

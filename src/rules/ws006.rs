@@ -99,18 +99,19 @@ impl super::Rule for Rule {
                 if setting.is_none() && (!route.complete || pings_often(route)) {
                     continue;
                 }
-                let (ms, how) = match &setting {
-                    None => (Some(DEFAULT_MS), "nginx's default".to_string()),
-                    Some(s) => (
-                        s.node.view.arg_value(0).as_deref().and_then(parse_time_ms),
-                        cx.file_line(s.node),
-                    ),
+                let ms = match &setting {
+                    None => Some(DEFAULT_MS),
+                    Some(s) => s.node.view.arg_text(0).as_deref().and_then(parse_time_ms),
                 };
                 let Some(ms) = ms else { continue };
                 if ms < threshold_ms {
                     if short.is_empty() {
                         anchor_node = setting.map(|s| s.node);
                     }
+                    let how = match &setting {
+                        None => "nginx's default".to_string(),
+                        Some(s) => cx.file_line(s.node).to_string(),
+                    };
                     short.push(format!("`{name}` is {} ({how})", human(ms)));
                     match setting {
                         Some(s) if s.scope == route.scope => {

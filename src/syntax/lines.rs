@@ -38,6 +38,11 @@ impl LineIndex {
         LineIndex { line_starts }
     }
 
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: u32) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, source: &[u8], offset: u32) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
