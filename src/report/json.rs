@@ -45,7 +45,7 @@ pub fn write(
     push_str(&mut b, &outcome.nginx_version.to_string());
     b.push(b',');
     push_key(&mut b, 2, "diagnostics");
-    write_list(&mut b, out, &located.findings, write_finding)?;
+    write_findings(&mut b, out, &located.findings)?;
     b.push(b',');
     push_key(&mut b, 2, "errors");
     write_list(&mut b, out, &located.errors, write_error)?;
@@ -104,6 +104,67 @@ fn write_list<T>(
             b.clear();
         }
     }
+    push_indent(b, 2);
+    b.push(b']');
+    Ok(())
+}
+
+/// How many findings one thread renders at a time.
+const CHUNK: usize = 1024;
+
+/// Writes the findings list. Findings are rendered in chunks, alternately
+/// on this thread and on a helper, and written in order: rendering is most
+/// of the work, and a chunk in flight is all the extra memory it takes.
+fn write_findings(
+    b: &mut Vec<u8>,
+    out: &mut impl std::io::Write,
+    findings: &[Finding],
+) -> std::io::Result<()> {
+    if findings.is_empty() {
+        b.extend_from_slice(b"[]");
+        return Ok(());
+    }
+    b.push(b'[');
+    out.write_all(b)?;
+    b.clear();
+    let chunks: Vec<(usize, &[Finding])> = findings
+        .chunks(CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| (i * CHUNK, chunk))
+        .collect();
+    let render = |(first, chunk): (usize, &[Finding]), into: &mut Vec<u8>| {
+        for (i, f) in chunk.iter().enumerate() {
+            if first + i > 0 {
+                into.push(b',');
+            }
+            push_indent(into, 4);
+            write_finding(into, f);
+        }
+    };
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        let odd: Vec<_> = chunks.iter().skip(1).step_by(2).copied().collect();
+        scope.spawn(move || {
+            for chunk in odd {
+                let mut into = Vec::with_capacity(CHUNK * 1024);
+                render(chunk, &mut into);
+                if send.send(into).is_err() {
+                    break;
+                }
+            }
+        });
+        for (k, &chunk) in chunks.iter().enumerate() {
+            if k % 2 == 0 {
+                render(chunk, b);
+                out.write_all(b)?;
+                b.clear();
+            } else {
+                let rendered = receive.recv().expect("the helper renders every odd chunk");
+                out.write_all(&rendered)?;
+            }
+        }
+        Ok::<(), std::io::Error>(())
+    })?;
     push_indent(b, 2);
     b.push(b']');
     Ok(())
@@ -324,10 +385,16 @@ mod tests {
         let site = "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}\n\
                     server {\n    proxy_set_header Host $host;\n    location /ws/ {\n        \
                     proxy_pass ws://127.0.0.1:3000;\n        proxy_set_header Upgrade \"a\\\"b\";\n    }\n}\n";
+        // Enough findings for several chunks, rendered on two threads.
+        let many: String = (0..1500)
+            .map(|i| format!("server {{ location /ws{i}/ {{ proxy_pass ws://b; }} }}\n"))
+            .collect();
         let cases = [
             outcome_of(&[("site.conf", site), ("broken.conf", "server {\n")], true),
             outcome_of(&[("clean.conf", "events {}\n")], false),
+            outcome_of(&[("many.conf", &many)], false),
         ];
+        assert!(cases[2].diagnostics.len() > 2 * CHUNK + 1);
         for outcome in &cases {
             let located = super::super::located::locate(outcome);
             assert!(outcome.exit_code() != 0 || located.findings.is_empty());

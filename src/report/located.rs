@@ -106,24 +106,15 @@ fn locate_fix<'o>(outcome: &'o Outcome, fix: &'o Fix) -> LocatedFix<'o> {
     }
 }
 
-/// Resolves every finding and error of a run, in file order.
-pub fn locate(outcome: &Outcome) -> Located<'_> {
+/// Locates diagnostics: the findings, and the syntax errors the model
+/// found (as errors).
+fn locate_diagnostics<'o>(
+    outcome: &'o Outcome,
+    diagnostics: &'o [Diagnostic],
+) -> (Vec<Finding<'o>>, Vec<RunError>) {
+    let mut findings = Vec::with_capacity(diagnostics.len());
     let mut errors = Vec::new();
-    for file in &outcome.files.files {
-        for e in &file.tree.errors {
-            let place = Place::of(file, &e.span);
-            errors.push(RunError {
-                kind: "syntax-error",
-                message: e.message.clone(),
-                file: place.file.to_string(),
-                line: Some(place.line),
-                column: Some(place.column),
-                place: Some(place),
-            });
-        }
-    }
-    let mut findings = Vec::new();
-    for d in &outcome.diagnostics {
+    for d in diagnostics {
         let file = outcome.files.get(d.location.file);
         let place = Place::of(file, &d.location.span);
         if d.is_syntax {
@@ -143,6 +134,40 @@ pub fn locate(outcome: &Outcome) -> Located<'_> {
             place,
         });
     }
+    (findings, errors)
+}
+
+/// Resolves every finding and error of a run, in file order.
+pub fn locate(outcome: &Outcome) -> Located<'_> {
+    let mut errors = Vec::new();
+    for file in &outcome.files.files {
+        for e in &file.tree.errors {
+            let place = Place::of(file, &e.span);
+            errors.push(RunError {
+                kind: "syntax-error",
+                message: e.message.clone(),
+                file: place.file.to_string(),
+                line: Some(place.line),
+                column: Some(place.column),
+                place: Some(place),
+            });
+        }
+    }
+    // Findings are located on two threads, each taking half of them.
+    let (first, second) = outcome.diagnostics.split_at(outcome.diagnostics.len() / 2);
+    let ((mut findings, syntax), (more_findings, more_syntax)) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| locate_diagnostics(outcome, second));
+        let mine = locate_diagnostics(outcome, first);
+        (
+            mine,
+            other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    });
+    findings.extend(more_findings);
+    errors.extend(syntax);
+    errors.extend(more_syntax);
     for e in &outcome.read_errors {
         errors.push(RunError {
             kind: "read-error",
