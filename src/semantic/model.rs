@@ -195,6 +195,7 @@ impl<'a> Model<'a> {
             entry: 0,
             entry_scope: 0,
             names: HashMap::default(),
+            specs: Vec::new(),
         };
         let mut entries = Vec::new();
         let order = entry_points
@@ -296,6 +297,9 @@ struct Builder<'a> {
     entry: usize,
     entry_scope: ScopeId,
     names: HashMap<String, u32>,
+    /// The directive table's declarations of each name, by name id: looked
+    /// up once per name rather than once per directive.
+    specs: Vec<&'static [crate::semantic::directives::DirectiveSpec]>,
 }
 
 impl<'a> Builder<'a> {
@@ -343,21 +347,22 @@ impl<'a> Builder<'a> {
             if name.is_empty() {
                 continue;
             }
-            if context.is_checked() {
-                self.check_directive(node, &name, context);
-            }
-            if name == "include" {
-                self.include(point, node, scope);
-                continue;
-            }
             let id = match self.names.get(name.as_ref()) {
                 Some(&id) => id,
                 None => {
                     let id = self.names.len() as u32;
                     self.names.insert(name.to_string(), id);
+                    self.specs.push(table().lookup(&name));
                     id
                 }
             };
+            if context.is_checked() {
+                self.check_directive(node, &name, self.specs[id as usize], context);
+            }
+            if name == "include" {
+                self.include(point, node, scope);
+                continue;
+            }
             let level = &mut self.scopes[scope as usize];
             level.directives.push(node);
             level.name_ids.push(id);
@@ -441,8 +446,13 @@ impl<'a> Builder<'a> {
     }
 
     /// Context, block and argument count against the directive table.
-    fn check_directive(&mut self, node: Node<'a>, name: &str, context: Context) {
-        let specs = table().lookup(name);
+    fn check_directive(
+        &mut self,
+        node: Node<'a>,
+        name: &str,
+        specs: &'static [crate::semantic::directives::DirectiveSpec],
+        context: Context,
+    ) {
         if specs.is_empty() {
             return; // a third-party module: accepted silently
         }
