@@ -2,8 +2,10 @@
 //! format, `--diff` and `inspect` on a generated tree of N server blocks and
 //! on one of 2N, output to /dev/null, and prints the best of three wall
 //! times and their ratio: about 2 is linear, 4 is quadratic. Two layouts:
-//! 100 servers per file (more files), and all servers in 5 files (bigger
-//! files, where work per finding that scans its whole file shows up).
+//! 100 servers per file (more files), all servers in 5 files (bigger
+//! files, where work per finding that scans its whole file shows up), and
+//! one file of N locations each marked `# wslint: websocket` and carrying
+//! a `# wslint: ignore` (suppressions matched against every finding).
 //! `cargo bench --bench scaling -- --servers N` sets N (default 4,000).
 
 mod support;
@@ -11,7 +13,7 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::generator::generate;
+use support::generator::{GeneratedTree, generate};
 
 const COMMANDS: &[&[&str]] = &[
     &["--format", "text"],
@@ -53,23 +55,31 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(4_000);
-    // A fixed number of files, or 100 servers per file.
-    let layouts = [("100 servers per file", None), ("5 files", Some(5))];
-    for (layout, fixed_files) in layouts {
+    // A fixed number of files, or 100 servers per file; or the file of
+    // suppression comments.
+    let layouts = [
+        ("100 servers per file", Some(None)),
+        ("5 files", Some(Some(5))),
+        ("suppression comments", None),
+    ];
+    for (layout, files) in layouts {
         let sizes = [servers, 2 * servers];
         let mut megabytes = Vec::new();
         let dirs: Vec<tempfile::TempDir> = sizes
             .iter()
             .map(|&n| {
                 let dir = tempfile::tempdir().expect("temporary folder");
-                let tree = generate(n, fixed_files.unwrap_or((n / 100).max(1)));
+                let tree = match files {
+                    Some(fixed) => generate(n, fixed.unwrap_or((n / 100).max(1))),
+                    None => suppressed_tree(n),
+                };
                 tree.write_to(dir.path()).expect("write the tree");
                 megabytes.push(tree.total_bytes() as f64 / 1e6);
                 dir
             })
             .collect();
         println!(
-            "{layout}: {} and {} servers ({:.1} and {:.1} MB)",
+            "{layout}: N = {} and {} ({:.1} and {:.1} MB)",
             sizes[0], sizes[1], megabytes[0], megabytes[1]
         );
         for command in COMMANDS {
@@ -83,5 +93,22 @@ fn main() {
                 large.as_secs_f64() / small.as_secs_f64()
             );
         }
+    }
+}
+
+/// An nginx.conf with `n` WebSocket locations, each marked as one and
+/// suppressing WS007 on its `proxy_pass ws://` line.
+fn suppressed_tree(n: usize) -> GeneratedTree {
+    let mut text = String::from(
+        "events {}\nhttp {\n    map $http_upgrade $connection_upgrade { default upgrade; '' close; }\n    server {\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "        # wslint: websocket\n        location /p{i}/ {{\n            proxy_pass ws://b; # wslint: ignore WS007\n        }}\n"
+        ));
+    }
+    text.push_str("    }\n}\n");
+    GeneratedTree {
+        files: vec![("nginx.conf".to_string(), text)],
     }
 }

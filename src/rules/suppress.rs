@@ -37,18 +37,21 @@ struct Suppression {
 pub struct Comments {
     suppressions: Vec<Suppression>,
     /// (file, start of the `location` directive) of marked locations.
-    websocket_markers: Vec<(FileId, u32)>,
+    websocket_markers: rustc_hash::FxHashSet<(FileId, u32)>,
 }
 
 /// A directive's span and whether it is a `location`.
 struct Span {
     range: Range<u32>,
     is_location: bool,
-    /// Span of its block body, for locations.
     block: Option<Range<u32>>,
+    /// The directive whose block holds this one.
+    parent: Option<usize>,
 }
 
-fn flatten(tree: &SyntaxTree, block: &Block, out: &mut Vec<Span>) {
+/// Every directive of a file in document order (so sorted by start), with
+/// the index of its parent.
+fn flatten(tree: &SyntaxTree, block: &Block, parent: Option<usize>, out: &mut Vec<Span>) {
     for d in block_directives(tree, block) {
         let is_location = d.name_is("location");
         let body = d.block().map(|b| {
@@ -58,15 +61,30 @@ fn flatten(tree: &SyntaxTree, block: &Block, out: &mut Vec<Span>) {
                 .map_or(tree.source.len() as u32, |t| tree.token_span(t).end);
             open..close
         });
+        let index = out.len();
         out.push(Span {
             range: d.span(),
             is_location,
             block: body,
+            parent,
         });
         if let Some(inner) = d.block() {
-            flatten(tree, inner, out);
+            flatten(tree, inner, Some(index), out);
         }
     }
+}
+
+/// The directive `index` and those around it, innermost first.
+fn ancestors(spans: &[Span], index: Option<usize>) -> impl Iterator<Item = usize> + '_ {
+    std::iter::successors(index, |&i| spans[i].parent)
+}
+
+/// The last directive that starts before `offset`: every directive whose
+/// range holds `offset` is it or one around it.
+fn last_before(spans: &[Span], offset: u32) -> Option<usize> {
+    spans
+        .partition_point(|s| s.range.start < offset)
+        .checked_sub(1)
 }
 
 impl Comments {
@@ -85,7 +103,7 @@ impl Comments {
                 continue;
             }
             let mut spans = Vec::new();
-            flatten(tree, &tree.root, &mut spans);
+            flatten(tree, &tree.root, None, &mut spans);
             let first_directive = spans.first().map_or(u32::MAX, |s| s.range.start);
             for token in tree.tokens.iter().filter(|t| t.kind == TokenKind::Comment) {
                 let text =
@@ -140,7 +158,7 @@ impl Comments {
                             .or_else(|| innermost_location(&spans, token.start));
                         if let Some(l) = location {
                             out.websocket_markers
-                                .push((id as FileId, spans[l].range.start));
+                                .insert((id as FileId, spans[l].range.start));
                         }
                     }
                     _ => {}
@@ -163,22 +181,40 @@ impl Comments {
         found: Vec<Diagnostic>,
         _enabled: &[&str],
     ) -> Vec<Diagnostic> {
+        if self.suppressions.is_empty() {
+            return found;
+        }
+        // A sweep over findings and suppressions, both in (file, offset)
+        // order: only the suppressions whose range holds the current
+        // finding are compared with it.
+        let mut by_start: Vec<&Suppression> = self.suppressions.iter().collect();
+        by_start.sort_by_key(|s| (s.file, s.covers.start));
+        let mut order: Vec<usize> = (0..found.len()).collect();
+        order.sort_by_key(|&i| (found[i].location.file, found[i].location.span.start));
+        let mut suppressed = vec![false; found.len()];
+        let mut next = 0;
+        let mut active: Vec<&Suppression> = Vec::new();
+        for i in order {
+            let d = &found[i];
+            let at = (d.location.file, d.location.span.start);
+            while next < by_start.len() && (by_start[next].file, by_start[next].covers.start) <= at
+            {
+                active.push(by_start[next]);
+                next += 1;
+            }
+            active.retain(|s| s.file == at.0 && s.covers.end > at.1);
+            if let Some(s) = active
+                .iter()
+                .find(|s| s.covers.contains(&at.1) && s.codes.iter().any(|c| c == d.code))
+            {
+                s.used.store(true, Ordering::Relaxed);
+                suppressed[i] = true;
+            }
+        }
         found
             .into_iter()
-            .filter(|d| {
-                let hit = self.suppressions.iter().find(|s| {
-                    s.file == d.location.file
-                        && s.covers.contains(&d.location.span.start)
-                        && s.codes.iter().any(|c| c == d.code)
-                });
-                match hit {
-                    Some(s) => {
-                        s.used.store(true, Ordering::Relaxed);
-                        false
-                    }
-                    None => true,
-                }
-            })
+            .zip(suppressed)
+            .filter_map(|(d, gone)| (!gone).then_some(d))
             .collect()
     }
 
@@ -273,36 +309,27 @@ fn target(tree: &SyntaxTree, spans: &[Span], offset: u32) -> Option<usize> {
     if own_line {
         // The next directive, if it is in the same block as the comment: a
         // comment on the last line of a block applies to nothing.
-        let block_end = spans
-            .iter()
-            .filter_map(|s| s.block.as_ref())
-            .filter(|b| b.contains(&offset))
-            .map(|b| b.end)
-            .min()
-            .unwrap_or(u32::MAX);
-        return spans
-            .iter()
-            .position(|s| s.range.start > offset)
-            .filter(|&i| spans[i].range.start < block_end);
+        let block_end = ancestors(spans, last_before(spans, offset))
+            .filter_map(|i| spans[i].block.as_ref())
+            .find(|b| b.contains(&offset))
+            .map_or(u32::MAX, |b| b.end);
+        let next = spans.partition_point(|s| s.range.start <= offset);
+        return (next < spans.len() && spans[next].range.start < block_end).then_some(next);
     }
     // Same line: a directive starting on this line before the comment
-    // (a block opener), else one ending on this line before it.
-    spans
-        .iter()
-        .position(|s| s.range.start >= line_start && s.range.start < offset)
-        .or_else(|| {
-            spans
-                .iter()
-                .rposition(|s| s.range.end > line_start && s.range.end <= offset)
-        })
+    // (a block opener), else the innermost one ending on this line before
+    // it (which started on an earlier line, so it holds the line's start).
+    let first_on_line = spans.partition_point(|s| s.range.start < line_start);
+    if first_on_line < spans.len() && spans[first_on_line].range.start < offset {
+        return Some(first_on_line);
+    }
+    ancestors(spans, last_before(spans, line_start))
+        .find(|&i| spans[i].range.end > line_start && spans[i].range.end <= offset)
 }
 
 /// The innermost location whose block contains `offset`.
 fn innermost_location(spans: &[Span], offset: u32) -> Option<usize> {
-    spans
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_location && s.block.as_ref().is_some_and(|b| b.contains(&offset)))
-        .max_by_key(|(_, s)| s.range.start)
-        .map(|(i, _)| i)
+    ancestors(spans, last_before(spans, offset)).find(|&i| {
+        spans[i].is_location && spans[i].block.as_ref().is_some_and(|b| b.contains(&offset))
+    })
 }
