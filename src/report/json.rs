@@ -112,9 +112,8 @@ fn write_list<T>(
 /// How many findings one thread renders at a time.
 const CHUNK: usize = 1024;
 
-/// Writes the findings list. Findings are rendered in chunks, alternately
-/// on this thread and on a helper, and written in order: rendering is most
-/// of the work, and a chunk in flight is all the extra memory it takes.
+/// Writes the findings list, rendered on two threads (rendering is most of
+/// the work); see [`super::chunks`].
 fn write_findings(
     b: &mut Vec<u8>,
     out: &mut impl std::io::Write,
@@ -127,12 +126,7 @@ fn write_findings(
     b.push(b'[');
     out.write_all(b)?;
     b.clear();
-    let chunks: Vec<(usize, &[Finding])> = findings
-        .chunks(CHUNK)
-        .enumerate()
-        .map(|(i, chunk)| (i * CHUNK, chunk))
-        .collect();
-    let render = |(first, chunk): (usize, &[Finding]), into: &mut Vec<u8>| {
+    let render = |first: usize, chunk: &[Finding], into: &mut Vec<u8>| {
         for (i, f) in chunk.iter().enumerate() {
             if first + i > 0 {
                 into.push(b',');
@@ -141,30 +135,7 @@ fn write_findings(
             write_finding(into, f);
         }
     };
-    std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
-        let odd: Vec<_> = chunks.iter().skip(1).step_by(2).copied().collect();
-        scope.spawn(move || {
-            for chunk in odd {
-                let mut into = Vec::with_capacity(CHUNK * 1024);
-                render(chunk, &mut into);
-                if send.send(into).is_err() {
-                    break;
-                }
-            }
-        });
-        for (k, &chunk) in chunks.iter().enumerate() {
-            if k % 2 == 0 {
-                render(chunk, b);
-                out.write_all(b)?;
-                b.clear();
-            } else {
-                let rendered = receive.recv().expect("the helper renders every odd chunk");
-                out.write_all(&rendered)?;
-            }
-        }
-        Ok::<(), std::io::Error>(())
-    })?;
+    super::chunks::write_in_order(findings, CHUNK, render, out)?;
     push_indent(b, 2);
     b.push(b']');
     Ok(())

@@ -8,6 +8,7 @@
 //! - [`inspect`]: effective configuration per location for `wslint inspect`;
 //! - [`rules`]: `wslint rules` and `wslint rule CODE`.
 
+mod chunks;
 pub mod concise;
 pub mod github;
 pub mod inspect;
@@ -57,8 +58,8 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
     }
 }
 
-/// Writes a check (or fix) run in `format` to `out`; JSON and SARIF are
-/// streamed, the other formats are rendered first.
+/// Writes a check (or fix) run in `format` to `out`; text, JSON and SARIF
+/// are streamed, the other formats are rendered first.
 pub fn write(
     format: Format,
     outcome: &Outcome,
@@ -69,6 +70,7 @@ pub fn write(
     match format {
         Format::Json => json::write(outcome, &located::locate(outcome), fixed, out),
         Format::Sarif => sarif::write(&located::locate(outcome), out),
+        Format::Text => text::write(outcome, color, out),
         _ => out.write_all(render(format, outcome, color, fixed).as_bytes()),
     }
 }

@@ -234,29 +234,53 @@ pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> Strin
     )
 }
 
+/// One report of the text output.
+enum Entry<'o> {
+    Syntax(&'o SourceFile, &'o SyntaxError),
+    Finding(&'o Diagnostic),
+}
+
 /// The whole text report of a run, file by file in the order files were read.
 pub fn render(outcome: &Outcome, color: Color) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(outcome, color, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("reports are text")
+}
+
+/// Writes the text report to `out`; reports are rendered on two threads
+/// and written in order as they are ready.
+pub fn write(
+    outcome: &Outcome,
+    color: Color,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let files = &outcome.files;
     let mut by_file: Vec<Vec<&Diagnostic>> = vec![Vec::new(); files.files.len()];
     for d in &outcome.diagnostics {
         by_file[d.location.file as usize].push(d);
     }
+    let mut entries = Vec::new();
     for (file, diagnostics) in files.files.iter().zip(by_file) {
-        for error in &file.tree.errors {
-            out.push_str(&render_syntax_error(file, error, color));
-            out.push('\n');
-        }
-        for d in diagnostics {
-            out.push_str(&render_diagnostic(files, d, color));
-            out.push('\n');
-        }
+        entries.extend(file.tree.errors.iter().map(|e| Entry::Syntax(file, e)));
+        entries.extend(diagnostics.into_iter().map(Entry::Finding));
     }
+    let render = |_: usize, chunk: &[Entry], into: &mut Vec<u8>| {
+        for entry in chunk {
+            let report = match entry {
+                Entry::Syntax(file, error) => render_syntax_error(file, error, color),
+                Entry::Finding(d) => render_diagnostic(files, d, color),
+            };
+            into.extend_from_slice(report.as_bytes());
+            into.push(b'\n');
+        }
+    };
+    super::chunks::write_in_order(&entries, 64, render, out)?;
+    let mut tail = String::new();
     for error in &outcome.read_errors {
-        let _ = writeln!(out, "error: {error}");
+        let _ = writeln!(tail, "error: {error}");
     }
-    out.push_str(&super::summary_line(outcome));
-    out
+    tail.push_str(&super::summary_line(outcome));
+    out.write_all(tail.as_bytes())
 }
 
 #[cfg(test)]
