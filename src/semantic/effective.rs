@@ -107,24 +107,34 @@ impl<'a> Model<'a> {
     /// The effective value of a scalar directive: the last one written at
     /// the nearest level that has it.
     pub fn scalar(&self, scope: ScopeId, name: &str) -> Option<Setting<'a>> {
+        let id = self.name_id(name)?;
         self.levels(scope)
-            .find_map(|level| self.own(level, name).last())
+            .find_map(|level| self.own_by_id(level, id).last())
+    }
+
+    /// [`Model::own`] by interned name id.
+    fn own_by_id(&self, scope: ScopeId, id: u32) -> impl Iterator<Item = Setting<'a>> + '_ {
+        self.named_by_id(scope, id)
+            .map(move |node| Setting { node, scope })
     }
 
     /// The effective entries of an array directive.
     pub fn array(&self, scope: ScopeId, name: &str) -> ArrayValue<'a> {
+        let Some(id) = self.name_id(name) else {
+            return ArrayValue::default();
+        };
         let levels: Vec<ScopeId> = self.levels(scope).collect();
         let control = format!("{name}_inherit");
         // Most array directives have no `*_inherit` switch written anywhere:
         // then no level needs to look for one.
         let control = self.has_directive(&control).then_some(control.as_str());
-        let mut value = self.array_from(&levels, name, control);
+        let mut value = self.array_from(&levels, id, control);
         // Everything written at some level but not in effect is hidden by
         // a closer level's own entries, or else cancelled by `off`.
         let mut closer_has_own = false;
         for &level in &levels {
             let mut has_own = false;
-            for s in self.own(level, name) {
+            for s in self.own_by_id(level, id) {
                 has_own = true;
                 let in_effect = value
                     .entries
@@ -144,20 +154,20 @@ impl<'a> Model<'a> {
         value
     }
 
-    fn array_from(&self, levels: &[ScopeId], name: &str, control: Option<&str>) -> ArrayValue<'a> {
+    fn array_from(&self, levels: &[ScopeId], id: u32, control: Option<&str>) -> ArrayValue<'a> {
         let Some((&level, outer)) = levels.split_first() else {
             return ArrayValue::default();
         };
-        let own: Vec<Setting<'a>> = self.own(level, name).collect();
+        let own: Vec<Setting<'a>> = self.own_by_id(level, id).collect();
         let mode = self.inherit_mode(level, control);
         if own.is_empty() {
             return match mode {
                 InheritMode::Off => ArrayValue::default(),
-                _ => self.array_from(outer, name, control),
+                _ => self.array_from(outer, id, control),
             };
         }
         if mode == InheritMode::Merge {
-            let mut merged = self.array_from(outer, name, control);
+            let mut merged = self.array_from(outer, id, control);
             merged.entries.extend(own);
             return merged;
         }

@@ -249,6 +249,18 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// The interned id of a directive name; `None` when no directive of
+    /// the model has that name.
+    pub(crate) fn name_id(&self, name: &str) -> Option<u32> {
+        self.names.get(name).copied()
+    }
+
+    /// [`Model::named`] by interned id: for lookups that visit several
+    /// levels, so the name is hashed once.
+    pub(crate) fn named_by_id(&self, scope: ScopeId, id: u32) -> Named<'_, 'a> {
+        self.scope(scope).named_id(id)
+    }
+
     /// The interned ids of the names that `wanted` accepts.
     pub(crate) fn name_ids_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<u32> {
         self.names
