@@ -216,7 +216,7 @@ fn route<'a>(
     let segment = path_segment(&pattern);
     let path_signal = user_path(settings, &pattern)
         .map(Signal::UserPath)
-        .or_else(|| segment.clone().map(Signal::PathSegment));
+        .or_else(|| segment.map(|s| Signal::PathSegment(s.to_string())));
     let dedicated_path = path_signal.is_some();
     let marked = comments.marks_websocket(opener.file, opener.view.span().start);
     let proxy = model.proxy_pass(scope);
@@ -265,7 +265,7 @@ fn route<'a>(
         signal,
         signal_text: std::sync::OnceLock::new(),
         dedicated_path,
-        path_segment: segment,
+        path_segment: segment.map(str::to_string),
         complete,
         resolved,
         headers_known,
@@ -357,17 +357,23 @@ fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
 
 /// The first WebSocket path segment in a location pattern (prefix or
 /// regex): the pattern is cut at `/` and at regex punctuation.
-pub fn path_segment(pattern: &str) -> Option<String> {
+pub fn path_segment(pattern: &str) -> Option<&'static str> {
     let cleaned = if pattern.contains('\\') {
         std::borrow::Cow::Owned(pattern.replace("\\.", "."))
     } else {
         std::borrow::Cow::Borrowed(pattern)
     };
+    // Every location asks: words no known segment starts like are
+    // turned away before the list is searched.
     let known = |word: &[u8]| {
+        let first = word.first()?.to_ascii_lowercase();
+        if !WEBSOCKET_SEGMENTS.iter().any(|s| s.as_bytes()[0] == first) {
+            return None;
+        }
         WEBSOCKET_SEGMENTS
             .iter()
             .find(|s| s.as_bytes().eq_ignore_ascii_case(word))
-            .map(|s| s.to_string())
+            .copied()
     };
     // Bytes rather than chars: every byte that ends a segment is ASCII.
     let is_segment_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');

@@ -50,9 +50,10 @@ pub enum LocationModifier {
 
 /// The match part of a `location` directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocationMatch {
+pub struct LocationMatch<'a> {
     pub modifier: Option<LocationModifier>,
-    pub pattern: String,
+    /// Borrowed from the file unless it needed unescaping.
+    pub pattern: Cow<'a, str>,
 }
 
 /// One entry of a `map` block: `key value;`, or a parameter such as
@@ -165,11 +166,15 @@ impl<'a> DirectiveView<'a> {
 
     /// For `location`: the modifier and pattern, the way nginx reads them
     /// (`location ~* \.php$`, `location =/exact`, `location @name`).
-    pub fn location_match(&self) -> Option<LocationMatch> {
-        if self.name() != "location" {
+    pub fn location_match(&self) -> Option<LocationMatch<'a>> {
+        if !self.name_is("location") {
             return None;
         }
-        let args: Vec<String> = self.args().map(|a| a.value_string()).collect();
+        let mut args = self.args().map(|a| a.text());
+        let (first, second, more) = (args.next(), args.next(), args.next());
+        if more.is_some() {
+            return None;
+        }
         let modifier_of = |m: &str| match m {
             "=" => Some(LocationModifier::Exact),
             "^~" => Some(LocationModifier::PrefixNoRegex),
@@ -177,32 +182,32 @@ impl<'a> DirectiveView<'a> {
             "~*" => Some(LocationModifier::RegexCaseless),
             _ => None,
         };
-        match args.as_slice() {
-            [modifier, pattern] => Some(LocationMatch {
-                modifier: modifier_of(modifier),
-                pattern: pattern.clone(),
+        match (first?, second) {
+            (modifier, Some(pattern)) => Some(LocationMatch {
+                modifier: modifier_of(&modifier),
+                pattern,
             }),
-            [single] => {
+            (single, None) => {
                 // nginx also accepts the modifier glued to the pattern.
-                let (modifier, pattern) = if let Some(rest) = single.strip_prefix('=') {
-                    (Some(LocationModifier::Exact), rest)
-                } else if let Some(rest) = single.strip_prefix("^~") {
-                    (Some(LocationModifier::PrefixNoRegex), rest)
-                } else if let Some(rest) = single.strip_prefix("~*") {
-                    (Some(LocationModifier::RegexCaseless), rest)
-                } else if let Some(rest) = single.strip_prefix('~') {
-                    (Some(LocationModifier::Regex), rest)
+                let (modifier, skip) = if single.starts_with('=') {
+                    (Some(LocationModifier::Exact), 1)
+                } else if single.starts_with("^~") {
+                    (Some(LocationModifier::PrefixNoRegex), 2)
+                } else if single.starts_with("~*") {
+                    (Some(LocationModifier::RegexCaseless), 2)
+                } else if single.starts_with('~') {
+                    (Some(LocationModifier::Regex), 1)
                 } else if single.starts_with('@') {
-                    (Some(LocationModifier::Named), single.as_str())
+                    (Some(LocationModifier::Named), 0)
                 } else {
-                    (None, single.as_str())
+                    (None, 0)
                 };
-                Some(LocationMatch {
-                    modifier,
-                    pattern: pattern.to_string(),
-                })
+                let pattern = match single {
+                    Cow::Borrowed(text) => Cow::Borrowed(&text[skip..]),
+                    Cow::Owned(text) => Cow::Owned(text[skip..].to_string()),
+                };
+                Some(LocationMatch { modifier, pattern })
             }
-            _ => None,
         }
     }
 
@@ -395,7 +400,7 @@ mod tests {
         let m: Vec<_> = tree
             .directives()
             .map(|d| d.location_match().unwrap())
-            .map(|m| (m.modifier, m.pattern))
+            .map(|m| (m.modifier, m.pattern.into_owned()))
             .collect();
         use super::LocationModifier::*;
         assert_eq!(
