@@ -404,25 +404,16 @@ mod tests {
 
     #[test]
     fn path_segments() {
-        assert_eq!(path_segment("/ws/").as_deref(), Some("ws"));
-        assert_eq!(path_segment("/socket.io").as_deref(), Some("socket.io"));
+        assert_eq!(path_segment("/ws/"), Some("ws"));
+        assert_eq!(path_segment("/socket.io"), Some("socket.io"));
+        assert_eq!(path_segment("~ ^/(socket\\.io|api)/"), Some("socket.io"));
         assert_eq!(
-            path_segment("~ ^/(socket\\.io|api)/").as_deref(),
-            Some("socket.io")
-        );
-        assert_eq!(
-            path_segment("/api/v[0-9]+/(users/)?websocket$").as_deref(),
+            path_segment("/api/v[0-9]+/(users/)?websocket$"),
             Some("websocket")
         );
-        assert_eq!(
-            path_segment("/xmpp-websocket").as_deref(),
-            Some("websocket")
-        );
-        assert_eq!(path_segment("@api_websocket").as_deref(), Some("websocket"));
-        assert_eq!(
-            path_segment("~ ^/colibri-ws/default-id/(.*)").as_deref(),
-            Some("ws")
-        );
+        assert_eq!(path_segment("/xmpp-websocket"), Some("websocket"));
+        assert_eq!(path_segment("@api_websocket"), Some("websocket"));
+        assert_eq!(path_segment("~ ^/colibri-ws/default-id/(.*)"), Some("ws"));
         assert_eq!(path_segment("/wsapi/"), None);
         assert_eq!(path_segment("/aws-s3/"), None);
         assert_eq!(path_segment("/news/"), None);
