@@ -14,8 +14,9 @@ pub fn write_in_order<T: Sync>(
     render: impl Fn(usize, &[T], &mut Vec<u8>) + Sync,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    let chunk_len = chunk_len.max(1);
     let chunks: Vec<(usize, &[T])> = items
-        .chunks(chunk_len.max(1))
+        .chunks(chunk_len)
         .enumerate()
         .map(|(i, chunk)| (i * chunk_len, chunk))
         .collect();
