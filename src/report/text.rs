@@ -287,18 +287,13 @@ pub fn write(
 mod tests {
     use super::*;
 
-    /// What miette renders for `labels` when it is given the whole file.
-    fn rendered_from_whole_file(file: &SourceFile, labels: &[LabeledSpan]) -> String {
+    /// What miette renders for `labels` from `src`.
+    fn rendered(src: Excerpt, labels: &[LabeledSpan]) -> String {
         let report = Report {
             code: "X".into(),
             message: "m".into(),
             help: None,
-            src: Excerpt {
-                name: file.display_name().to_string(),
-                text: same_length_text(&file.tree.source),
-                start: 0,
-                first_line: 0,
-            },
+            src,
             labels: labels.to_vec(),
         };
         let mut out = String::new();
@@ -308,19 +303,14 @@ mod tests {
         out
     }
 
-    fn rendered_from_excerpt(file: &SourceFile, labels: &[LabeledSpan]) -> String {
-        let report = Report {
-            code: "X".into(),
-            message: "m".into(),
-            help: None,
-            src: Excerpt::of(file, labels),
-            labels: labels.to_vec(),
-        };
-        let mut out = String::new();
-        handler(Color::Never)
-            .render_report(&mut out, &report)
-            .unwrap();
-        out
+    /// The whole file as one excerpt: what miette was given before.
+    fn whole(file: &SourceFile) -> Excerpt {
+        Excerpt {
+            name: file.display_name().to_string(),
+            text: same_length_text(&file.tree.source),
+            start: 0,
+            first_line: 0,
+        }
     }
 
     #[test]
@@ -364,8 +354,8 @@ mod tests {
                 .map(|(i, s)| label("l", s, i == 0))
                 .collect();
             assert_eq!(
-                rendered_from_excerpt(&file, &labels),
-                rendered_from_whole_file(&file, &labels),
+                rendered(Excerpt::of(&file, &labels), &labels),
+                rendered(whole(&file), &labels),
                 "labels at {spans:?}"
             );
         }
