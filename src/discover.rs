@@ -209,19 +209,33 @@ fn read_all(paths: &[PathBuf]) -> Vec<Result<SourceFile, ReadError>> {
     if workers < 2 || paths.len() < 8 {
         return paths.iter().map(|p| SourceFile::read(p)).collect();
     }
-    let chunk = paths.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|p| SourceFile::read(p)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    // Workers take the next unread file, so one large file does not leave
+    // the other cores idle; results go back in the order of `paths`.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut read = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(path) = paths.get(i) else {
+                return read;
+            };
+            read.push((i, SourceFile::read(path)));
+        }
+    };
+    let mut read: Vec<(usize, Result<SourceFile, ReadError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut read = work();
+        for handle in handles {
+            read.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        read
+    });
+    read.sort_unstable_by_key(|(i, _)| *i);
+    read.into_iter().map(|(_, file)| file).collect()
 }
 
 fn walk_error(dir: &Path, e: &walkdir::Error) -> ReadError {
