@@ -63,14 +63,15 @@ impl super::Rule for Rule {
                 continue;
             }
             for node in cx.model.named(id as crate::semantic::ScopeId, "proxy_pass") {
-                let Some(url) = node.view.arg_value(0) else {
+                let Some(url) = node.view.arg_text(0) else {
                     continue;
                 };
-                let lower = url.to_ascii_lowercase();
-                let Some(scheme) = ["ws://", "wss://"]
-                    .into_iter()
-                    .find(|s| lower.starts_with(s))
-                else {
+                // Every proxy_pass of the model: compare without copying.
+                let Some(scheme) = ["ws://", "wss://"].into_iter().find(|s| {
+                    url.as_bytes()
+                        .get(..s.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(s.as_bytes()))
+                }) else {
                     continue;
                 };
                 let replacement = if scheme == "ws://" {
