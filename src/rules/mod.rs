@@ -489,8 +489,16 @@ impl<'a> Cx<'_, 'a> {
     /// entry, so those are copied first, except ones for a header `new`
     /// sets.
     pub fn header_lines(&self, route: &Route<'a>, new: &[String]) -> Vec<String> {
-        let header_of = |line: &str| line.split_whitespace().nth(1).map(str::to_ascii_lowercase);
-        let new_names: Vec<Option<String>> = new.iter().map(|l| header_of(l)).collect();
+        let new_names: Vec<Option<&str>> =
+            new.iter().map(|l| l.split_whitespace().nth(1)).collect();
+        // Header names compare without case, and without copying them.
+        let is_new = |name: Option<&str>| {
+            new_names.iter().any(|n| match (n, name) {
+                (Some(n), Some(name)) => n.eq_ignore_ascii_case(name),
+                (None, None) => true,
+                _ => false,
+            })
+        };
         let has_own = route
             .proxy_set_header
             .entries
@@ -499,8 +507,7 @@ impl<'a> Cx<'_, 'a> {
         let mut lines = Vec::new();
         if !has_own {
             for s in &route.proxy_set_header.entries {
-                let name = s.node.view.arg_value(0).map(|n| n.to_ascii_lowercase());
-                if !new_names.contains(&name) {
+                if !is_new(s.node.view.arg_text(0).as_deref()) {
                     lines.push(crate::fix::build::directive_line(s.node));
                 }
             }
