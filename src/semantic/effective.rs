@@ -283,12 +283,37 @@ impl<'a> Model<'a> {
 /// a `proxy_pass` URL: an upstream name, an address, or `[v6]:port`'s
 /// bracketed address.
 fn url_parts(url: &str) -> (&str, &str) {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let host_port = rest.split('/').next().unwrap_or("");
+    // Byte searches: this runs for every location, and a substring
+    // searcher costs more to set up than these short URLs take to scan.
+    let bytes = url.as_bytes();
+    let (scheme, rest) = match bytes.windows(3).position(|w| w == b"://") {
+        Some(at) => (&url[..at], &url[at + 3..]),
+        None => ("", url),
+    };
+    let host_port = &rest[..rest.bytes().position(|b| b == b'/').unwrap_or(rest.len())];
     let host = if host_port.starts_with('[') {
         host_port
     } else {
-        host_port.split(':').next().unwrap_or("")
+        &host_port[..host_port
+            .bytes()
+            .position(|b| b == b':')
+            .unwrap_or(host_port.len())]
     };
     (scheme, host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_parts;
+
+    #[test]
+    fn url_parts_of_proxy_pass_urls() {
+        assert_eq!(url_parts("http://backend"), ("http", "backend"));
+        assert_eq!(url_parts("ws://127.0.0.1:3000/ws/"), ("ws", "127.0.0.1"));
+        assert_eq!(url_parts("https://[::1]:8443/x"), ("https", "[::1]:8443"));
+        assert_eq!(url_parts("unix:/tmp/s.sock"), ("", "unix"));
+        assert_eq!(url_parts("$backend"), ("", "$backend"));
+        assert_eq!(url_parts("http://"), ("http", ""));
+        assert_eq!(url_parts(""), ("", ""));
+    }
 }

@@ -105,11 +105,20 @@ impl<'a> DirectiveView<'a> {
         };
         let kind = self.tree.tokens[token as usize].kind;
         let raw = self.tree.token_text(token);
-        if kind == TokenKind::Word && !raw.contains(&b'\\') {
-            raw == name.as_bytes()
-        } else {
-            self.name() == name
+        if kind == TokenKind::Word {
+            if raw == name.as_bytes() {
+                return true;
+            }
+            // Unescaping keeps a first byte that is not `\`: a different
+            // one settles it without looking further (most lookups).
+            if raw.first() != Some(&b'\\') && raw.first() != name.as_bytes().first() {
+                return false;
+            }
+            if !raw.contains(&b'\\') {
+                return false;
+            }
         }
+        self.name() == name
     }
 
     /// The arguments, without the name.
@@ -391,6 +400,19 @@ mod tests {
         assert_eq!(args[1].value_string(), "a\"b ${host}x$1");
         let vars: Vec<String> = args[1].variables().into_iter().map(|v| v.name).collect();
         assert_eq!(vars, ["host", "1"]);
+    }
+
+    #[test]
+    fn names_compare_after_unescaping() {
+        let tree = parse(
+            b"inc\\lude a; \"include\" b; include c; includes d; \\include e; jnclude f;".to_vec(),
+        );
+        let is_include: Vec<bool> = tree.directives().map(|d| d.name_is("include")).collect();
+        // nginx keeps `\l` and `\i` as written (it unescapes only quotes,
+        // `\\`, `\t`, `\r` and `\n`), so only the quoted name matches.
+        assert_eq!(is_include, [false, true, true, false, false, false]);
+        let names: Vec<String> = tree.directives().map(|d| d.name().into_owned()).collect();
+        assert_eq!(names[0], "inc\\lude");
     }
 
     #[test]
