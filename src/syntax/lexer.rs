@@ -118,24 +118,22 @@ pub fn lex_string(input: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
 /// is.
 pub fn lex_word(input: &[u8]) -> IResult<&[u8], &[u8]> {
     let mut i = 0;
+    let mut after_dollar = false;
     while i < input.len() {
-        // Runs of ordinary bytes are skipped through a table: a word is
-        // most of a configuration's bytes.
-        while i < input.len() && WORD_BYTE[input[i] as usize] {
+        let b = input[i];
+        if b == b'{' && after_dollar {
+            after_dollar = false;
             i += 1;
+            continue;
         }
-        let Some(&b) = input.get(i) else { break };
-        match b {
-            // `${` stays in the word.
-            b'$' => {
-                i += if input.get(i + 1) == Some(&b'{') {
-                    2
-                } else {
-                    1
-                }
-            }
-            b'\\' => i = (i + 2).min(input.len()),
-            _ => break,
+        if is_space(b) || b == b';' || b == b'{' {
+            break;
+        }
+        after_dollar = b == b'$';
+        if b == b'\\' {
+            i = (i + 2).min(input.len());
+        } else {
+            i += 1;
         }
     }
     if i == 0 {
@@ -146,19 +144,6 @@ pub fn lex_word(input: &[u8]) -> IResult<&[u8], &[u8]> {
     }
     Ok((&input[i..], &input[..i]))
 }
-
-/// Bytes that neither end a word (whitespace, `;`, `{`) nor need a look at
-/// the next byte (`$`, `\\`).
-static WORD_BYTE: [bool; 256] = {
-    let mut table = [true; 256];
-    let special = [b' ', b'\t', b'\r', b'\n', b';', b'{', b'$', b'\\'];
-    let mut i = 0;
-    while i < special.len() {
-        table[special[i] as usize] = false;
-        i += 1;
-    }
-    table
-};
 
 /// The lexer: call [`Lexer::next_token`] until it returns `None`.
 pub struct Lexer<'a> {
