@@ -6,7 +6,9 @@
 //!   all fed by [`located`];
 //! - [`parse_json`]: the tree as JSON for `wslint parse`;
 //! - [`inspect`]: effective configuration per location for `wslint inspect`;
-//! - [`rules`]: `wslint rules` and `wslint rule CODE`.
+//! - [`rules`]: `wslint rules` and `wslint rule CODE`;
+//! - `chunks` (rendering long report lists on two threads, in order) and
+//!   `json_text` (JSON strings and numbers), shared by the formats.
 
 mod chunks;
 pub mod concise;
