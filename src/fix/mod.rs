@@ -1,7 +1,7 @@
 //! Fixes: byte-range edits in one or more files, grouped into a fix with an
 //! applicability. Rules build them ([`build`] has the shared pieces: where to
 //! insert a directive, the Connection map); [`apply`] applies them pass after
-//! pass without ever touching bytes an edit does not name; [`write`] puts the
+//! pass without ever touching bytes an edit does not name; [`mod@write`] puts the
 //! result on disk safely; [`diff`] shows it as a unified diff.
 
 pub mod apply;
