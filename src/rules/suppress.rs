@@ -94,8 +94,8 @@ impl Comments {
         for (id, file) in model.files.files.iter().enumerate() {
             let tree = &file.tree;
             let is_marker = |t: &&crate::syntax::Token| {
-                t.kind == TokenKind::Comment
-                    && tree.source[t.start as usize..t.end as usize]
+                t.kind() == TokenKind::Comment
+                    && tree.source[t.start() as usize..t.end() as usize]
                         .windows(7)
                         .any(|w| w == b"wslint:")
             };
@@ -105,9 +105,14 @@ impl Comments {
             let mut spans = Vec::new();
             flatten(tree, &tree.root, None, &mut spans);
             let first_directive = spans.first().map_or(u32::MAX, |s| s.range.start);
-            for token in tree.tokens.iter().filter(|t| t.kind == TokenKind::Comment) {
-                let text =
-                    String::from_utf8_lossy(&tree.source[token.start as usize..token.end as usize]);
+            for token in tree
+                .tokens
+                .iter()
+                .filter(|t| t.kind() == TokenKind::Comment)
+            {
+                let text = String::from_utf8_lossy(
+                    &tree.source[token.start() as usize..token.end() as usize],
+                );
                 let Some(body) = text.trim_start_matches('#').trim().strip_prefix("wslint:") else {
                     continue;
                 };
@@ -121,10 +126,10 @@ impl Comments {
                     .filter(|c| !c.is_empty())
                     .map(|c| c.to_ascii_uppercase())
                     .collect();
-                let comment = token.start..token.end;
+                let comment = token.start()..token.end();
                 match verb {
                     "ignore-file" => {
-                        let placed = token.start < first_directive;
+                        let placed = token.start() < first_directive;
                         out.suppressions.push(Suppression {
                             file: id as FileId,
                             comment,
@@ -140,7 +145,7 @@ impl Comments {
                         });
                     }
                     "ignore" => {
-                        let target = target(tree, &spans, token.start);
+                        let target = target(tree, &spans, token.start());
                         out.suppressions.push(Suppression {
                             file: id as FileId,
                             comment,
@@ -153,9 +158,9 @@ impl Comments {
                         });
                     }
                     "websocket" => {
-                        let location = target(tree, &spans, token.start)
+                        let location = target(tree, &spans, token.start())
                             .filter(|&t| spans[t].is_location)
-                            .or_else(|| innermost_location(&spans, token.start));
+                            .or_else(|| innermost_location(&spans, token.start()));
                         if let Some(l) = location {
                             out.websocket_markers
                                 .insert((id as FileId, spans[l].range.start));

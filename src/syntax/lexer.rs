@@ -54,12 +54,57 @@ impl TokenKind {
     }
 }
 
-/// One token: its kind and the byte range `start..end` in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The largest file the lexer takes: a token's end and kind share 32 bits.
+pub const MAX_SOURCE_LEN: usize = (1 << KIND_SHIFT) - 1;
+
+const KIND_SHIFT: u32 = 28;
+
+/// One token: its kind and the byte range `start..end` in the file. The
+/// end and the kind are packed into one word, so a token takes 8 bytes; a
+/// large tree holds millions of them.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    pub kind: TokenKind,
-    pub start: u32,
-    pub end: u32,
+    start: u32,
+    end_and_kind: u32,
+}
+
+impl Token {
+    pub fn new(kind: TokenKind, start: u32, end: u32) -> Token {
+        debug_assert!(end as usize <= MAX_SOURCE_LEN);
+        Token {
+            start,
+            end_and_kind: end | (kind as u32) << KIND_SHIFT,
+        }
+    }
+
+    pub fn kind(&self) -> TokenKind {
+        match self.end_and_kind >> KIND_SHIFT {
+            0 => TokenKind::Whitespace,
+            1 => TokenKind::Comment,
+            2 => TokenKind::Word,
+            3 => TokenKind::DoubleQuoted,
+            4 => TokenKind::SingleQuoted,
+            5 => TokenKind::UnterminatedString,
+            6 => TokenKind::Semicolon,
+            7 => TokenKind::OpenBrace,
+            8 => TokenKind::CloseBrace,
+            _ => TokenKind::RawBody,
+        }
+    }
+
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+
+    pub fn end(&self) -> u32 {
+        self.end_and_kind & ((1 << KIND_SHIFT) - 1)
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}({}..{})", self.kind(), self.start(), self.end())
+    }
 }
 
 fn is_space(b: u8) -> bool {
@@ -164,11 +209,7 @@ impl<'a> Lexer<'a> {
     fn token(&mut self, kind: TokenKind, len: usize) -> Token {
         let start = self.pos;
         self.pos += len;
-        Token {
-            kind,
-            start: start as u32,
-            end: self.pos as u32,
-        }
+        Token::new(kind, start as u32, self.pos as u32)
     }
 
     /// The next token at the start of a token position, or `None` at end of file.
@@ -282,13 +323,37 @@ fn long_bracket_len(src: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tokens_keep_kind_start_and_end() {
+        let kinds = [
+            TokenKind::Whitespace,
+            TokenKind::Comment,
+            TokenKind::Word,
+            TokenKind::DoubleQuoted,
+            TokenKind::SingleQuoted,
+            TokenKind::UnterminatedString,
+            TokenKind::Semicolon,
+            TokenKind::OpenBrace,
+            TokenKind::CloseBrace,
+            TokenKind::RawBody,
+        ];
+        let max = MAX_SOURCE_LEN as u32;
+        for kind in kinds {
+            for (start, end) in [(0, 0), (3, 17), (max - 1, max)] {
+                let t = Token::new(kind, start, end);
+                assert_eq!((t.kind(), t.start(), t.end()), (kind, start, end));
+            }
+        }
+        assert_eq!(std::mem::size_of::<Token>(), 8);
+    }
+
     use super::*;
 
     fn kinds(src: &[u8]) -> Vec<(TokenKind, &[u8])> {
         let mut lexer = Lexer::new(src);
         let mut out = Vec::new();
         while let Some(t) = lexer.next_token() {
-            out.push((t.kind, &src[t.start as usize..t.end as usize]));
+            out.push((t.kind(), &src[t.start() as usize..t.end() as usize]));
         }
         out
     }

@@ -8,7 +8,7 @@
 //! a `}` while words are pending closes the unterminated directive and then
 //! the block; stray `;`, `{` and `}` become error items.
 
-use super::lexer::{Lexer, Token, TokenKind};
+use super::lexer::{Lexer, MAX_SOURCE_LEN, Token, TokenKind};
 use super::tree::{Block, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
 
 /// The deepest block nesting accepted. Real configurations stay below ten;
@@ -35,16 +35,17 @@ struct Builder<'a> {
 
 /// Parses nginx configuration bytes. Never fails: errors are in `errors`.
 pub fn parse(source: Vec<u8>) -> SyntaxTree {
-    if u32::try_from(source.len()).is_err() {
-        // Offsets are u32; a 4 GiB configuration is not a configuration.
-        let end = u32::MAX;
+    if source.len() > MAX_SOURCE_LEN {
+        // A token's end and kind share 32 bits; a 256 MiB configuration is
+        // not a configuration.
+        let end = u32::try_from(source.len()).unwrap_or(u32::MAX);
         return SyntaxTree {
             source: Vec::new(),
             tokens: Vec::new(),
             word_tokens: Vec::new(),
             root: Block::default(),
             errors: vec![SyntaxError {
-                message: "file is larger than 4 GiB".into(),
+                message: "file is larger than 256 MiB".into(),
                 span: 0..end,
                 related: None,
             }],
@@ -110,11 +111,11 @@ impl Builder<'_> {
             previous = Some(token);
             // Whitespace is not stored: it is exactly the bytes between the
             // stored tokens, and leaving it out saves a third of the vector.
-            if token.kind == TokenKind::Whitespace {
+            if token.kind() == TokenKind::Whitespace {
                 continue;
             }
             let id = self.push(token);
-            match token.kind {
+            match token.kind() {
                 TokenKind::Whitespace | TokenKind::RawBody => {}
                 TokenKind::Comment => {
                     // A comment between the words of a directive is trivia.
@@ -128,7 +129,7 @@ impl Builder<'_> {
                 TokenKind::UnterminatedString => {
                     self.error(
                         "unterminated string: the closing quote is missing",
-                        token.start..token.start + 1,
+                        token.start()..token.start() + 1,
                     );
                     self.pending.push(id);
                 }
@@ -146,12 +147,15 @@ impl Builder<'_> {
 
     /// nginx requires whitespace, `;`, `{` or `)` right after a closing quote.
     fn check_after_string(&mut self, prev: Token, next: Token) {
-        let closed_string = matches!(prev.kind, TokenKind::DoubleQuoted | TokenKind::SingleQuoted);
-        if !closed_string || prev.end != next.start {
+        let closed_string = matches!(
+            prev.kind(),
+            TokenKind::DoubleQuoted | TokenKind::SingleQuoted
+        );
+        if !closed_string || prev.end() != next.start() {
             return;
         }
-        let first = self.src[next.start as usize];
-        if matches!(first, b';' | b'{' | b')') || next.kind == TokenKind::Whitespace {
+        let first = self.src[next.start() as usize];
+        if matches!(first, b';' | b'{' | b')') || next.kind() == TokenKind::Whitespace {
             return;
         }
         let shown = String::from_utf8_lossy(&[first]).into_owned();
@@ -159,7 +163,7 @@ impl Builder<'_> {
             format!(
                 "unexpected \"{shown}\" after a quoted string: expected a space, \";\" or \"{{\""
             ),
-            next.start..next.start + 1,
+            next.start()..next.start() + 1,
         );
     }
 
@@ -167,7 +171,7 @@ impl Builder<'_> {
         if self.pending.is_empty() {
             self.error(
                 "unexpected \";\": no directive before it",
-                token.start..token.end,
+                token.start()..token.end(),
             );
             self.items().push(Item::Error(id..id + 1));
             return;
@@ -185,7 +189,7 @@ impl Builder<'_> {
         if self.pending.is_empty() {
             self.error(
                 "unexpected \"{\": no directive before it",
-                token.start..token.end,
+                token.start()..token.end(),
             );
         }
         if self.stack.len() > MAX_DEPTH {
@@ -195,9 +199,9 @@ impl Builder<'_> {
         let words = self.take_pending();
         let is_lua = !words.is_empty() && {
             let name = self.tokens[self.word_tokens[words.start as usize] as usize];
-            let text = &self.src[name.start as usize..name.end as usize];
+            let text = &self.src[name.start() as usize..name.end() as usize];
             // A quoted name ("rewrite_by_lua_block") is the same directive.
-            let unquoted = match name.kind {
+            let unquoted = match name.kind() {
                 TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &text[1..text.len() - 1],
                 _ => text,
             };
@@ -217,7 +221,7 @@ impl Builder<'_> {
     fn swallow_rest(&mut self, id: TokenId, token: Token) {
         self.error(
             format!("blocks are nested more than {MAX_DEPTH} levels deep; the rest of the file is not parsed"),
-            token.start..token.end,
+            token.start()..token.end(),
         );
         while let Some(t) = self.lexer.next_token() {
             self.push(t);
@@ -236,8 +240,8 @@ impl Builder<'_> {
             self.errors.push(SyntaxError {
                 message: "unexpected \"}\": the directive before it is not terminated by \";\""
                     .into(),
-                span: token.start..token.end,
-                related: Some((word.end..word.end, "expected \";\" here".into())),
+                span: token.start()..token.end(),
+                related: Some((word.end()..word.end(), "expected \";\" here".into())),
             });
             let words = self.take_pending();
             self.items().push(Item::Directive(Directive {
@@ -246,7 +250,10 @@ impl Builder<'_> {
             }));
         }
         if self.stack.len() == 1 {
-            self.error("unexpected \"}\": no block is open", token.start..token.end);
+            self.error(
+                "unexpected \"}\": no block is open",
+                token.start()..token.end(),
+            );
             self.items().push(Item::Error(id..id + 1));
             return;
         }
@@ -294,7 +301,7 @@ impl Builder<'_> {
             let innermost = self.stack.last().and_then(|f| f.block.open);
             let related = innermost.map(|open| {
                 let t = self.tokens[open as usize];
-                (t.start..t.end, "this block is never closed".to_string())
+                (t.start()..t.end(), "this block is never closed".to_string())
             });
             self.errors.push(SyntaxError {
                 message: "unexpected end of file, expecting \"}\"".into(),
@@ -347,6 +354,14 @@ mod tests {
     #[test]
     fn string_followed_by_paren_is_fine() {
         assert!(messages("if ($a = \"b\") { return 403; }\n").is_empty());
+    }
+
+    #[test]
+    fn a_file_too_large_for_token_offsets_is_an_error() {
+        let tree = parse(vec![b'#'; MAX_SOURCE_LEN + 1]);
+        assert!(tree.tokens.is_empty());
+        assert_eq!(tree.errors.len(), 1);
+        assert_eq!(tree.errors[0].message, "file is larger than 256 MiB");
     }
 
     #[test]

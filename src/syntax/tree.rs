@@ -105,13 +105,13 @@ impl SyntaxTree {
     /// The bytes of one token.
     pub fn token_text(&self, id: TokenId) -> &[u8] {
         let t = &self.tokens[id as usize];
-        &self.source[t.start as usize..t.end as usize]
+        &self.source[t.start() as usize..t.end() as usize]
     }
 
     /// The byte range of one token.
     pub fn token_span(&self, id: TokenId) -> Range<u32> {
         let t = &self.tokens[id as usize];
-        t.start..t.end
+        t.start()..t.end()
     }
 
     /// Prints the tree back to bytes by walking it. Trivia the tree does not
@@ -134,13 +134,13 @@ impl SyntaxTree {
     pub fn directive_span(&self, d: &Directive) -> Range<u32> {
         let start = self
             .first_token(d)
-            .map_or(0, |t| self.tokens[t as usize].start);
+            .map_or(0, |t| self.tokens[t as usize].start());
         let last = match &d.end {
             DirectiveEnd::Semicolon(t) => Some(*t),
             DirectiveEnd::Block(b) => b.close.or_else(|| self.last_token_of_block(b)).or(b.open),
             DirectiveEnd::Missing => self.words(d).last().copied(),
         };
-        let end = last.map_or(start, |t| self.tokens[t as usize].end);
+        let end = last.map_or(start, |t| self.tokens[t as usize].end());
         start..end
     }
 
@@ -189,7 +189,7 @@ impl Printer<'_> {
     fn emit_up_to(&mut self, id: TokenId) {
         while self.next < id {
             debug_assert!(
-                self.tree.tokens[self.next as usize].kind.is_trivia(),
+                self.tree.tokens[self.next as usize].kind().is_trivia(),
                 "tree skips a non-trivia token"
             );
             self.emit_token(self.next);
@@ -199,9 +199,9 @@ impl Printer<'_> {
 
     fn emit_token(&mut self, id: TokenId) {
         let token = self.tree.tokens[id as usize];
-        self.emit_gap(token.start);
+        self.emit_gap(token.start());
         self.out.extend_from_slice(self.tree.token_text(id));
-        self.pos = token.end;
+        self.pos = token.end();
     }
 
     fn token(&mut self, id: TokenId) {

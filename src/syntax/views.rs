@@ -103,7 +103,7 @@ impl<'a> DirectiveView<'a> {
         let Some(&token) = self.tree.words(self.node).first() else {
             return name.is_empty();
         };
-        let kind = self.tree.tokens[token as usize].kind;
+        let kind = self.tree.tokens[token as usize].kind();
         let raw = self.tree.token_text(token);
         if kind == TokenKind::Word {
             if raw == name.as_bytes() {
@@ -272,7 +272,7 @@ impl<'a> Arg<'a> {
 
     /// Whether the argument is bare, `"…"` or `'…'`.
     pub fn kind(&self) -> TokenKind {
-        self.tree.tokens[self.token as usize].kind
+        self.tree.tokens[self.token as usize].kind()
     }
 
     /// Byte range in the file.
