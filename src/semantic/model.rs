@@ -148,12 +148,7 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Called once the level is complete: gives back what growing its
-    /// lists reserved, and indexes a large level by name.
     fn build_index(&mut self) {
-        self.directives.shrink_to_fit();
-        self.name_ids.shrink_to_fit();
-        self.children.shrink_to_fit();
         if self.directives.len() <= INDEX_THRESHOLD {
             return;
         }

@@ -262,10 +262,7 @@ impl Builder<'_> {
         self.finish_frame(frame);
     }
 
-    fn finish_frame(&mut self, mut frame: Frame) {
-        // The block is done growing: give back what doubling reserved
-        // (a quarter of all items on average, in a tree held to the end).
-        frame.block.items.shrink_to_fit();
+    fn finish_frame(&mut self, frame: Frame) {
         self.items().push(Item::Directive(Directive {
             words: frame.words,
             end: DirectiveEnd::Block(Box::new(frame.block)),
