@@ -31,6 +31,9 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     /// Words of the directive being read at the current level.
     pending: Vec<TokenId>,
+    /// Emptied item lists of finished blocks, kept for their room: an open
+    /// block grows one of these, and a finished block gets an exact copy.
+    spare_items: Vec<Vec<Item>>,
 }
 
 /// Parses nginx configuration bytes. Never fails: errors are in `errors`.
@@ -63,6 +66,7 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
                 block: Block::default(),
             }],
             pending: Vec::new(),
+            spare_items: Vec::new(),
         };
         b.run();
         let root = b.stack.pop().map(|f| f.block).unwrap_or_default();
@@ -209,6 +213,7 @@ impl Builder<'_> {
         };
         let mut block = Block {
             open: Some(id),
+            items: self.spare_items.pop().unwrap_or_default(),
             ..Block::default()
         };
         if is_lua && let Some(raw) = self.lexer.raw_lua_body() {
@@ -262,7 +267,13 @@ impl Builder<'_> {
         self.finish_frame(frame);
     }
 
-    fn finish_frame(&mut self, frame: Frame) {
+    fn finish_frame(&mut self, mut frame: Frame) {
+        // The tree is kept to the end of the run: each block holds exactly
+        // its items, and the list that grew them is reused.
+        let mut grown = std::mem::take(&mut frame.block.items);
+        frame.block.items = Vec::with_capacity(grown.len());
+        frame.block.items.append(&mut grown);
+        self.spare_items.push(grown);
         self.items().push(Item::Directive(Directive {
             words: frame.words,
             end: DirectiveEnd::Block(Box::new(frame.block)),
