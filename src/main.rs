@@ -167,16 +167,15 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
 /// WebSocket works, 1 when it does not.
 fn run_probe(options: &probe::Options, json: bool) -> u8 {
     let report = if json {
-        probe::run(options, &mut |_| {})
+        let report = probe::run(options, &mut |_| {});
+        print(&probe::report::render_json(&report));
+        report
     } else {
         print(&probe::report::text_header(&options.target.url()));
-        probe::run(options, &mut |step| print(&probe::report::text_step(step)))
-    };
-    if json {
-        print(&probe::report::render_json(&report));
-    } else {
+        let report = probe::run(options, &mut |step| print(&probe::report::text_step(step)));
         print(&probe::report::text_conclusion(&report));
-    }
+        report
+    };
     if report.works() { 0 } else { 1 }
 }
 

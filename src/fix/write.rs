@@ -43,7 +43,7 @@ impl WriteOptions {
 /// Where a write of `path` goes (the target of a symlink) and its metadata,
 /// or why it cannot be written. Checked for every file before any is
 /// written, so a fix spanning files is not left half applied.
-pub fn check_writable(path: &Path) -> Result<(PathBuf, std::fs::Metadata), WriteError> {
+fn check_writable(path: &Path) -> Result<(PathBuf, std::fs::Metadata), WriteError> {
     let fail = |message: String| WriteError {
         path: path.display().to_string(),
         message,
@@ -124,11 +124,6 @@ pub fn prepare(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<Prep
     })
 }
 
-/// Replaces the file at `path` with `bytes`.
-pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
-    prepare(path, bytes, options)?.commit()
-}
-
 fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
@@ -150,7 +145,7 @@ mod tests {
             backup_suffix: Some(".orig".into()),
             ..WriteOptions::default()
         };
-        write_file(&link, b"new", &options).unwrap();
+        prepare(&link, b"new", &options).unwrap().commit().unwrap();
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
         assert!(
             std::fs::symlink_metadata(&link)
@@ -183,7 +178,9 @@ mod tests {
             fail_after: Some(5),
             ..WriteOptions::default()
         };
-        let e = write_file(&path, b"the fixed configuration\n", &options).unwrap_err();
+        let e = prepare(&path, b"the fixed configuration\n", &options)
+            .and_then(Prepared::commit)
+            .unwrap_err();
         assert!(e.to_string().contains("site.conf"), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), b"original bytes\n");
         let names: Vec<_> = std::fs::read_dir(dir.path())

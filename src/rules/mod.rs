@@ -234,10 +234,7 @@ impl<'m, 'a> Cx<'m, 'a> {
 
     /// "sites-enabled/app:12", formatted only where it is shown.
     pub fn file_line(&self, node: Node) -> FileLine<'_> {
-        FileLine {
-            file: self.model.files.get(node.file),
-            offset: node.view.span().start,
-        }
+        FileLine::new(self.model.files.get(node.file), node.view.span().start)
     }
 
     /// Where a finding about a route goes: at `node` when it is written in
@@ -383,6 +380,12 @@ impl<'a> Cx<'_, 'a> {
 pub struct FileLine<'m> {
     file: &'m crate::source::SourceFile,
     offset: u32,
+}
+
+impl<'m> FileLine<'m> {
+    pub fn new(file: &'m crate::source::SourceFile, offset: u32) -> Self {
+        FileLine { file, offset }
+    }
 }
 
 impl std::fmt::Display for FileLine<'_> {

@@ -75,9 +75,8 @@ impl At {
         }
     }
 
-    fn show(&self, model: &Model) -> String {
-        let file = model.files.get(self.file);
-        format!("{}:{}", file.display_name(), file.line_col(self.offset).0)
+    fn show<'m>(&self, model: &'m Model) -> super::FileLine<'m> {
+        super::FileLine::new(model.files.get(self.file), self.offset)
     }
 }
 

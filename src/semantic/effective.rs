@@ -109,11 +109,15 @@ impl<'a> Model<'a> {
     pub fn scalar(&self, scope: ScopeId, name: &str) -> Option<Setting<'a>> {
         let id = self.name_id(name)?;
         self.levels(scope)
-            .find_map(|level| self.own_by_id(level, id).last())
+            .find_map(|level| self.own_by_id(level, id).next_back())
     }
 
     /// [`Model::own`] by interned name id.
-    fn own_by_id(&self, scope: ScopeId, id: u32) -> impl Iterator<Item = Setting<'a>> + '_ {
+    fn own_by_id(
+        &self,
+        scope: ScopeId,
+        id: u32,
+    ) -> impl DoubleEndedIterator<Item = Setting<'a>> + '_ {
         self.named_by_id(scope, id)
             .map(move |node| Setting { node, scope })
     }

@@ -203,7 +203,7 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
 /// The origin of a setting, seen from `viewer`.
 fn origin(model: &Model, viewer: ScopeId, setting: Setting) -> Origin {
     let file = model.files.get(setting.node.file);
-    let line = file.line_col(setting.node.view.span().start).0;
+    let line = file.line_of(setting.node.view.span().start);
     Origin {
         file: file.display_name().to_string(),
         line,

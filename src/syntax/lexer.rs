@@ -107,7 +107,8 @@ impl std::fmt::Debug for Token {
     }
 }
 
-fn is_space(b: u8) -> bool {
+/// Whitespace as nginx's tokenizer sees it.
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 

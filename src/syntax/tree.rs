@@ -177,8 +177,7 @@ impl Printer<'_> {
     fn emit_gap(&mut self, end: u32) {
         let gap = &self.tree.source[self.pos as usize..end as usize];
         debug_assert!(
-            gap.iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')),
+            gap.iter().all(|&b| super::lexer::is_space(b)),
             "bytes between stored tokens must be whitespace"
         );
         self.out.extend_from_slice(gap);
