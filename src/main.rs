@@ -141,7 +141,7 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
         eprint!("{}", out.stderr);
         out.exit_code
     } else {
-        let outcome = check::run(inputs, rule_settings);
+        let outcome = check::run_to_exit(inputs, rule_settings);
         if let Some(p) = progress {
             p.finish();
         }

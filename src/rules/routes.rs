@@ -127,6 +127,8 @@ pub struct Route<'a> {
     pub signal: Signal,
     /// [`Signal::describe`], written once for all the route's findings.
     pub signal_text: std::sync::OnceLock<std::sync::Arc<str>>,
+    /// [`super::Cx::place`], written once for all the route's findings.
+    pub place_text: std::sync::OnceLock<Box<str>>,
     /// Whether the location's path is a dedicated WebSocket path (a path
     /// signal holds, whatever the strongest signal is).
     pub dedicated_path: bool,
@@ -180,10 +182,16 @@ pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments)
 /// header signal can hold, and the search need not build the header list.
 fn upgrade_headers_around(model: &Model) -> Vec<bool> {
     let mut around = vec![false; model.scopes.len()];
+    let Some(proxy_set_header) = model.name_id("proxy_set_header") else {
+        return around;
+    };
+    // This visits every level of the model on one core before the search
+    // is split: the name is looked up once and the header names are
+    // compared where they are written, without copying them.
     for (id, scope) in model.scopes.iter().enumerate() {
-        let own = model.named(id as ScopeId, "proxy_set_header").any(|n| {
-            n.view.arg_text(0).is_some_and(|h| {
-                h.eq_ignore_ascii_case("upgrade") || h.eq_ignore_ascii_case("connection")
+        let own = model.named_by_id(id as ScopeId, proxy_set_header).any(|n| {
+            n.view.args().next().is_some_and(|h| {
+                h.text_eq_ignore_ascii_case("upgrade") || h.text_eq_ignore_ascii_case("connection")
             })
         });
         // A level is created before the levels inside it, so its flag is
@@ -263,6 +271,7 @@ fn route<'a>(
         scope,
         signal,
         signal_text: std::sync::OnceLock::new(),
+        place_text: std::sync::OnceLock::new(),
         dedicated_path,
         path_segment: segment.map(str::to_string),
         complete,

@@ -68,7 +68,7 @@ impl super::Rule for Rule {
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         let version = cx.settings.nginx_version;
         for route in &cx.routes {
-            let place = cx.place(route.scope);
+            let place = cx.place(route);
             match cx.model.scalar(route.scope, "proxy_http_version") {
                 None if route.complete && !version.defaults_to_http11() => {
                     let fix = cx.add_lines_fix(

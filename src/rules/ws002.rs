@@ -68,7 +68,7 @@ impl super::Rule for Rule {
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in &cx.routes {
-            let place = cx.place(route.scope);
+            let place = cx.place(route);
             let entries = cx.headers(route, "upgrade");
             let Some(last) = entries.last() else {
                 if !route.headers_known {

@@ -73,7 +73,7 @@ impl super::Rule for Rule {
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in &cx.routes {
-            let place = cx.place(route.scope);
+            let place = cx.place(route);
             let entries = cx.headers(route, "connection");
             if entries.is_empty() {
                 if !route.headers_known {

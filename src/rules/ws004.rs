@@ -71,7 +71,7 @@ impl super::Rule for Rule {
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
-            let place = cx.place(route.scope);
+            let place = cx.place(route);
             for h in cx.headers(route, "connection") {
                 let literal = !h.value.contains('$');
                 if literal && h.value.to_ascii_lowercase().contains("upgrade") {

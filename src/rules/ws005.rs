@@ -6,6 +6,7 @@ use super::routes::Route;
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::semantic::{Context, Node};
+use rustc_hash::FxHashMap as HashMap;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS005",
@@ -69,6 +70,8 @@ impl super::Rule for Rule {
         let knowledge_of: Vec<Knowledge> = (0..cx.model.entries.len())
             .map(|entry| definitions_visible(cx, entry))
             .collect();
+        // Many routes share one map: judge each map once.
+        let mut map_problems: HashMap<(usize, String), Vec<(Node, String)>> = HashMap::default();
         for route in &cx.routes {
             let entry = cx.entry(route);
             let knowledge = knowledge_of[entry];
@@ -78,7 +81,12 @@ impl super::Rule for Rule {
                         for var in arg.variables() {
                             if cx.vars.is_defined(entry, &var.name) {
                                 if header == "connection" {
-                                    check_map(cx, route, &var.name, out);
+                                    let problems = map_problems
+                                        .entry((entry, var.name.clone()))
+                                        .or_insert_with(|| judge_maps(cx, entry, &var.name));
+                                    for (map, problem) in problems.iter() {
+                                        out.push(map_finding(cx, route, *map, &var.name, problem));
+                                    }
                                 }
                                 continue;
                             }
@@ -114,7 +122,7 @@ impl super::Rule for Rule {
                                     h.name,
                                     cx.file_line(h.setting.node),
                                     var.name,
-                                    cx.place(route.scope)
+                                    cx.place(route)
                                 ),
                             );
                             d.severity = severity;
@@ -155,9 +163,11 @@ fn definitions_visible(cx: &Cx, entry: usize) -> Knowledge {
 }
 
 /// The Connection variable's map must send `upgrade` to handshakes and not
-/// to plain requests.
-fn check_map(cx: &Cx, route: &Route, var: &str, out: &mut Vec<Diagnostic>) {
-    for map in cx.vars.definitions(cx.entry(route), var) {
+/// to plain requests: each map defining `var` in the entry point, with
+/// what is wrong with it.
+fn judge_maps<'a>(cx: &Cx<'_, 'a>, entry: usize, var: &str) -> Vec<(Node<'a>, String)> {
+    let mut problems = Vec::new();
+    for map in cx.vars.definitions(entry, var) {
         let Some(entries) = map.view.map_entries() else {
             continue;
         };
@@ -192,12 +202,13 @@ fn check_map(cx: &Cx, route: &Route, var: &str, out: &mut Vec<Diagnostic>) {
             None
         };
         if let Some(problem) = problem {
-            out.push(map_finding(cx, route, *map, var, problem));
+            problems.push((*map, problem));
         }
     }
+    problems
 }
 
-fn map_finding(cx: &Cx, route: &Route, map: Node, var: &str, problem: String) -> Diagnostic {
+fn map_finding(cx: &Cx, route: &Route, map: Node, var: &str, problem: &str) -> Diagnostic {
     cx.finding(
         &META,
         route,
@@ -205,7 +216,7 @@ fn map_finding(cx: &Cx, route: &Route, map: Node, var: &str, problem: String) ->
         format!(
             "the map defining `${var}` ({}) {problem}; used for `Connection` by {}",
             cx.file_line(map),
-            cx.place(route.scope)
+            cx.place(route)
         ),
     )
 }

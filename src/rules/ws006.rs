@@ -136,7 +136,7 @@ impl super::Rule for Rule {
                 cx.anchor(route, anchor_node),
                 format!(
                     "{} closes a WebSocket that is idle for longer than its timeout: {}; raise it (e.g. `proxy_read_timeout 1h;`) or make the backend ping more often",
-                    cx.place(route.scope),
+                    cx.place(route),
                     short.join(", ")
                 ),
             ).with_fix(fix));

@@ -58,11 +58,17 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        let Some(proxy_pass) = cx.model.name_id("proxy_pass") else {
+            return;
+        };
         for (id, scope) in cx.model.scopes.iter().enumerate() {
             if !scope.context.is_http_level() {
                 continue;
             }
-            for node in cx.model.named(id as crate::semantic::ScopeId, "proxy_pass") {
+            for node in cx
+                .model
+                .named_by_id(id as crate::semantic::ScopeId, proxy_pass)
+            {
                 let Some(url) = node.view.arg_text(0) else {
                     continue;
                 };

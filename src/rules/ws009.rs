@@ -108,7 +108,7 @@ impl super::Rule for Rule {
                 cx.anchor(route, Some(first.setting.node)),
                 format!(
                     "{} gets `proxy_set_header Connection \"\"` ({}): nginx sends no Connection header, so the upgrade never reaches the backend",
-                    cx.place(route.scope),
+                    cx.place(route),
                     cx.file_line(first.setting.node)
                 ),
             ).with_fix(fix));

@@ -96,7 +96,7 @@ impl super::Rule for Rule {
                 cx.anchor(route, Some(first.node)),
                 format!(
                     "{} adds CORS headers ({}, {}) that are never sent on a 101 response, and WebSocket handshakes are not subject to CORS; check `Origin` instead",
-                    cx.place(route.scope),
+                    cx.place(route),
                     names.join(", "),
                     cx.file_line(first.node)
                 ),

@@ -73,7 +73,7 @@ impl super::Rule for Rule {
                         "`add_header {}` ({}) in effect on {} has no `always`, so it is missing on 4xx/5xx responses and browsers report a CORS error instead of the real status",
                         args[0],
                         cx.file_line(s.node),
-                        cx.place(route.scope)
+                        cx.place(route)
                     ),
                 ).with_fix(fix));
             }

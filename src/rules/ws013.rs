@@ -78,7 +78,7 @@ impl super::Rule for Rule {
                     cx.anchor(route, Some(origin.node)),
                     format!(
                         "{} sends `Access-Control-Allow-Origin *` ({}) with `Access-Control-Allow-Credentials true` ({}); browsers reject credentialed requests with that pair",
-                        cx.place(route.scope),
+                        cx.place(route),
                         cx.file_line(origin.node),
                         cx.file_line(creds.node)
                     ),

@@ -111,7 +111,7 @@ impl super::Rule for Rule {
                     format!(
                         "{how} allows at most {} open WebSockets per worker (each holds a client and an upstream connection), for {routes} WebSocket route(s) such as {}",
                         count / 2,
-                        cx.place(route.scope)
+                        cx.place(route)
                     ),
                 ));
             } else if let (Some(limit), Some(node)) = (rlimit_value, rlimit)

@@ -66,7 +66,7 @@ impl super::Rule for Rule {
                         cx.anchor(route, Some(h.setting.node)),
                         format!(
                             "{} passes any `Upgrade` protocol the client names ({}), h2c included; let a map pass only `websocket`",
-                            cx.place(route.scope),
+                            cx.place(route),
                             cx.file_line(h.setting.node)
                         ),
                     ));

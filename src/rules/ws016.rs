@@ -83,7 +83,7 @@ impl super::Rule for Rule {
                 cx.location_anchor(route.scope),
                 format!(
                     "{} passes no `Host` header, so the backend sees `Host: {target}` and a backend that checks `Origin` against `Host` rejects the handshake; add `proxy_set_header Host $host;`",
-                    cx.place(route.scope)
+                    cx.place(route)
                 ),
             ).with_fix(fix));
         }

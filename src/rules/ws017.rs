@@ -70,7 +70,7 @@ impl super::Rule for Rule {
                     cx.anchor(route, Some(cleared.setting.node)),
                     format!(
                         "{} strips the browser's `Origin` header (`proxy_set_header Origin \"\"` at {}), so the backend cannot check where the handshake comes from",
-                        cx.place(route.scope),
+                        cx.place(route),
                         cx.file_line(cleared.setting.node)
                     ),
                 ).with_fix(fix));

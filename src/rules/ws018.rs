@@ -89,7 +89,7 @@ impl super::Rule for Rule {
                                 format!(
                                     "the map for `${var}` ({}) sends `Connection: close` to plain requests of {}, whose upstream keeps connections alive (`keepalive` at {}); map `''` to `''` instead",
                                     cx.file_line(entry),
-                                    cx.place(route.scope),
+                                    cx.place(route),
                                     cx.file_line(keepalive.node)
                                 ),
                             )

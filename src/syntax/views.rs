@@ -306,6 +306,21 @@ impl<'a> Arg<'a> {
         Cow::Owned(String::from_utf8_lossy(&unescape(inner)).into_owned())
     }
 
+    /// Whether [`Arg::text`] equals `other` ignoring ASCII case, compared
+    /// where the argument is written when it has no escapes.
+    pub fn text_eq_ignore_ascii_case(&self, other: &str) -> bool {
+        let raw = self.raw();
+        let inner = match self.kind() {
+            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
+            TokenKind::UnterminatedString => &raw[1..],
+            _ => raw,
+        };
+        if inner.contains(&b'\\') {
+            return self.text().eq_ignore_ascii_case(other);
+        }
+        inner.eq_ignore_ascii_case(other.as_bytes())
+    }
+
     /// [`Arg::text`], owned.
     pub fn value_string(&self) -> String {
         self.text().into_owned()
@@ -413,6 +428,32 @@ mod tests {
         assert_eq!(is_include, [false, true, true, false, false, false]);
         let names: Vec<String> = tree.directives().map(|d| d.name().into_owned()).collect();
         assert_eq!(names[0], "inc\\lude");
+    }
+
+    #[test]
+    fn argument_comparison_ignores_case_and_quotes_but_not_escapes() {
+        let tree = parse(
+            b"h Upgrade 'CONNECTION' \"upgrade\" \"up\\\"grade\" upgrad up\\grade \"upgrade"
+                .to_vec(),
+        );
+        let d = tree.directives().next().unwrap();
+        let upgrade: Vec<bool> = d
+            .args()
+            .map(|a| a.text_eq_ignore_ascii_case("upgrade"))
+            .collect();
+        // `up\"grade` unescapes to `up"grade`; `up\grade` keeps its
+        // backslash, as nginx does; an unterminated quote still compares.
+        assert_eq!(upgrade, [true, false, true, false, false, false, true]);
+        for a in d.args() {
+            assert_eq!(
+                a.text_eq_ignore_ascii_case("upgrade"),
+                a.text().eq_ignore_ascii_case("upgrade")
+            );
+            assert_eq!(
+                a.text_eq_ignore_ascii_case("connection"),
+                a.text().eq_ignore_ascii_case("connection")
+            );
+        }
     }
 
     #[test]
