@@ -14,7 +14,7 @@
 use crate::semantic::Context;
 use crate::semantic::dump;
 use crate::semantic::files::{Backing, EntryPoint, FileSet, normalize};
-use crate::semantic::model::infer_context;
+use crate::semantic::model::context_of;
 use crate::source::{ReadError, STDIN_NAME, SourceFile, io_message, read_regular_file};
 use std::path::{Path, PathBuf};
 
@@ -174,13 +174,12 @@ fn load_directory(
     let read = read_all(&found);
     for (path, result) in found.into_iter().zip(read) {
         match result {
-            Ok(file) => {
+            Ok((file, context)) => {
                 let id = files.add(file);
                 // A whole configuration (nginx.conf, or any file whose top
                 // level is the main context) resolves its includes against
                 // its own folder, as nginx does with `-c`; other files are
                 // snippets whose includes are taken from the directory.
-                let context = infer_context(files, id);
                 let is_main = path == main || context == Context::Main;
                 let prefix = if is_main {
                     folder_of(&path)
@@ -201,13 +200,19 @@ fn load_directory(
 }
 
 /// Reads and parses files on every core (files parse independently), in
-/// the order given.
-fn read_all(paths: &[PathBuf]) -> Vec<Result<SourceFile, ReadError>> {
+/// the order given, each with the context its top level suggests.
+fn read_all(paths: &[PathBuf]) -> Vec<Result<(SourceFile, Context), ReadError>> {
+    let read_one = |path: &PathBuf| {
+        SourceFile::read(path).map(|file| {
+            let context = context_of(&file.tree);
+            (file, context)
+        })
+    };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if workers < 2 || paths.len() < 8 {
-        return paths.iter().map(|p| SourceFile::read(p)).collect();
+        return paths.iter().map(read_one).collect();
     }
     // Workers take the next unread file, so one large file does not leave
     // the other cores idle; results go back in the order of `paths`.
@@ -219,21 +224,22 @@ fn read_all(paths: &[PathBuf]) -> Vec<Result<SourceFile, ReadError>> {
             let Some(path) = paths.get(i) else {
                 return read;
             };
-            read.push((i, SourceFile::read(path)));
+            read.push((i, read_one(path)));
         }
     };
-    let mut read: Vec<(usize, Result<SourceFile, ReadError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut read = work();
-        for handle in handles {
-            read.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-        }
-        read
-    });
+    let mut read: Vec<(usize, Result<(SourceFile, Context), ReadError>)> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+            let mut read = work();
+            for handle in handles {
+                read.extend(
+                    handle
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                );
+            }
+            read
+        });
     read.sort_unstable_by_key(|(i, _)| *i);
     read.into_iter().map(|(_, file)| file).collect()
 }

@@ -450,8 +450,13 @@ const LONGEST_FIRST: &[&str] = &[
 /// unused ones. Diagnostics come back sorted by file, offset and code, each
 /// reported once even when a file is analysed in several places.
 pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
-    let markers = suppress::Comments::collect(model);
-    let vars = VariableIndex::build(model);
+    // Both read the whole model; neither needs the other.
+    let (markers, vars) = std::thread::scope(|threads| {
+        let vars = threads.spawn(|| VariableIndex::build(model));
+        let markers = suppress::Comments::collect(model);
+        let vars = vars.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (markers, vars)
+    });
     let cx = Cx {
         model,
         routes: routes::find(model, settings, &markers),

@@ -181,26 +181,45 @@ pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments)
 /// `proxy_set_header` for `Upgrade` or `Connection`. Where none does, no
 /// header signal can hold, and the search need not build the header list.
 fn upgrade_headers_around(model: &Model) -> Vec<bool> {
-    let mut around = vec![false; model.scopes.len()];
     let Some(proxy_set_header) = model.name_id("proxy_set_header") else {
-        return around;
+        return vec![false; model.scopes.len()];
     };
-    // This visits every level of the model on one core before the search
-    // is split: the name is looked up once and the header names are
-    // compared where they are written, without copying them.
-    for (id, scope) in model.scopes.iter().enumerate() {
-        let own = model.named_by_id(id as ScopeId, proxy_set_header).any(|n| {
-            n.view.args().next().is_some_and(|h| {
-                h.text_eq_ignore_ascii_case("upgrade") || h.text_eq_ignore_ascii_case("connection")
+    // Reading every level's header names touches the whole model, so each
+    // of two threads reads half the levels; the name is looked up once and
+    // header names are compared where they are written.
+    let writes_one = |ids: std::ops::Range<usize>| -> Vec<bool> {
+        ids.map(|id| {
+            model.named_by_id(id as ScopeId, proxy_set_header).any(|n| {
+                n.view.args().next().is_some_and(|h| {
+                    h.text_eq_ignore_ascii_case("upgrade")
+                        || h.text_eq_ignore_ascii_case("connection")
+                })
             })
-        });
+        })
+        .collect()
+    };
+    let count = model.scopes.len();
+    let mut around = if count < 4096 {
+        writes_one(0..count)
+    } else {
+        std::thread::scope(|threads| {
+            let second = threads.spawn(|| writes_one(count / 2..count));
+            let mut own = writes_one(0..count / 2);
+            own.extend(
+                second
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+            own
+        })
+    };
+    for (id, scope) in model.scopes.iter().enumerate() {
         // A level is created before the levels inside it, so its flag is
-        // already known.
-        let outer = scope.parent.is_some_and(|p| {
+        // already final.
+        if let Some(p) = scope.parent {
             debug_assert!((p as usize) < id, "parents come first");
-            around[p as usize]
-        });
-        around[id] = own || outer;
+            around[id] |= around[p as usize];
+        }
     }
     around
 }

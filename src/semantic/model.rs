@@ -728,7 +728,11 @@ fn arg_location(node: Node) -> FileSpan {
 /// `listen`/`server_name` → server), else unknown (nothing is checked; also
 /// when the top level mixes http-level and server-level directives).
 pub fn infer_context(files: &FileSet, file: FileId) -> Context {
-    let tree = &files.get(file).tree;
+    context_of(&files.get(file).tree)
+}
+
+/// [`infer_context`] of a parsed file.
+pub fn context_of(tree: &crate::syntax::SyntaxTree) -> Context {
     for item in &tree.root.items {
         match item {
             crate::syntax::Item::Comment(t) => {
