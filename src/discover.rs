@@ -199,9 +199,12 @@ fn load_directory(
     }
 }
 
+/// A file read and parsed, with the context its top level suggests.
+type ReadResult = Result<(SourceFile, Context), ReadError>;
+
 /// Reads and parses files on every core (files parse independently), in
 /// the order given, each with the context its top level suggests.
-fn read_all(paths: &[PathBuf]) -> Vec<Result<(SourceFile, Context), ReadError>> {
+fn read_all(paths: &[PathBuf]) -> Vec<ReadResult> {
     let read_one = |path: &PathBuf| {
         SourceFile::read(path).map(|file| {
             let context = context_of(&file.tree);
@@ -227,19 +230,18 @@ fn read_all(paths: &[PathBuf]) -> Vec<Result<(SourceFile, Context), ReadError>> 
             read.push((i, read_one(path)));
         }
     };
-    let mut read: Vec<(usize, Result<(SourceFile, Context), ReadError>)> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-            let mut read = work();
-            for handle in handles {
-                read.extend(
-                    handle
-                        .join()
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                );
-            }
-            read
-        });
+    let mut read: Vec<(usize, ReadResult)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut read = work();
+        for handle in handles {
+            read.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        read
+    });
     read.sort_unstable_by_key(|(i, _)| *i);
     read.into_iter().map(|(_, file)| file).collect()
 }
