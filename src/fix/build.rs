@@ -159,7 +159,7 @@ pub fn replace_arg_fix(
     index: usize,
     text: &str,
     applicability: super::Applicability,
-    title: &str,
+    title: &'static str,
     mut extra: Vec<Edit>,
 ) -> Option<super::Fix> {
     let edit = replace_arg(node, index, text)?;

@@ -50,12 +50,17 @@ pub struct Edit {
 pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does, in a few words ("add `proxy_http_version 1.1;`").
-    pub title: String,
+    /// Most titles are fixed text: borrowed, not copied into every fix.
+    pub title: std::borrow::Cow<'static, str>,
     pub edits: Vec<Edit>,
 }
 
 impl Fix {
-    pub fn new(applicability: Applicability, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn new(
+        applicability: Applicability,
+        title: impl Into<std::borrow::Cow<'static, str>>,
+        edits: Vec<Edit>,
+    ) -> Self {
         Fix {
             applicability,
             title: title.into(),

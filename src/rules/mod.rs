@@ -300,12 +300,11 @@ impl<'m, 'a> Cx<'m, 'a> {
 impl<'a> Cx<'_, 'a> {
     /// The route's effective `proxy_set_header` entries named `name`
     /// (case-insensitive), empty values included.
-    pub fn headers(&self, route: &Route<'a>, name: &str) -> Vec<HeaderEntry<'a>> {
+    pub fn headers<'r>(&self, route: &'r Route<'a>, name: &str) -> Vec<&'r HeaderEntry<'a>> {
         route
             .headers
             .iter()
             .filter(|h| h.name.eq_ignore_ascii_case(name))
-            .cloned()
             .collect()
     }
 
@@ -557,7 +556,7 @@ impl<'a> Cx<'_, 'a> {
         route: &Route<'a>,
         lines: Vec<String>,
         applicability: crate::fix::Applicability,
-        title: &str,
+        title: impl Into<std::borrow::Cow<'static, str>>,
         mut extra: Vec<crate::fix::Edit>,
     ) -> Option<crate::fix::Fix> {
         let edit = crate::fix::build::add_to_location(self.model, route.scope, &lines)?;

@@ -26,7 +26,7 @@
 use super::RuleSettings;
 use super::suppress::Comments;
 use super::values::VariableIndex;
-use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ScopeId};
+use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ProxyTarget, ScopeId};
 
 /// Path segments (or words of a segment split at `-` and `_`) that name
 /// WebSocket endpoints in common software:
@@ -133,7 +133,7 @@ pub struct Route<'a> {
     /// signal holds, whatever the strongest signal is).
     pub dedicated_path: bool,
     /// The WebSocket path segment in its pattern, if any.
-    pub path_segment: Option<String>,
+    pub path_segment: Option<&'static str>,
     /// Whether everything that applies to the route is visible: it belongs
     /// to a whole configuration or an http-level file (not a server- or
     /// location-level snippet checked alone, whose outer levels are
@@ -147,6 +147,9 @@ pub struct Route<'a> {
     /// in the checked files (a level with entries of its own hides the
     /// outer ones, so unseen outer levels do not matter).
     pub headers_known: bool,
+    /// The route's `proxy_pass` (its own or its enclosing location's), read
+    /// once for every rule.
+    pub proxy: Option<ProxyTarget<'a>>,
     /// The effective `proxy_set_header` entries and the hidden ones.
     pub proxy_set_header: ArrayValue<'a>,
     /// The same entries with their header names and values read once.
@@ -292,7 +295,8 @@ fn route<'a>(
         signal_text: std::sync::OnceLock::new(),
         place_text: std::sync::OnceLock::new(),
         dedicated_path,
-        path_segment: segment.map(str::to_string),
+        path_segment: segment,
+        proxy,
         complete,
         resolved,
         headers_known,

@@ -147,7 +147,7 @@ impl super::Rule for Rule {
 /// Socket.IO and SockJS (25s heartbeats), SignalR (15s keep-alive) and
 /// ActionCable (3s pings) keep their connections busy by default.
 fn pings_often(route: &super::routes::Route) -> bool {
-    route.path_segment.as_deref().is_some_and(|s| {
+    route.path_segment.is_some_and(|s| {
         matches!(
             s,
             "socket.io" | "sockjs" | "sockjs-node" | "signalr" | "cable"

@@ -64,11 +64,7 @@ impl super::Rule for Rule {
             {
                 continue;
             }
-            let target = cx
-                .model
-                .proxy_pass(route.scope)
-                .map(|p| p.host.into_owned())
-                .unwrap_or_default();
+            let target = route.proxy.as_ref().map_or("", |p| &p.host);
             let lines = cx.header_lines(route, &["proxy_set_header Host $host;".into()]);
             let fix = cx.add_lines_fix(
                 route,
