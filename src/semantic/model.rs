@@ -186,15 +186,17 @@ impl<'a> Model<'a> {
     /// Builds the model: every primary entry point, then every other entry
     /// point that no analysed entry reached.
     pub fn build(files: &'a FileSet, entry_points: &[EntryPoint]) -> Self {
-        Self::build_splitting_at(files, entry_points, SPLIT_INCLUDE_BYTES)
+        Self::build_splitting_at(files, entry_points, SPLIT_INCLUDE_BYTES, usize::MAX)
     }
 
     /// [`Model::build`], walking glob includes of at least `split_bytes`
-    /// on two threads.
+    /// on two threads, this one walking at most `front_limit` files of
+    /// each (tests set it to know which thread walks which file).
     fn build_splitting_at(
         files: &'a FileSet,
         entry_points: &[EntryPoint],
         split_bytes: usize,
+        front_limit: usize,
     ) -> Self {
         let mut builder = Builder {
             files,
@@ -207,6 +209,7 @@ impl<'a> Model<'a> {
             names: HashMap::default(),
             specs: Vec::new(),
             split_bytes,
+            front_limit,
         };
         let mut entries = Vec::new();
         let order = entry_points
@@ -327,6 +330,8 @@ struct Builder<'a> {
     /// Glob includes of at least this many bytes are walked on two threads
     /// (`usize::MAX` in a builder that is itself one of the two).
     split_bytes: usize,
+    /// How many files of a split include this thread walks at most.
+    front_limit: usize,
 }
 
 /// Glob includes of at least this many bytes in all are walked on two
@@ -520,38 +525,71 @@ impl<'a> Builder<'a> {
                 >= self.split_bytes
     }
 
-    /// Walks the first half of the files here and the second half on
-    /// another thread, into a stand-in for `scope`, then appends what that
-    /// found: the same levels, in the same order, as walking them in turn
-    /// (files included from a glob are the bulk of a fleet's configuration,
-    /// and building their levels was the largest part of the run on one
-    /// core).
+    /// Walks the files on two threads: this one takes them from the front,
+    /// straight into `scope`; the other takes them from the back, each into
+    /// a builder of its own under a stand-in for `scope`, and those are
+    /// appended in file order once the two meet. The result is the same
+    /// levels, in the same order, as walking the files in turn (files
+    /// included from a glob are the bulk of a fleet's configuration, and
+    /// building their levels was the largest part of the run on one core).
+    /// Taking files from both ends, rather than half each, keeps both
+    /// threads busy to the end although a fresh thread allocates more
+    /// slowly than this one.
     fn include_split(&mut self, point: &EntryPoint, ids: &[FileId], scope: ScopeId) {
-        let (mine, theirs) = ids.split_at(ids.len() / 2);
-        let mut other = Builder {
-            files: self.files,
+        // The files not yet taken: `front..back`.
+        let untaken = std::sync::Mutex::new((0, ids.len()));
+        let front_limit = self.front_limit;
+        let take = |from_back: bool| {
+            let mut range = untaken.lock().unwrap_or_else(|e| e.into_inner());
+            if range.0 >= range.1 || (!from_back && range.0 >= front_limit) {
+                return None;
+            }
+            if from_back {
+                range.1 -= 1;
+                Some(range.1)
+            } else {
+                range.0 += 1;
+                Some(range.0 - 1)
+            }
+        };
+        let (files, entry, entry_context) = (self.files, self.entry, self.entry_context);
+        let include_stack = self.include_stack.clone();
+        let fresh = || Builder {
+            files,
             scopes: Vec::new(),
             diagnostics: Vec::new(),
             reached: BTreeSet::new(),
-            include_stack: self.include_stack.clone(),
-            entry: self.entry,
-            entry_context: self.entry_context,
+            include_stack: include_stack.clone(),
+            entry,
+            entry_context,
             names: HashMap::default(),
             specs: Vec::new(),
             split_bytes: usize::MAX,
+            front_limit: usize::MAX,
         };
-        let stand_in = other.new_scope(self.scopes[scope as usize].context, None, None);
-        let other = std::thread::scope(|threads| {
-            let handle = threads.spawn(move || {
-                other.walk_files(point, theirs, stand_in);
-                other
+        let context = self.scopes[scope as usize].context;
+        let from_back = std::thread::scope(|threads| {
+            let handle = threads.spawn(|| {
+                let mut walked = Vec::new();
+                while let Some(i) = take(true) {
+                    let mut builder = fresh();
+                    let stand_in = builder.new_scope(context, None, None);
+                    builder.walk_files(point, &ids[i..=i], stand_in);
+                    walked.push(builder);
+                }
+                walked
             });
-            self.walk_files(point, mine, scope);
+            while let Some(i) = take(false) {
+                self.walk_files(point, &ids[i..=i], scope);
+            }
             handle
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e))
         });
-        self.append(other, scope);
+        // Taken from the back: the last file's builder came first.
+        for builder in from_back.into_iter().rev() {
+            self.append(builder, scope);
+        }
     }
 
     /// Appends the levels another builder found under its stand-in (its
@@ -861,7 +899,7 @@ mod tests {
                 ));
             }
             // Problems the split must report just as a walk in turn does
-            // (files 3 to 6 are walked on the other thread): a glob that
+            // (files 3 to 6 are walked on the other thread below): a glob that
             // matches nothing, a missing include, a cycle, a misplaced
             // directive, a wrong argument count, a block where none belongs.
             match i {
@@ -875,13 +913,20 @@ mod tests {
             std::fs::write(root.join(format!("sites/site{i}.conf")), text).unwrap();
         }
         let loaded = load(&[Input::Path(root.to_path_buf())]);
-        let in_turn = Model::build_splitting_at(&loaded.files, &loaded.entries, usize::MAX);
-        let split = Model::build_splitting_at(&loaded.files, &loaded.entries, 0);
-        let (in_turn, split) = (shape(&in_turn), shape(&split));
+        let in_turn =
+            Model::build_splitting_at(&loaded.files, &loaded.entries, usize::MAX, usize::MAX);
+        let (files, entries) = (&loaded.files, &loaded.entries);
+        // This thread walks the first three files; the other the rest,
+        // last first, each into a builder of its own.
+        let split = Model::build_splitting_at(files, entries, 0, 3);
+        // And as it comes: this thread takes files until the two meet.
+        let as_it_comes = Model::build_splitting_at(files, entries, 0, usize::MAX);
+        let (in_turn, split, as_it_comes) = (shape(&in_turn), shape(&split), shape(&as_it_comes));
         assert!(
             in_turn.len() > 60 && in_turn.iter().any(|l| l.starts_with("E002")),
             "the tree has levels and a cycle: {in_turn:#?}"
         );
         assert_eq!(in_turn, split);
+        assert_eq!(in_turn, as_it_comes);
     }
 }
