@@ -5,6 +5,7 @@
 //! and [`source`] find and read the files. [`probe`] checks a live
 //! endpoint instead of a configuration.
 
+pub mod both_ends;
 pub mod check;
 pub mod cli;
 pub mod config;

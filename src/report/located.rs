@@ -153,21 +153,15 @@ pub fn locate(outcome: &Outcome) -> Located<'_> {
             });
         }
     }
-    // Findings are located on two threads, each taking half of them.
-    let (first, second) = outcome.diagnostics.split_at(outcome.diagnostics.len() / 2);
-    let ((mut findings, syntax), (more_findings, more_syntax)) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| locate_diagnostics(outcome, second));
-        let mine = locate_diagnostics(outcome, first);
-        (
-            mine,
-            other
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        )
+    // Findings are located on two threads, a chunk at a time.
+    let chunks = crate::both_ends::map_chunks(&outcome.diagnostics, 1024, |_, diagnostics| {
+        vec![locate_diagnostics(outcome, diagnostics)]
     });
-    findings.extend(more_findings);
-    errors.extend(syntax);
-    errors.extend(more_syntax);
+    let mut findings = Vec::with_capacity(outcome.diagnostics.len());
+    for (located, syntax) in chunks {
+        findings.extend(located);
+        errors.extend(syntax);
+    }
     for e in &outcome.read_errors {
         errors.push(RunError {
             kind: "read-error",

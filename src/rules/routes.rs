@@ -157,26 +157,15 @@ pub struct Route<'a> {
 }
 
 /// Every WebSocket route of the model, in scope order. Locations are
-/// independent, so the two halves are examined on two threads.
+/// independent, so they are examined on two threads.
 pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments) -> Vec<Route<'a>> {
     let locations: Vec<ScopeId> = model.locations().collect();
-    let (first, second) = locations.split_at(locations.len() / 2);
     let around = upgrade_headers_around(model);
-    let routes_of = |scopes: &[ScopeId]| -> Vec<Route<'a>> {
+    crate::both_ends::map_chunks(&locations, 256, |_, scopes| {
         scopes
             .iter()
             .filter_map(|&scope| route(model, settings, comments, &around, scope))
             .collect()
-    };
-    std::thread::scope(|threads| {
-        let other = threads.spawn(|| routes_of(second));
-        let mut routes = routes_of(first);
-        routes.extend(
-            other
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        );
-        routes
     })
 }
 
@@ -187,9 +176,9 @@ fn upgrade_headers_around(model: &Model) -> Vec<bool> {
     let Some(proxy_set_header) = model.name_id("proxy_set_header") else {
         return vec![false; model.scopes.len()];
     };
-    // Reading every level's header names touches the whole model, so each
-    // of two threads reads half the levels; the name is looked up once and
-    // header names are compared where they are written.
+    // Reading every level's header names touches the whole model, so two
+    // threads share the levels; the name is looked up once and header
+    // names are compared where they are written.
     let writes_one = |ids: std::ops::Range<usize>| -> Vec<bool> {
         ids.map(|id| {
             model.named_by_id(id as ScopeId, proxy_set_header).any(|n| {
@@ -201,21 +190,9 @@ fn upgrade_headers_around(model: &Model) -> Vec<bool> {
         })
         .collect()
     };
-    let count = model.scopes.len();
-    let mut around = if count < 4096 {
-        writes_one(0..count)
-    } else {
-        std::thread::scope(|threads| {
-            let second = threads.spawn(|| writes_one(count / 2..count));
-            let mut own = writes_one(0..count / 2);
-            own.extend(
-                second
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-            own
-        })
-    };
+    let mut around = crate::both_ends::map_chunks(&model.scopes, 2048, |start, levels| {
+        writes_one(start..start + levels.len())
+    });
     for (id, scope) in model.scopes.iter().enumerate() {
         // A level is created before the levels inside it, so its flag is
         // already final.
