@@ -2,31 +2,35 @@
 //! versioning promise are in docs/json-output.md.
 
 use super::json_text::{push_indent, push_key, push_str, push_uint};
-use super::located::{Finding, Located, LocatedFix, Place, RunError};
+use super::located::{Finding, LocatedFix, Place, RunError, errors, locate_finding};
 use crate::check::Outcome;
+use crate::diagnostic::Diagnostic;
 
 /// The schema version; see docs/json-output.md.
 pub const VERSION: u32 = 1;
 
 /// Renders the run; `fixed` is how many findings `--fix` fixed.
-pub fn render(outcome: &Outcome, located: &Located, fixed: usize) -> String {
+pub fn render(outcome: &Outcome, fixed: usize) -> String {
     let mut out = Vec::new();
-    write(outcome, located, fixed, &mut out).expect("writing to memory cannot fail");
+    write(outcome, fixed, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// Writes the run to `out` as it is produced, a block of findings at a
-/// time: a run with many findings never holds its whole document in memory.
+/// time, each finding located just before it is written: a run with many
+/// findings never holds its whole document, nor every finding's place, in
+/// memory.
 /// The layout is serde_json's pretty printing of the schema in
 /// docs/json-output.md, written directly (a test checks it against
 /// serde_json).
 pub fn write(
     outcome: &Outcome,
-    located: &Located,
     fixed: usize,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
     use crate::diagnostic::Severity::*;
+    let findings: Vec<&Diagnostic> = outcome.findings().collect();
+    let errors = errors(outcome);
     let mut b = Vec::with_capacity(BLOCK);
     b.extend_from_slice(b"{");
     push_key(&mut b, 2, "version");
@@ -45,24 +49,25 @@ pub fn write(
     push_str(&mut b, &outcome.nginx_version.to_string());
     b.push(b',');
     push_key(&mut b, 2, "diagnostics");
-    write_findings(&mut b, out, &located.findings)?;
+    write_findings(&mut b, out, outcome, &findings)?;
     b.push(b',');
     push_key(&mut b, 2, "errors");
-    write_list(&mut b, out, &located.errors, write_error)?;
+    write_list(&mut b, out, &errors, write_error)?;
     b.push(b',');
     push_key(&mut b, 2, "summary");
     b.push(b'{');
+    let count = |severity| findings.iter().filter(|d| d.severity == severity).count();
     let counts = [
-        ("files", located.files_checked),
-        ("findings", located.findings.len()),
-        ("errors", located.errors.len()),
-        ("error", located.count(Error)),
-        ("warning", located.count(Warning)),
-        ("info", located.count(Info)),
+        ("files", outcome.files.files.len()),
+        ("findings", findings.len()),
+        ("errors", errors.len()),
+        ("error", count(Error)),
+        ("warning", count(Warning)),
+        ("info", count(Info)),
         ("fixed", fixed),
         (
             "fixable",
-            located.findings.iter().filter(|f| f.fix.is_some()).count(),
+            findings.iter().filter(|d| d.fix.is_some()).count(),
         ),
     ];
     for (i, (key, n)) in counts.into_iter().enumerate() {
@@ -110,14 +115,15 @@ fn write_list<T>(
 }
 
 /// How many findings one thread renders at a time.
-const CHUNK: usize = 1024;
+const CHUNK: usize = 256;
 
 /// Writes the findings list, rendered on two threads (rendering is most of
 /// the work); see [`super::chunks`].
 fn write_findings(
     b: &mut Vec<u8>,
     out: &mut impl std::io::Write,
-    findings: &[Finding],
+    outcome: &Outcome,
+    findings: &[&Diagnostic],
 ) -> std::io::Result<()> {
     if findings.is_empty() {
         b.extend_from_slice(b"[]");
@@ -126,13 +132,13 @@ fn write_findings(
     b.push(b'[');
     out.write_all(b)?;
     b.clear();
-    let render = |first: usize, chunk: &[Finding], into: &mut Vec<u8>| {
-        for (i, f) in chunk.iter().enumerate() {
+    let render = |first: usize, chunk: &[&Diagnostic], into: &mut Vec<u8>| {
+        for (i, d) in chunk.iter().enumerate() {
             if first + i > 0 {
                 into.push(b',');
             }
             push_indent(into, 4);
-            write_finding(into, f);
+            write_finding(into, &locate_finding(outcome, d));
         }
     };
     super::chunks::write_in_order(findings, CHUNK, render, out)?;
@@ -247,6 +253,7 @@ fn write_error(b: &mut Vec<u8>, e: &RunError) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::located::Located;
     use serde::Serialize;
 
     // The schema as serde types: what the hand-written output must equal,
@@ -274,10 +281,10 @@ mod tests {
         severity: &'a str,
         message: &'a str,
         file: &'a str,
-        line: usize,
-        column: usize,
-        end_line: usize,
-        end_column: usize,
+        line: u32,
+        column: u32,
+        end_line: u32,
+        end_column: u32,
         signal: Option<&'a str>,
         fix: Option<&'a LocatedFix<'a>>,
     }
@@ -370,10 +377,7 @@ mod tests {
             let located = super::super::located::locate(outcome);
             assert!(outcome.exit_code() != 0 || located.findings.is_empty());
             for fixed in [0, 3] {
-                assert_eq!(
-                    render(outcome, &located, fixed),
-                    with_serde(outcome, &located, fixed)
-                );
+                assert_eq!(render(outcome, fixed), with_serde(outcome, &located, fixed));
             }
         }
         let located = super::super::located::locate(&cases[0]);

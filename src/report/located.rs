@@ -8,25 +8,28 @@ use crate::source::SourceFile;
 use std::ops::Range;
 
 /// A place in a file, 1-based, end exclusive (the column after the span).
+/// Lines and columns are 32 bits, as offsets are: a run locates every
+/// finding before it writes any, so the size counts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Place {
     pub file: std::sync::Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 impl Place {
     pub fn of(file: &SourceFile, span: &Range<u32>) -> Place {
         let (line, column) = file.line_col(span.start);
         let (end_line, end_column) = file.line_col(span.end);
+        // A file is at most 256 MiB, so a line or column fits.
         Place {
             file: file.shared_display_name(),
-            line,
-            column,
-            end_line,
-            end_column,
+            line: line as u32,
+            column: column as u32,
+            end_line: end_line as u32,
+            end_column: end_column as u32,
         }
     }
 }
@@ -106,39 +109,56 @@ fn locate_fix<'o>(outcome: &'o Outcome, fix: &'o Fix) -> LocatedFix<'o> {
     }
 }
 
-/// Locates diagnostics: the findings, and the syntax errors the model
-/// found (as errors).
-fn locate_diagnostics<'o>(
-    outcome: &'o Outcome,
-    diagnostics: &'o [Diagnostic],
-) -> (Vec<Finding<'o>>, Vec<RunError>) {
-    let mut findings = Vec::with_capacity(diagnostics.len());
-    let mut errors = Vec::new();
-    for d in diagnostics {
-        let file = outcome.files.get(d.location.file);
-        let place = Place::of(file, &d.location.span);
-        if d.is_syntax {
-            errors.push(RunError {
-                kind: "syntax-error",
-                message: format!("{} {}", d.code, d.message),
-                file: place.file.to_string(),
-                line: Some(place.line),
-                column: Some(place.column),
-                place: Some(place),
-            });
-            continue;
-        }
-        findings.push(Finding {
-            diagnostic: d,
-            fix: d.fix.as_ref().map(|f| locate_fix(outcome, f)),
-            place,
-        });
+/// Locates the findings among `diagnostics` (syntax errors are located
+/// by [`errors`]).
+fn locate_findings<'o>(outcome: &'o Outcome, diagnostics: &'o [Diagnostic]) -> Vec<Finding<'o>> {
+    diagnostics
+        .iter()
+        .filter(|d| !d.is_syntax)
+        .map(|d| locate_finding(outcome, d))
+        .collect()
+}
+
+/// One finding (a diagnostic that is not a syntax error), located.
+pub fn locate_finding<'o>(outcome: &'o Outcome, d: &'o Diagnostic) -> Finding<'o> {
+    Finding {
+        diagnostic: d,
+        fix: d.fix.as_ref().map(|f| locate_fix(outcome, f)),
+        place: Place::of(outcome.files.get(d.location.file), &d.location.span),
     }
-    (findings, errors)
+}
+
+/// The syntax errors the model found, as errors.
+fn syntax_errors(outcome: &Outcome) -> impl Iterator<Item = RunError> + '_ {
+    outcome.diagnostics.iter().filter(|d| d.is_syntax).map(|d| {
+        let place = Place::of(outcome.files.get(d.location.file), &d.location.span);
+        RunError {
+            kind: "syntax-error",
+            message: format!("{} {}", d.code, d.message),
+            file: place.file.to_string(),
+            line: Some(place.line as usize),
+            column: Some(place.column as usize),
+            place: Some(place),
+        }
+    })
 }
 
 /// Resolves every finding and error of a run, in file order.
 pub fn locate(outcome: &Outcome) -> Located<'_> {
+    // Findings are located on two threads, a chunk at a time.
+    let findings = crate::both_ends::map_chunks(&outcome.diagnostics, 1024, |_, diagnostics| {
+        locate_findings(outcome, diagnostics)
+    });
+    Located {
+        findings,
+        errors: errors(outcome),
+        files_checked: outcome.files.files.len(),
+    }
+}
+
+/// What stopped files from being checked, in order: the parser's syntax
+/// errors, the model's, then unreadable paths.
+pub fn errors(outcome: &Outcome) -> Vec<RunError> {
     let mut errors = Vec::new();
     for file in &outcome.files.files {
         for e in &file.tree.errors {
@@ -147,21 +167,13 @@ pub fn locate(outcome: &Outcome) -> Located<'_> {
                 kind: "syntax-error",
                 message: e.message.clone(),
                 file: place.file.to_string(),
-                line: Some(place.line),
-                column: Some(place.column),
+                line: Some(place.line as usize),
+                column: Some(place.column as usize),
                 place: Some(place),
             });
         }
     }
-    // Findings are located on two threads, a chunk at a time.
-    let chunks = crate::both_ends::map_chunks(&outcome.diagnostics, 1024, |_, diagnostics| {
-        vec![locate_diagnostics(outcome, diagnostics)]
-    });
-    let mut findings = Vec::with_capacity(outcome.diagnostics.len());
-    for (located, syntax) in chunks {
-        findings.extend(located);
-        errors.extend(syntax);
-    }
+    errors.extend(syntax_errors(outcome));
     for e in &outcome.read_errors {
         errors.push(RunError {
             kind: "read-error",
@@ -172,9 +184,5 @@ pub fn locate(outcome: &Outcome) -> Located<'_> {
             place: None,
         });
     }
-    Located {
-        findings,
-        errors,
-        files_checked: outcome.files.files.len(),
-    }
+    errors
 }

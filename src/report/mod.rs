@@ -54,7 +54,7 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
     match format {
         Format::Text => text::render(outcome, color),
         Format::Concise => concise::render(&located::locate(outcome), &summary_line(outcome)),
-        Format::Json => json::render(outcome, &located::locate(outcome), fixed),
+        Format::Json => json::render(outcome, fixed),
         Format::Sarif => sarif::render(&located::locate(outcome)),
         Format::Github => github::render(&located::locate(outcome)),
     }
@@ -70,7 +70,7 @@ pub fn write(
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => json::write(outcome, &located::locate(outcome), fixed, out),
+        Format::Json => json::write(outcome, fixed, out),
         Format::Sarif => sarif::write(&located::locate(outcome), out),
         Format::Text => text::write(outcome, color, out),
         _ => out.write_all(render(format, outcome, color, fixed).as_bytes()),

@@ -51,10 +51,10 @@ fn text<'a>(t: impl Into<Cow<'a, str>>) -> Text<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Region {
-    end_column: usize,
-    end_line: usize,
-    start_column: usize,
-    start_line: usize,
+    end_column: u32,
+    end_line: u32,
+    start_column: u32,
+    start_line: u32,
 }
 
 fn region(p: &Place) -> Region {
