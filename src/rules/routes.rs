@@ -26,7 +26,7 @@
 use super::RuleSettings;
 use super::suppress::Comments;
 use super::values::VariableIndex;
-use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ProxyTarget, ScopeId};
+use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ScopeId};
 
 /// Path segments (or words of a segment split at `-` and `_`) that name
 /// WebSocket endpoints in common software:
@@ -147,9 +147,11 @@ pub struct Route<'a> {
     /// in the checked files (a level with entries of its own hides the
     /// outer ones, so unseen outer levels do not matter).
     pub headers_known: bool,
-    /// The route's `proxy_pass` (its own or its enclosing location's), read
-    /// once for every rule.
-    pub proxy: Option<ProxyTarget<'a>>,
+    /// The host its `proxy_pass` names (its own or its enclosing
+    /// location's; empty without one), read once for every rule.
+    pub proxy_host: std::borrow::Cow<'a, str>,
+    /// The `upstream` block that host names, if any.
+    pub upstream: Option<ScopeId>,
     /// The effective `proxy_set_header` entries and the hidden ones.
     pub proxy_set_header: ArrayValue<'a>,
     /// The same entries with their header names and values read once.
@@ -273,7 +275,8 @@ fn route<'a>(
         place_text: std::sync::OnceLock::new(),
         dedicated_path,
         path_segment: segment,
-        proxy,
+        upstream: proxy.as_ref().and_then(|p| p.upstream),
+        proxy_host: proxy.map(|p| p.host).unwrap_or_default(),
         complete,
         resolved,
         headers_known,

@@ -64,7 +64,7 @@ impl super::Rule for Rule {
             {
                 continue;
             }
-            let target = route.proxy.as_ref().map_or("", |p| &p.host);
+            let target = &route.proxy_host;
             let lines = cx.header_lines(route, &["proxy_set_header Host $host;".into()]);
             let fix = cx.add_lines_fix(
                 route,

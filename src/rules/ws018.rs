@@ -67,7 +67,7 @@ impl super::Rule for Rule {
         // route (in configuration order) it affects.
         let mut reported = rustc_hash::FxHashSet::default();
         for route in &cx.routes {
-            let Some(upstream) = route.proxy.as_ref().and_then(|p| p.upstream) else {
+            let Some(upstream) = route.upstream else {
                 continue;
             };
             let Some(keepalive) = cx.model.own(upstream, "keepalive").last() else {

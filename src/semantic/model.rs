@@ -70,9 +70,9 @@ pub struct Scope<'a> {
     pub parent: Option<ScopeId>,
     /// The directives of this level in order, with included files spliced
     /// in (the `include` directives themselves are not listed).
-    pub directives: Vec<Node<'a>>,
+    pub directives: Box<[Node<'a>]>,
     /// The scopes opened by block directives of this level, in order.
-    pub children: Vec<ScopeId>,
+    pub children: Box<[ScopeId]>,
     /// The entry point this scope belongs to (index in [`Model::entries`]).
     pub entry: usize,
     /// An `include` here could not be followed (missing file, cycle), so
@@ -80,11 +80,43 @@ pub struct Scope<'a> {
     pub unresolved_include: bool,
     /// The interned name of each directive (see [`Model::name_id`]), in
     /// the order of `directives`.
-    pub(crate) name_ids: Vec<u32>,
+    pub(crate) name_ids: Box<[u32]>,
     /// For scopes with many directives (an http block holding thousands of
     /// servers): positions in `directives` by name id, so lookups that walk
     /// up to this level stay cheap.
     by_name: Option<Box<HashMap<u32, Vec<u32>>>>,
+}
+
+/// A level while the model is built: its lists still grow. A finished
+/// [`Scope`] holds them as exact-size slices, 24 bytes smaller per level
+/// (a fleet's configuration has hundreds of thousands of levels).
+struct Level<'a> {
+    context: Context,
+    opener: Option<Node<'a>>,
+    parent: Option<ScopeId>,
+    directives: Vec<Node<'a>>,
+    children: Vec<ScopeId>,
+    entry: usize,
+    unresolved_include: bool,
+    name_ids: Vec<u32>,
+}
+
+impl<'a> Level<'a> {
+    fn finish(self) -> Scope<'a> {
+        let mut scope = Scope {
+            context: self.context,
+            opener: self.opener,
+            parent: self.parent,
+            directives: self.directives.into_boxed_slice(),
+            children: self.children.into_boxed_slice(),
+            entry: self.entry,
+            unresolved_include: self.unresolved_include,
+            name_ids: self.name_ids.into_boxed_slice(),
+            by_name: None,
+        };
+        scope.build_index();
+        scope
+    }
 }
 
 /// The directives of one level with one name: read from the level's index,
@@ -235,10 +267,9 @@ impl<'a> Model<'a> {
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
         let names = builder.names;
-        let mut scopes = builder.scopes;
+        let scopes: Vec<Scope<'a>> = builder.scopes.into_iter().map(Level::finish).collect();
         let mut upstreams: Vec<HashMap<String, ScopeId>> = vec![HashMap::default(); entries.len()];
-        for (id, scope) in scopes.iter_mut().enumerate() {
-            scope.build_index();
+        for (id, scope) in scopes.iter().enumerate() {
             if scope.context == Context::Upstream
                 && let Some(name) = scope.opener.and_then(|o| o.view.arg_value(0))
             {
@@ -316,7 +347,7 @@ impl<'a> Model<'a> {
 
 struct Builder<'a> {
     files: &'a FileSet,
-    scopes: Vec<Scope<'a>>,
+    scopes: Vec<Level<'a>>,
     diagnostics: Vec<Diagnostic>,
     reached: BTreeSet<FileId>,
     include_stack: Vec<FileId>,
@@ -357,7 +388,7 @@ impl<'a> Builder<'a> {
         parent: Option<ScopeId>,
     ) -> ScopeId {
         let id = self.scopes.len() as ScopeId;
-        self.scopes.push(Scope {
+        self.scopes.push(Level {
             context,
             opener,
             parent,
@@ -366,7 +397,6 @@ impl<'a> Builder<'a> {
             entry: self.entry,
             unresolved_include: false,
             name_ids: Vec::new(),
-            by_name: None,
         });
         if let Some(p) = parent {
             self.scopes[p as usize].children.push(id);

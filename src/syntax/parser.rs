@@ -58,8 +58,8 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
         let mut b = Builder {
             src: &source,
             lexer: Lexer::new(&source),
-            tokens: Vec::with_capacity(source.len() / 4),
-            word_tokens: Vec::with_capacity(source.len() / 8),
+            tokens: Vec::with_capacity(source.len() / 8),
+            word_tokens: Vec::with_capacity(source.len() / 16),
             errors: Vec::new(),
             stack: vec![Frame {
                 words: 0..0,
