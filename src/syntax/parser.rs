@@ -58,6 +58,9 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
         let mut b = Builder {
             src: &source,
             lexer: Lexer::new(&source),
+            // Typical configurations have a token per ten bytes and a word
+            // per sixteen (whitespace is not a token); a denser file grows
+            // the lists.
             tokens: Vec::with_capacity(source.len() / 8),
             word_tokens: Vec::with_capacity(source.len() / 16),
             errors: Vec::new(),
