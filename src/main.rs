@@ -141,7 +141,13 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
         eprint!("{}", out.stderr);
         out.exit_code
     } else {
-        let outcome = check::run_to_exit(inputs, rule_settings);
+        // Formats that are rendered whole before they are written need the
+        // model's memory back for it; streamed ones do not.
+        let outcome = if report::is_streamed(settings.format) {
+            check::run_to_exit(inputs, rule_settings)
+        } else {
+            check::run(inputs, rule_settings)
+        };
         if let Some(p) = progress {
             p.finish();
         }

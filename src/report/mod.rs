@@ -60,6 +60,12 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
     }
 }
 
+/// Whether [`write`] streams `format` (text, JSON and SARIF) rather than
+/// rendering it whole first.
+pub fn is_streamed(format: Format) -> bool {
+    matches!(format, Format::Text | Format::Json | Format::Sarif)
+}
+
 /// Writes a check (or fix) run in `format` to `out`; text, JSON and SARIF
 /// are streamed, the other formats are rendered first.
 pub fn write(
