@@ -7,6 +7,48 @@
 
 use std::sync::Mutex;
 
+/// The indices `0..n` that neither thread has taken yet: this thread takes
+/// from the front, the helper from the back.
+pub struct Untaken {
+    range: Mutex<(usize, usize)>,
+    front_limit: usize,
+}
+
+impl Untaken {
+    pub fn new(n: usize) -> Self {
+        Self::with_front_limit(n, usize::MAX)
+    }
+
+    /// The front takes at most `front_limit` indices; the back takes the
+    /// rest (tests use it to know which thread does what).
+    pub fn with_front_limit(n: usize, front_limit: usize) -> Self {
+        Untaken {
+            range: Mutex::new((0, n)),
+            front_limit,
+        }
+    }
+
+    /// The first index not taken yet.
+    pub fn front(&self) -> Option<usize> {
+        let mut range = self.range.lock().unwrap_or_else(|e| e.into_inner());
+        if range.0 >= range.1 || range.0 >= self.front_limit {
+            return None;
+        }
+        range.0 += 1;
+        Some(range.0 - 1)
+    }
+
+    /// The last index not taken yet.
+    pub fn back(&self) -> Option<usize> {
+        let mut range = self.range.lock().unwrap_or_else(|e| e.into_inner());
+        if range.0 >= range.1 {
+            return None;
+        }
+        range.1 -= 1;
+        Some(range.1)
+    }
+}
+
 /// `work(start, chunk)` for each chunk of `chunk_len` items (`start` is
 /// the index of the chunk's first item), on two threads; the results of
 /// all chunks, in order. Lists of one chunk stay on this thread.
@@ -20,20 +62,13 @@ pub fn map_chunks<'s, T: Sync, R: Send>(
     if chunks < 2 {
         return work(0, items);
     }
-    // The chunks not yet taken: `front..back`.
-    let untaken = Mutex::new((0, chunks));
+    let untaken = Untaken::new(chunks);
     let take = |from_back: bool| {
-        let mut range = untaken.lock().unwrap_or_else(|e| e.into_inner());
-        if range.0 >= range.1 {
-            return None;
-        }
         let k = if from_back {
-            range.1 -= 1;
-            range.1
+            untaken.back()
         } else {
-            range.0 += 1;
-            range.0 - 1
-        };
+            untaken.front()
+        }?;
         let start = k * chunk_len;
         Some((start, &items[start..(start + chunk_len).min(items.len())]))
     };
@@ -81,6 +116,19 @@ mod tests {
         }
         let none: Vec<u32> = map_chunks(&[] as &[u32], 8, |_, c| c.to_vec());
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn the_two_ends_meet_and_take_each_index_once() {
+        let untaken = super::Untaken::with_front_limit(5, 2);
+        assert_eq!(untaken.front(), Some(0));
+        assert_eq!(untaken.back(), Some(4));
+        assert_eq!(untaken.front(), Some(1));
+        assert_eq!(untaken.front(), None, "the front stops at its limit");
+        assert_eq!(untaken.back(), Some(3));
+        assert_eq!(untaken.back(), Some(2));
+        assert_eq!(untaken.back(), None);
+        assert_eq!(super::Untaken::new(0).front(), None);
     }
 
     #[test]

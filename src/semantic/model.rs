@@ -555,33 +555,16 @@ impl<'a> Builder<'a> {
                 >= self.split_bytes
     }
 
-    /// Walks the files on two threads: this one takes them from the front,
-    /// straight into `scope`; the other takes them from the back, each into
-    /// a builder of its own under a stand-in for `scope`, and those are
-    /// appended in file order once the two meet. The result is the same
-    /// levels, in the same order, as walking the files in turn (files
-    /// included from a glob are the bulk of a fleet's configuration, and
-    /// building their levels was the largest part of the run on one core).
-    /// Taking files from both ends, rather than half each, keeps both
-    /// threads busy to the end although a fresh thread allocates more
-    /// slowly than this one.
+    /// Walks the files on two threads, taken from both ends as in
+    /// [`crate::both_ends`]: this one takes them from the front, straight
+    /// into `scope`; the other from the back, each into a builder of its
+    /// own under a stand-in for `scope`, and those are appended in file
+    /// order once the two meet. The result is the same levels, in the same
+    /// order, as walking the files in turn (files included from a glob are
+    /// the bulk of a fleet's configuration, and building their levels was
+    /// the largest part of the run on one core).
     fn include_split(&mut self, point: &EntryPoint, ids: &[FileId], scope: ScopeId) {
-        // The files not yet taken: `front..back`.
-        let untaken = std::sync::Mutex::new((0, ids.len()));
-        let front_limit = self.front_limit;
-        let take = |from_back: bool| {
-            let mut range = untaken.lock().unwrap_or_else(|e| e.into_inner());
-            if range.0 >= range.1 || (!from_back && range.0 >= front_limit) {
-                return None;
-            }
-            if from_back {
-                range.1 -= 1;
-                Some(range.1)
-            } else {
-                range.0 += 1;
-                Some(range.0 - 1)
-            }
-        };
+        let untaken = crate::both_ends::Untaken::with_front_limit(ids.len(), self.front_limit);
         let (files, entry, entry_context) = (self.files, self.entry, self.entry_context);
         let include_stack = self.include_stack.clone();
         let fresh = || Builder {
@@ -601,7 +584,7 @@ impl<'a> Builder<'a> {
         let from_back = std::thread::scope(|threads| {
             let handle = threads.spawn(|| {
                 let mut walked = Vec::new();
-                while let Some(i) = take(true) {
+                while let Some(i) = untaken.back() {
                     let mut builder = fresh();
                     let stand_in = builder.new_scope(context, None, None);
                     builder.walk_files(point, &ids[i..=i], stand_in);
@@ -609,7 +592,7 @@ impl<'a> Builder<'a> {
                 }
                 walked
             });
-            while let Some(i) = take(false) {
+            while let Some(i) = untaken.front() {
                 self.walk_files(point, &ids[i..=i], scope);
             }
             handle
