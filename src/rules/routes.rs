@@ -227,16 +227,27 @@ fn route<'a>(
         .or_else(|| segment.map(|s| Signal::PathSegment(s.to_string())));
     let dedicated_path = path_signal.is_some();
     let marked = comments.marks_websocket(opener.file, opener.view.span().start);
-    let proxy = model.proxy_pass(scope);
-    if proxy.is_none() && !marked {
+    // Most locations are not routes: decide on the `proxy_pass` setting and
+    // its scheme, and read its host and upstream only for a route.
+    let proxy_setting = model.scalar(scope, "proxy_pass");
+    let has_proxy = proxy_setting.is_some_and(|s| s.node.view.args().next().is_some());
+    if !has_proxy && !marked {
         return None;
     }
-    let ws_scheme = proxy
-        .as_ref()
-        .is_some_and(|p| p.scheme == "ws" || p.scheme == "wss");
+    let ws_scheme = proxy_setting.is_some_and(|s| {
+        s.node.view.args().next().is_some_and(|url| {
+            let url = url.text();
+            ["ws://", "wss://"].iter().any(|scheme| {
+                url.as_bytes()
+                    .get(..scheme.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(scheme.as_bytes()))
+            })
+        })
+    });
     if !marked && !ws_scheme && path_signal.is_none() && !upgrade_headers_around[scope as usize] {
         return None;
     }
+    let proxy = proxy_setting.and_then(|s| model.proxy_target(s));
     let proxy_set_header = model.array(scope, "proxy_set_header");
     let headers = HeaderEntry::from_settings(&proxy_set_header.entries);
     let signal = if marked {
@@ -369,7 +380,7 @@ fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
 /// The first WebSocket path segment in a location pattern (prefix or
 /// regex): the pattern is cut at `/` and at regex punctuation.
 pub fn path_segment(pattern: &str) -> Option<&'static str> {
-    let cleaned = if pattern.contains('\\') {
+    let cleaned = if pattern.contains("\\.") {
         std::borrow::Cow::Owned(pattern.replace("\\.", "."))
     } else {
         std::borrow::Cow::Borrowed(pattern)

@@ -205,7 +205,13 @@ impl<'a> Model<'a> {
     /// The `proxy_pass` of a location (its own, or of the location or `if`
     /// around it) and the upstream it names.
     pub fn proxy_pass(&self, scope: ScopeId) -> Option<ProxyTarget<'a>> {
-        let setting = self.scalar(scope, "proxy_pass")?;
+        self.proxy_target(self.scalar(scope, "proxy_pass")?)
+    }
+
+    /// What a `proxy_pass` setting names: its URL's scheme and host, and the
+    /// upstream block the host names.
+    pub fn proxy_target(&self, setting: Setting<'a>) -> Option<ProxyTarget<'a>> {
+        let scope = setting.scope;
         let url = setting.node.view.arg_text(0)?;
         // Every location asks this: borrow the parts from the file when the
         // URL is written plainly (lowercase scheme, no escapes).

@@ -222,6 +222,12 @@ impl FileSet {
 
 /// Every `include` argument in a file, in any block.
 pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
+    // A directive named `include` has those bytes in the file, however it
+    // is quoted (nginx keeps other escapes as written): most files of a
+    // large configuration have none, and need no walk.
+    if memchr::memmem::find(&tree.source, b"include").is_none() {
+        return Vec::new();
+    }
     fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<String>) {
         for d in block_directives(tree, block) {
             if d.name_is("include") {
@@ -271,5 +277,22 @@ pub fn read_error(path: &Path, e: &std::io::Error) -> ReadError {
     ReadError {
         path: path.display().to_string(),
         message: io_message(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::include_arguments;
+    use crate::syntax::parse;
+
+    #[test]
+    fn include_arguments_in_any_block_however_the_name_is_quoted() {
+        let tree = parse(
+            b"include a.conf;\nhttp { server { \"include\" 'b/*.conf'; } }\ninc\\lude c; x include;\n"
+                .to_vec(),
+        );
+        assert_eq!(include_arguments(&tree), ["a.conf", "b/*.conf"]);
+        let none = parse(b"http { server { listen 80; } }\n".to_vec());
+        assert!(include_arguments(&none).is_empty());
     }
 }

@@ -12,29 +12,7 @@ impl LineIndex {
     pub fn new(source: &[u8]) -> Self {
         let mut line_starts = Vec::with_capacity(source.len() / 32 + 1);
         line_starts.push(0);
-        // A mask of the newlines in each 32-byte chunk: the comparison
-        // compiles to vector instructions, and most chunks hold one newline
-        // or none.
-        let chunks = source.chunks_exact(32);
-        let rest_start = source.len() - chunks.remainder().len();
-        for (c, chunk) in chunks.enumerate() {
-            let mut mask = 0u32;
-            for (i, &b) in chunk.iter().enumerate() {
-                mask |= u32::from(b == b'\n') << i;
-            }
-            while mask != 0 {
-                let i = mask.trailing_zeros();
-                line_starts.push((c * 32) as u32 + i + 1);
-                mask &= mask - 1;
-            }
-        }
-        line_starts.extend(
-            source[rest_start..]
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| (rest_start + i) as u32 + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', source).map(|i| i as u32 + 1));
         LineIndex { line_starts }
     }
 
