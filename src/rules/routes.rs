@@ -316,7 +316,7 @@ fn headers_fully_visible(model: &Model, scope: ScopeId, value: &ArrayValue) -> b
     let visible = |s: ScopeId| {
         let scope = model.scope(s);
         !scope.unresolved_include
-            && scope.directives.iter().all(|n| {
+            && model.directives(s).iter().all(|n| {
                 !crate::semantic::directives::table()
                     .lookup(&n.name())
                     .is_empty()

@@ -265,8 +265,9 @@ impl<'a> Model<'a> {
             ) || name.starts_with("set_by_lua")
         });
         let mut out = Vec::new();
-        for scope in &self.scopes {
-            for (id, node) in scope.name_ids.iter().zip(&scope.directives) {
+        for (level, scope) in self.scopes.iter().enumerate() {
+            let level = level as ScopeId;
+            for (id, node) in self.name_ids(level).iter().zip(self.directives(level)) {
                 if !defining.contains(id) {
                     continue;
                 }

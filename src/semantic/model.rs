@@ -68,54 +68,64 @@ pub struct Scope<'a> {
     /// The block directive that opens it (none for an entry point's top).
     pub opener: Option<Node<'a>>,
     pub parent: Option<ScopeId>,
-    /// The directives of this level in order, with included files spliced
-    /// in (the `include` directives themselves are not listed).
-    pub directives: Box<[Node<'a>]>,
-    /// The scopes opened by block directives of this level, in order.
-    pub children: Box<[ScopeId]>,
+    /// Where this level's directives are in the model's shared lists (see
+    /// [`Model::directives`]; their interned names are at the same place):
+    /// every level points into three model-wide lists rather than holding
+    /// three small allocations of its own.
+    directives: std::ops::Range<u32>,
+    /// Where the scopes opened by this level's block directives are (see
+    /// [`Model::children`]).
+    children: std::ops::Range<u32>,
     /// The entry point this scope belongs to (index in [`Model::entries`]).
     pub entry: usize,
     /// An `include` here could not be followed (missing file, cycle), so
     /// the scope may hold directives the model does not see.
     pub unresolved_include: bool,
-    /// The interned name of each directive (see [`Model::name_id`]), in
-    /// the order of `directives`.
-    pub(crate) name_ids: Box<[u32]>,
     /// For scopes with many directives (an http block holding thousands of
     /// servers): positions in `directives` by name id, so lookups that walk
     /// up to this level stay cheap.
     by_name: Option<Box<HashMap<u32, Vec<u32>>>>,
 }
 
-/// A level while the model is built: its lists still grow. A finished
-/// [`Scope`] holds them as exact-size slices, 24 bytes smaller per level
-/// (a fleet's configuration has hundreds of thousands of levels).
+/// A level while the model is built. While its block is being walked it
+/// is open, and its lists grow; once the walk is over it is closed: its
+/// lists move to the end of the builder's shared ones, and the level keeps
+/// where they are (a fleet's configuration has hundreds of thousands of
+/// levels, most with a few directives, and three small allocations each
+/// cost more than the directives themselves).
 struct Level<'a> {
     context: Context,
     opener: Option<Node<'a>>,
     parent: Option<ScopeId>,
-    directives: Vec<Node<'a>>,
-    children: Vec<ScopeId>,
     entry: usize,
     unresolved_include: bool,
-    name_ids: Vec<u32>,
+    open: Lists<'a>,
+    directives: std::ops::Range<u32>,
+    children: std::ops::Range<u32>,
 }
 
-impl<'a> Level<'a> {
-    fn finish(self) -> Scope<'a> {
-        let mut scope = Scope {
-            context: self.context,
-            opener: self.opener,
-            parent: self.parent,
-            directives: self.directives.into_boxed_slice(),
-            children: self.children.into_boxed_slice(),
-            entry: self.entry,
-            unresolved_include: self.unresolved_include,
-            name_ids: self.name_ids.into_boxed_slice(),
-            by_name: None,
-        };
-        scope.build_index();
-        scope
+/// A level's directives, their interned names and its children; for the
+/// builder, every closed level's, one after another.
+#[derive(Default)]
+struct Lists<'a> {
+    directives: Vec<Node<'a>>,
+    name_ids: Vec<u32>,
+    children: Vec<ScopeId>,
+}
+
+impl<'a> Lists<'a> {
+    /// Appends `other`, with its interned names and child ids mapped.
+    fn append(
+        &mut self,
+        other: &Lists<'a>,
+        name: impl Fn(u32) -> u32,
+        child: impl Fn(ScopeId) -> ScopeId,
+    ) {
+        self.directives.extend_from_slice(&other.directives);
+        self.name_ids
+            .extend(other.name_ids.iter().map(|&n| name(n)));
+        self.children
+            .extend(other.children.iter().map(|&c| child(c)));
     }
 }
 
@@ -165,31 +175,21 @@ impl DoubleEndedIterator for Named<'_, '_> {
 /// Scopes with more directives than this get a name index.
 const INDEX_THRESHOLD: usize = 32;
 
-impl<'a> Scope<'a> {
-    /// The directives of this level whose interned name is `id`, in order.
-    fn named_id(&self, id: u32) -> Named<'_, 'a> {
-        match &self.by_name {
-            Some(index) => Named::Indexed {
-                positions: index.get(&id).map_or(&[][..], Vec::as_slice).iter(),
-                directives: &self.directives,
-            },
-            None => Named::Scan {
-                pairs: self.name_ids.iter().zip(&self.directives),
-                id,
-            },
-        }
+/// For a level with many directives: their positions by interned name.
+#[allow(clippy::box_collection)]
+fn build_index(name_ids: &[u32]) -> Option<Box<HashMap<u32, Vec<u32>>>> {
+    if name_ids.len() <= INDEX_THRESHOLD {
+        return None;
     }
+    let mut index: HashMap<u32, Vec<u32>> = HashMap::default();
+    for (i, id) in name_ids.iter().enumerate() {
+        index.entry(*id).or_default().push(i as u32);
+    }
+    Some(Box::new(index))
+}
 
-    fn build_index(&mut self) {
-        if self.directives.len() <= INDEX_THRESHOLD {
-            return;
-        }
-        let mut index: HashMap<u32, Vec<u32>> = HashMap::default();
-        for (i, id) in self.name_ids.iter().enumerate() {
-            index.entry(*id).or_default().push(i as u32);
-        }
-        self.by_name = Some(Box::new(index));
-    }
+fn slice<'l, T>(list: &'l [T], range: &std::ops::Range<u32>) -> &'l [T] {
+    &list[range.start as usize..range.end as usize]
 }
 
 /// The analysed configuration of a run.
@@ -197,6 +197,8 @@ pub struct Model<'a> {
     pub files: &'a FileSet,
     pub entries: Vec<AnalysedEntry>,
     pub scopes: Vec<Scope<'a>>,
+    /// Every level's directives, names and children, level after level.
+    shared: Lists<'a>,
     pub diagnostics: Vec<Diagnostic>,
     /// `upstream` blocks by name, one map per entry point (so a lookup
     /// borrows the name instead of building a key).
@@ -233,6 +235,7 @@ impl<'a> Model<'a> {
         let mut builder = Builder {
             files,
             scopes: Vec::new(),
+            closed: Lists::default(),
             diagnostics: Vec::new(),
             reached: BTreeSet::new(),
             include_stack: Vec::new(),
@@ -267,7 +270,21 @@ impl<'a> Model<'a> {
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
         let names = builder.names;
-        let scopes: Vec<Scope<'a>> = builder.scopes.into_iter().map(Level::finish).collect();
+        let shared = builder.closed;
+        let scopes: Vec<Scope<'a>> = builder
+            .scopes
+            .into_iter()
+            .map(|level| Scope {
+                context: level.context,
+                opener: level.opener,
+                parent: level.parent,
+                by_name: build_index(slice(&shared.name_ids, &level.directives)),
+                directives: level.directives,
+                children: level.children,
+                entry: level.entry,
+                unresolved_include: level.unresolved_include,
+            })
+            .collect();
         let mut upstreams: Vec<HashMap<String, ScopeId>> = vec![HashMap::default(); entries.len()];
         for (id, scope) in scopes.iter().enumerate() {
             if scope.context == Context::Upstream
@@ -280,6 +297,7 @@ impl<'a> Model<'a> {
             files,
             entries,
             scopes,
+            shared,
             diagnostics,
             upstreams,
             names,
@@ -289,9 +307,26 @@ impl<'a> Model<'a> {
     /// The directives named `name` written directly in `scope`.
     pub fn named(&self, scope: ScopeId, name: &str) -> Named<'_, 'a> {
         match self.names.get(name) {
-            Some(&id) => self.scope(scope).named_id(id),
+            Some(&id) => self.named_by_id(scope, id),
             None => Named::Empty,
         }
+    }
+
+    /// The directives of a level in order, with included files spliced in
+    /// (the `include` directives themselves are not listed).
+    pub fn directives(&self, scope: ScopeId) -> &[Node<'a>] {
+        slice(&self.shared.directives, &self.scope(scope).directives)
+    }
+
+    /// The interned name of each of a level's directives (see
+    /// [`Model::name_id`]), in the order of [`Model::directives`].
+    pub(crate) fn name_ids(&self, scope: ScopeId) -> &[u32] {
+        slice(&self.shared.name_ids, &self.scope(scope).directives)
+    }
+
+    /// The scopes opened by a level's block directives, in order.
+    pub fn children(&self, scope: ScopeId) -> &[ScopeId] {
+        slice(&self.shared.children, &self.scope(scope).children)
     }
 
     /// The interned id of a directive name; `None` when no directive of
@@ -303,7 +338,17 @@ impl<'a> Model<'a> {
     /// [`Model::named`] by interned id: for lookups that visit several
     /// levels, so the name is hashed once.
     pub(crate) fn named_by_id(&self, scope: ScopeId, id: u32) -> Named<'_, 'a> {
-        self.scope(scope).named_id(id)
+        let directives = self.directives(scope);
+        match &self.scope(scope).by_name {
+            Some(index) => Named::Indexed {
+                positions: index.get(&id).map_or(&[][..], Vec::as_slice).iter(),
+                directives,
+            },
+            None => Named::Scan {
+                pairs: self.name_ids(scope).iter().zip(directives),
+                id,
+            },
+        }
     }
 
     /// The interned ids of the names that `wanted` accepts.
@@ -348,6 +393,8 @@ impl<'a> Model<'a> {
 struct Builder<'a> {
     files: &'a FileSet,
     scopes: Vec<Level<'a>>,
+    /// The lists of every closed level, one after another.
+    closed: Lists<'a>,
     diagnostics: Vec<Diagnostic>,
     reached: BTreeSet<FileId>,
     include_stack: Vec<FileId>,
@@ -378,7 +425,21 @@ impl<'a> Builder<'a> {
         let tree = &self.files.get(point.file).tree;
         self.walk_block(point, point.file, &tree.root, scope);
         self.include_stack.pop();
+        self.close(scope);
         scope
+    }
+
+    /// Moves a level whose walk is over to the closed lists.
+    fn close(&mut self, scope: ScopeId) {
+        let level = &mut self.scopes[scope as usize];
+        let open = std::mem::take(&mut level.open);
+        let (start, first_child) = (
+            self.closed.directives.len() as u32,
+            self.closed.children.len() as u32,
+        );
+        self.closed.append(&open, |n| n, |c| c);
+        level.directives = start..self.closed.directives.len() as u32;
+        level.children = first_child..self.closed.children.len() as u32;
     }
 
     fn new_scope(
@@ -392,14 +453,14 @@ impl<'a> Builder<'a> {
             context,
             opener,
             parent,
-            directives: Vec::new(),
-            children: Vec::new(),
             entry: self.entry,
             unresolved_include: false,
-            name_ids: Vec::new(),
+            open: Lists::default(),
+            directives: 0..0,
+            children: 0..0,
         });
         if let Some(p) = parent {
-            self.scopes[p as usize].children.push(id);
+            self.scopes[p as usize].open.children.push(id);
         }
         id
     }
@@ -417,7 +478,7 @@ impl<'a> Builder<'a> {
             }
             _ => (n, b),
         });
-        let level = &mut self.scopes[scope as usize];
+        let level = &mut self.scopes[scope as usize].open;
         if level.directives.capacity() == 0 {
             level.directives.reserve_exact(count);
             level.name_ids.reserve_exact(count);
@@ -449,7 +510,7 @@ impl<'a> Builder<'a> {
                 self.include(point, node, scope);
                 continue;
             }
-            let level = &mut self.scopes[scope as usize];
+            let level = &mut self.scopes[scope as usize].open;
             level.directives.push(node);
             level.name_ids.push(id);
             if let DirectiveEnd::Block(inner) = &view.node.end {
@@ -462,6 +523,7 @@ impl<'a> Builder<'a> {
                 if child_context != Context::Data {
                     self.walk_block(point, file, inner, child);
                 }
+                self.close(child);
             }
         }
     }
@@ -570,6 +632,7 @@ impl<'a> Builder<'a> {
         let fresh = || Builder {
             files,
             scopes: Vec::new(),
+            closed: Lists::default(),
             diagnostics: Vec::new(),
             reached: BTreeSet::new(),
             include_stack: include_stack.clone(),
@@ -627,24 +690,26 @@ impl<'a> Builder<'a> {
         let moved = |k: ScopeId| if k == 0 { parent } else { base + k - 1 };
         let mut levels = other.scopes.into_iter();
         let stand_in = levels.next().expect("the stand-in level comes first");
+        let name = |n: u32| renamed[n as usize];
         let level = &mut self.scopes[parent as usize];
-        level.directives.extend(stand_in.directives);
-        level
-            .name_ids
-            .extend(stand_in.name_ids.iter().map(|&n| renamed[n as usize]));
-        level
-            .children
-            .extend(stand_in.children.iter().map(|&c| moved(c)));
+        level.open.append(&stand_in.open, name, moved);
         level.unresolved_include |= stand_in.unresolved_include;
+        // Their other levels are closed: their lists follow the ones here.
+        let (directives_at, children_at) = (
+            self.closed.directives.len() as u32,
+            self.closed.children.len() as u32,
+        );
+        self.closed.append(&other.closed, name, moved);
+        let shift = |range: std::ops::Range<u32>, by: u32| range.start + by..range.end + by;
         self.scopes.reserve(levels.len());
         for mut scope in levels {
+            debug_assert!(
+                scope.open.directives.is_empty(),
+                "only the stand-in is open"
+            );
             scope.parent = scope.parent.map(moved);
-            for child in &mut scope.children {
-                *child = moved(*child);
-            }
-            for name in &mut scope.name_ids {
-                *name = renamed[*name as usize];
-            }
+            scope.directives = shift(scope.directives, directives_at);
+            scope.children = shift(scope.children, children_at);
             self.scopes.push(scope);
         }
         self.diagnostics.extend(other.diagnostics);
@@ -859,10 +924,10 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(id, s)| {
-                let directives: Vec<String> = s
-                    .directives
+                let directives: Vec<String> = model
+                    .directives(id as ScopeId)
                     .iter()
-                    .zip(&s.name_ids)
+                    .zip(model.name_ids(id as ScopeId))
                     .map(|(d, n)| format!("{}@{}:{:?}", name_of[n], d.file, d.view.span()))
                     .collect();
                 format!(
@@ -870,7 +935,7 @@ mod tests {
                     s.context,
                     s.opener.map(|o| o.location()),
                     s.parent,
-                    s.children,
+                    model.children(id as ScopeId),
                     s.entry,
                     s.unresolved_include,
                 )

@@ -241,7 +241,7 @@ fn inheritance_http_server_location_nested_if() {
     );
 
     // `if` blocks are levels of their own inside the nested location.
-    let ifs: Vec<ScopeId> = model.scope(nested).children.to_vec();
+    let ifs: Vec<ScopeId> = model.children(nested).to_vec();
     assert_eq!(ifs.len(), 2);
     assert!(
         ifs.iter()
