@@ -101,7 +101,7 @@ fn findings(model: &Model, loaded: &Loaded, settings: &RuleSettings) -> Outcome 
             d.severity = *severity;
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::diagnostic::sort_by(&mut diagnostics, |a, b| a.sort_key().cmp(&b.sort_key()));
     Outcome {
         files: FileSet::new(loaded.files.backing),
         read_errors: loaded.errors.clone(),

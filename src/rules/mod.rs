@@ -499,7 +499,7 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
         // Freeing every route's lists takes a while on a large
         // configuration: beside the sorting rather than after it.
         threads.spawn(move || drop(cx));
-        found.sort_by(|a, b| {
+        crate::diagnostic::sort_by(&mut found, |a, b| {
             a.sort_key()
                 .cmp(&b.sort_key())
                 .then_with(|| a.message.cmp(&b.message))
@@ -510,7 +510,7 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
         if settings.is_enabled(&ws000::META) {
             kept.extend(markers.unused(model, &enabled_codes));
         }
-        kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        crate::diagnostic::sort_by(&mut kept, |a, b| a.sort_key().cmp(&b.sort_key()));
         kept
     })
 }
