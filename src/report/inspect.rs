@@ -97,25 +97,52 @@ pub fn write_json(
 ) -> std::io::Result<()> {
     #[derive(serde::Serialize)]
     struct Document<'a> {
-        locations: Locations<'a>,
+        locations: &'a [LocationReport],
         nginx_version: String,
     }
-    struct Locations<'a>(&'a [LocationReport]);
-    impl serde::Serialize for Locations<'_> {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            // Through a JSON value, whose keys are sorted: the order this
-            // output has always had.
-            serializer.collect_seq(
-                self.0
-                    .iter()
-                    .map(|r| serde_json::to_value(r).unwrap_or_default()),
-            )
-        }
-    }
     let doc = Document {
-        locations: Locations(reports),
+        locations: reports,
         nginx_version: version.to_string(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_json;
+    use crate::semantic::{Model, NginxVersion, inspect::inspect};
+
+    #[test]
+    fn json_keys_are_sorted_in_every_object() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(
+            &path,
+            "events {}\nhttp {\n  upstream app { server 127.0.0.1:3000; keepalive 8; }\n  \
+             add_header X-A a;\n  server {\n    server_name example.com;\n    \
+             proxy_set_header Host $host;\n    location /ws/ {\n      proxy_pass http://app;\n      \
+             proxy_read_timeout 1h;\n      proxy_set_header Upgrade $http_upgrade;\n      \
+             add_header X-B b;\n    }\n  }\n}\n",
+        )
+        .unwrap();
+        let loaded = crate::discover::load(&[crate::discover::Input::Path(path)]);
+        let model = Model::build(&loaded.files, &loaded.entries);
+        let version = NginxVersion::ASSUMED;
+        let reports = inspect(&model, version, None);
+        assert!(
+            reports
+                .iter()
+                .any(|r| r.upstream.is_some() && !r.arrays.is_empty())
+        );
+        let mut written = Vec::new();
+        write_json(&reports, version, &mut written).unwrap();
+        // serde_json's own values keep their keys sorted.
+        let doc = serde_json::json!({
+            "locations": serde_json::to_value(&reports).unwrap(),
+            "nginx_version": version.to_string(),
+        });
+        let sorted = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+        assert_eq!(String::from_utf8(written).unwrap(), sorted);
+    }
 }

@@ -11,63 +11,67 @@ use super::model::{Model, ScopeId};
 use super::version::NginxVersion;
 use serde::Serialize;
 
+// The reports' fields are declared in alphabetical order: `inspect --format
+// json` has always written each object's keys sorted, and serializing the
+// structs directly keeps that order.
+
 /// Where a value comes from.
 #[derive(Debug, Clone, Serialize)]
 pub struct Origin {
     pub file: String,
-    pub line: usize,
     /// The level it is written at: `this location`, `location /api/`,
     /// `server example.com`, `http`, `if (...)`.
     pub level: String,
+    pub line: usize,
 }
 
 /// A scalar directive's effective value.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScalarReport {
     pub directive: &'static str,
-    pub value: String,
     /// `None` when nginx's default applies.
     pub origin: Option<Origin>,
+    pub value: String,
 }
 
 /// One entry of an array directive.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntryReport {
-    pub value: String,
     pub origin: Origin,
+    pub value: String,
 }
 
 /// An array directive's effective entries and the hidden ones.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArrayReport {
+    /// Outer entries cancelled by `add_header_inherit off`.
+    pub cancelled: Vec<EntryReport>,
     pub directive: &'static str,
     pub entries: Vec<EntryReport>,
     pub hidden: Vec<EntryReport>,
-    /// Outer entries cancelled by `add_header_inherit off`.
-    pub cancelled: Vec<EntryReport>,
 }
 
 /// The upstream block a `proxy_pass` names.
 #[derive(Debug, Clone, Serialize)]
 pub struct UpstreamReport {
+    pub keepalive: Option<String>,
     pub name: String,
     pub origin: Origin,
-    pub keepalive: Option<String>,
 }
 
 /// Everything shown for one location.
 #[derive(Debug, Clone, Serialize)]
 pub struct LocationReport {
+    pub arrays: Vec<ArrayReport>,
+    pub column: usize,
     pub file: String,
     pub line: usize,
-    pub column: usize,
     /// `location ~* ^/ws` as written (unquoted).
     pub location: String,
-    pub server: Option<String>,
     pub proxy_pass: Option<EntryReport>,
-    pub upstream: Option<UpstreamReport>,
     pub scalars: Vec<ScalarReport>,
-    pub arrays: Vec<ArrayReport>,
+    pub server: Option<String>,
+    pub upstream: Option<UpstreamReport>,
 }
 
 /// Scalars shown, with nginx's defaults.
