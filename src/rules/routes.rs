@@ -26,6 +26,7 @@
 use super::RuleSettings;
 use super::suppress::Comments;
 use super::values::VariableIndex;
+use crate::semantic::effective::websocket_scheme;
 use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ScopeId};
 
 /// Path segments (or words of a segment split at `-` and `_`) that name
@@ -235,14 +236,11 @@ fn route<'a>(
         return None;
     }
     let ws_scheme = proxy_setting.is_some_and(|s| {
-        s.node.view.args().next().is_some_and(|url| {
-            let url = url.text();
-            ["ws://", "wss://"].iter().any(|scheme| {
-                url.as_bytes()
-                    .get(..scheme.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(scheme.as_bytes()))
-            })
-        })
+        s.node
+            .view
+            .args()
+            .next()
+            .is_some_and(|url| websocket_scheme(&url.text()).is_some())
     });
     if !marked && !ws_scheme && path_signal.is_none() && !upgrade_headers_around[scope as usize] {
         return None;

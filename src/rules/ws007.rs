@@ -73,11 +73,7 @@ impl super::Rule for Rule {
                     continue;
                 };
                 // Every proxy_pass of the model: compare without copying.
-                let Some(scheme) = ["ws://", "wss://"].into_iter().find(|s| {
-                    url.as_bytes()
-                        .get(..s.len())
-                        .is_some_and(|p| p.eq_ignore_ascii_case(s.as_bytes()))
-                }) else {
+                let Some(scheme) = crate::semantic::effective::websocket_scheme(&url) else {
                     continue;
                 };
                 let replacement = if scheme == "ws://" {

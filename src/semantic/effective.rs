@@ -293,6 +293,16 @@ impl<'a> Model<'a> {
 /// The scheme (as written, empty when there is none) and the host part of
 /// a `proxy_pass` URL: an upstream name, an address, or `[v6]:port`'s
 /// bracketed address.
+/// The `ws://` or `wss://` that starts a URL, in any case: nginx rejects
+/// both in `proxy_pass`, and either makes a location a WebSocket route.
+pub fn websocket_scheme(url: &str) -> Option<&'static str> {
+    ["ws://", "wss://"].into_iter().find(|scheme| {
+        url.as_bytes()
+            .get(..scheme.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(scheme.as_bytes()))
+    })
+}
+
 fn url_parts(url: &str) -> (&str, &str) {
     // Byte searches: this runs for every location, and a substring
     // searcher costs more to set up than these short URLs take to scan.
@@ -315,7 +325,16 @@ fn url_parts(url: &str) -> (&str, &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::url_parts;
+    use super::{url_parts, websocket_scheme};
+
+    #[test]
+    fn websocket_schemes_in_any_case() {
+        assert_eq!(websocket_scheme("ws://a"), Some("ws://"));
+        assert_eq!(websocket_scheme("WSS://a/x"), Some("wss://"));
+        assert_eq!(websocket_scheme("http://ws://"), None);
+        assert_eq!(websocket_scheme("ws:/a"), None);
+        assert_eq!(websocket_scheme("ws"), None);
+    }
 
     #[test]
     fn url_parts_of_proxy_pass_urls() {
