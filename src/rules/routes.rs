@@ -90,7 +90,7 @@ pub enum Signal {
     ConnectionHeader(At),
     HiddenUpgrade(At),
     UserPath(String),
-    PathSegment(String),
+    PathSegment(&'static str),
 }
 
 impl Signal {
@@ -225,7 +225,7 @@ fn route<'a>(
     let segment = path_segment(&pattern);
     let path_signal = user_path(settings, &pattern)
         .map(Signal::UserPath)
-        .or_else(|| segment.map(|s| Signal::PathSegment(s.to_string())));
+        .or_else(|| segment.map(Signal::PathSegment));
     let dedicated_path = path_signal.is_some();
     let marked = comments.marks_websocket(opener.file, opener.view.span().start);
     // Most locations are not routes: decide on the `proxy_pass` setting and

@@ -23,7 +23,7 @@ impl LineIndex {
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, source: &[u8], offset: u32) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_of(offset) - 1;
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(source.len());
         (line + 1, char_count(&source[start..end.max(start)]) + 1)
@@ -40,9 +40,9 @@ impl LineIndex {
         range: std::ops::Range<u32>,
         margin: usize,
     ) -> (std::ops::Range<usize>, usize) {
-        let line_of = |offset: u32| self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let first = line_of(range.start).saturating_sub(margin);
-        let after_last = line_of(range.end) + margin + 1;
+        // 0-based lines.
+        let first = (self.line_of(range.start) - 1).saturating_sub(margin);
+        let after_last = self.line_of(range.end) + margin;
         let end = match self.line_starts.get(after_last) {
             Some(&next) => next as usize,
             None => source_len,

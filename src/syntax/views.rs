@@ -292,12 +292,7 @@ impl<'a> Arg<'a> {
     /// nothing needs unescaping: the common case, and the one every lookup
     /// meets.
     pub fn text(&self) -> Cow<'a, str> {
-        let raw = self.raw();
-        let inner = match self.kind() {
-            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
-            TokenKind::UnterminatedString => &raw[1..],
-            _ => raw,
-        };
+        let inner = self.unquoted();
         if !inner.contains(&b'\\')
             && let Ok(text) = std::str::from_utf8(inner)
         {
@@ -309,16 +304,22 @@ impl<'a> Arg<'a> {
     /// Whether [`Arg::text`] equals `other` ignoring ASCII case, compared
     /// where the argument is written when it has no escapes.
     pub fn text_eq_ignore_ascii_case(&self, other: &str) -> bool {
-        let raw = self.raw();
-        let inner = match self.kind() {
-            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
-            TokenKind::UnterminatedString => &raw[1..],
-            _ => raw,
-        };
+        let inner = self.unquoted();
         if inner.contains(&b'\\') {
             return self.text().eq_ignore_ascii_case(other);
         }
         inner.eq_ignore_ascii_case(other.as_bytes())
+    }
+
+    /// The bytes between the quotes (all of them for a bare word), still
+    /// escaped.
+    fn unquoted(&self) -> &'a [u8] {
+        let raw = self.raw();
+        match self.kind() {
+            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
+            TokenKind::UnterminatedString => &raw[1..],
+            _ => raw,
+        }
     }
 
     /// [`Arg::text`], owned.
