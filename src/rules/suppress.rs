@@ -95,9 +95,7 @@ impl Comments {
             let tree = &file.tree;
             let is_marker = |t: &&crate::syntax::Token| {
                 t.kind() == TokenKind::Comment
-                    && tree.source[t.start() as usize..t.end() as usize]
-                        .windows(7)
-                        .any(|w| w == b"wslint:")
+                    && t.text(&tree.source).windows(7).any(|w| w == b"wslint:")
             };
             if !tree.tokens.iter().any(|t| is_marker(&t)) {
                 continue;
@@ -110,9 +108,7 @@ impl Comments {
                 .iter()
                 .filter(|t| t.kind() == TokenKind::Comment)
             {
-                let text = String::from_utf8_lossy(
-                    &tree.source[token.start() as usize..token.end() as usize],
-                );
+                let text = String::from_utf8_lossy(token.text(&tree.source));
                 let Some(body) = text.trim_start_matches('#').trim().strip_prefix("wslint:") else {
                     continue;
                 };
@@ -126,7 +122,7 @@ impl Comments {
                     .filter(|c| !c.is_empty())
                     .map(|c| c.to_ascii_uppercase())
                     .collect();
-                let comment = token.start()..token.end();
+                let comment = token.span();
                 match verb {
                     "ignore-file" => {
                         let placed = token.start() < first_directive;

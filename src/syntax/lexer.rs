@@ -99,6 +99,16 @@ impl Token {
     pub fn end(&self) -> u32 {
         self.end_and_kind & ((1 << KIND_SHIFT) - 1)
     }
+
+    /// The byte range in the file.
+    pub fn span(&self) -> std::ops::Range<u32> {
+        self.start()..self.end()
+    }
+
+    /// The token's bytes in `source`, the file it was read from.
+    pub fn text<'s>(&self, source: &'s [u8]) -> &'s [u8] {
+        &source[self.start() as usize..self.end() as usize]
+    }
 }
 
 impl std::fmt::Debug for Token {
@@ -354,7 +364,7 @@ mod tests {
         let mut lexer = Lexer::new(src);
         let mut out = Vec::new();
         while let Some(t) = lexer.next_token() {
-            out.push((t.kind(), &src[t.start() as usize..t.end() as usize]));
+            out.push((t.kind(), t.text(src)));
         }
         out
     }

@@ -176,10 +176,7 @@ impl Builder<'_> {
 
     fn semicolon(&mut self, id: TokenId, token: Token) {
         if self.pending.is_empty() {
-            self.error(
-                "unexpected \";\": no directive before it",
-                token.start()..token.end(),
-            );
+            self.error("unexpected \";\": no directive before it", token.span());
             self.items().push(Item::Error(id..id + 1));
             return;
         }
@@ -194,10 +191,7 @@ impl Builder<'_> {
     /// rest of the file was taken as one error item.
     fn open_brace(&mut self, id: TokenId, token: Token) -> bool {
         if self.pending.is_empty() {
-            self.error(
-                "unexpected \"{\": no directive before it",
-                token.start()..token.end(),
-            );
+            self.error("unexpected \"{\": no directive before it", token.span());
         }
         if self.stack.len() > MAX_DEPTH {
             self.swallow_rest(id, token);
@@ -206,7 +200,7 @@ impl Builder<'_> {
         let words = self.take_pending();
         let is_lua = !words.is_empty() && {
             let name = self.tokens[self.word_tokens[words.start as usize] as usize];
-            let text = &self.src[name.start() as usize..name.end() as usize];
+            let text = name.text(self.src);
             // A quoted name ("rewrite_by_lua_block") is the same directive.
             let unquoted = match name.kind() {
                 TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &text[1..text.len() - 1],
@@ -229,7 +223,7 @@ impl Builder<'_> {
     fn swallow_rest(&mut self, id: TokenId, token: Token) {
         self.error(
             format!("blocks are nested more than {MAX_DEPTH} levels deep; the rest of the file is not parsed"),
-            token.start()..token.end(),
+            token.span(),
         );
         while let Some(t) = self.lexer.next_token() {
             self.push(t);
@@ -248,7 +242,7 @@ impl Builder<'_> {
             self.errors.push(SyntaxError {
                 message: "unexpected \"}\": the directive before it is not terminated by \";\""
                     .into(),
-                span: token.start()..token.end(),
+                span: token.span(),
                 related: Some((word.end()..word.end(), "expected \";\" here".into())),
             });
             let words = self.take_pending();
@@ -258,10 +252,7 @@ impl Builder<'_> {
             }));
         }
         if self.stack.len() == 1 {
-            self.error(
-                "unexpected \"}\": no block is open",
-                token.start()..token.end(),
-            );
+            self.error("unexpected \"}\": no block is open", token.span());
             self.items().push(Item::Error(id..id + 1));
             return;
         }
@@ -312,7 +303,7 @@ impl Builder<'_> {
             let innermost = self.stack.last().and_then(|f| f.block.open);
             let related = innermost.map(|open| {
                 let t = self.tokens[open as usize];
-                (t.start()..t.end(), "this block is never closed".to_string())
+                (t.span(), "this block is never closed".to_string())
             });
             self.errors.push(SyntaxError {
                 message: "unexpected end of file, expecting \"}\"".into(),

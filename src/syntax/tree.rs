@@ -105,13 +105,13 @@ impl SyntaxTree {
     /// The bytes of one token.
     pub fn token_text(&self, id: TokenId) -> &[u8] {
         let t = &self.tokens[id as usize];
-        &self.source[t.start() as usize..t.end() as usize]
+        t.text(&self.source)
     }
 
     /// The byte range of one token.
     pub fn token_span(&self, id: TokenId) -> Range<u32> {
         let t = &self.tokens[id as usize];
-        t.start()..t.end()
+        t.span()
     }
 
     /// Prints the tree back to bytes by walking it. Trivia the tree does not
