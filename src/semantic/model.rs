@@ -522,6 +522,8 @@ impl<'a> Builder<'a> {
                 let child = self.new_scope(child_context, Some(node), Some(scope));
                 if child_context != Context::Data {
                     self.walk_block(point, file, inner, child);
+                } else if context.is_checked() {
+                    self.check_entries(&name, file, inner);
                 }
                 self.close(child);
             }
@@ -714,6 +716,59 @@ impl<'a> Builder<'a> {
         }
         self.diagnostics.extend(other.diagnostics);
         self.reached.extend(other.reached);
+    }
+
+    /// The entries of a `map` or `geo` block: nginx reads each as a key and
+    /// a value, and takes only a few one-word parameters (`hostnames;`,
+    /// `ranges;`); any other count, or a block, fails `nginx -t`. A lone
+    /// word such as `close;` is an easy slip in a Connection map.
+    fn check_entries(&mut self, block_name: &str, file: FileId, block: &'a Block) {
+        let one_word: &[&str] = match block_name {
+            "map" => &["hostnames", "volatile"],
+            "geo" => &["ranges", "proxy_recursive"],
+            _ => return,
+        };
+        let tree = &self.files.get(file).tree;
+        for view in block_directives(tree, block) {
+            let node = Node { file, view };
+            match &view.node.end {
+                DirectiveEnd::Block(inner) => {
+                    let at = inner
+                        .open
+                        .map_or_else(|| view.span(), |t| tree.token_span(t));
+                    let mut d = Diagnostic::new(
+                        "E005",
+                        "block-mismatch",
+                        Severity::Error,
+                        format!(
+                            "unexpected \"{{\" in a {block_name} block: its entries take no block"
+                        ),
+                        FileSpan { file, span: at },
+                    )
+                    .with_related(node.location(), "this entry");
+                    d.is_syntax = true;
+                    self.diagnostics.push(d);
+                }
+                DirectiveEnd::Semicolon(_) => {
+                    let words = view.args().len() + 1;
+                    let allowed =
+                        words == 2 || (words == 1 && one_word.iter().any(|w| view.name() == *w));
+                    if !allowed {
+                        self.diagnostics.push(Diagnostic::new(
+                            "E004",
+                            "wrong-argument-count",
+                            Severity::Error,
+                            format!(
+                                "invalid number of the {block_name} parameters: an entry is a key and a value, this one has {words} word{}; nginx -t rejects it",
+                                if words == 1 { "" } else { "s" }
+                            ),
+                            node.location(),
+                        ));
+                    }
+                }
+                DirectiveEnd::Missing => {} // a syntax error, reported as one
+            }
+        }
     }
 
     /// Context, block and argument count against the directive table.

@@ -305,3 +305,57 @@ fn add_header_inherit_merge_and_off() {
         .hidden;
     assert_eq!(hidden.len(), 2);
 }
+
+/// Entries of `map` and `geo` blocks, each checked by the real `nginx -t`
+/// and by wslint: wslint reports E004 or E005 exactly where nginx refuses
+/// the configuration, at the entry's line.
+#[test]
+fn map_and_geo_entries_are_refused_exactly_where_nginx_refuses_them() {
+    let Some(nginx) = crate::support::nginx() else {
+        return;
+    };
+    let cases = [
+        ("map $http_upgrade $c", "default upgrade;"),
+        ("map $http_upgrade $c", "'' close;"),
+        ("map $http_upgrade $c", "close;"),
+        ("map $http_upgrade $c", "default;"),
+        ("map $http_upgrade $c", "hostnames;"),
+        ("map $http_upgrade $c", "volatile;"),
+        ("map $http_upgrade $c", "websocket upgrade extra;"),
+        ("map $http_upgrade $c", "include /dev/null;"),
+        ("map $http_upgrade $c", "include;"),
+        ("map $http_upgrade $c", "a { b c; }"),
+        ("map $http_upgrade $c", "\"~^x\" \"y z\";"),
+        ("geo $g", "10.0.0.0/8 inside;"),
+        ("geo $g", "ranges;"),
+        ("geo $g", "proxy_recursive;"),
+        ("geo $g", "inside;"),
+        ("geo $g", "10.0.0.0/8 a b;"),
+        ("geo $g", "a { }"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = (0, 0);
+    for (block, entry) in cases {
+        let text = format!("events {{}}\nhttp {{\n    {block} {{\n        {entry}\n    }}\n}}\n");
+        std::fs::write(dir.path().join("nginx.conf"), &text).unwrap();
+        let nginx_refuses = crate::live::nginx_t(&nginx, dir.path()).is_err();
+        let out = crate::support::wslint(
+            dir.path(),
+            &["--format", "concise", "--color", "never", "nginx.conf"],
+            None,
+        );
+        let text_out = crate::support::stdout(&out);
+        let refused_at_entry = text_out.contains("nginx.conf:4:")
+            && (text_out.contains("E004") || text_out.contains("E005"));
+        assert_eq!(
+            refused_at_entry, nginx_refuses,
+            "{block} {{ {entry} }}: nginx refuses: {nginx_refuses}, wslint says:\n{text_out}"
+        );
+        if nginx_refuses {
+            checked.1 += 1;
+        } else {
+            checked.0 += 1;
+        }
+    }
+    assert!(checked.0 >= 7 && checked.1 >= 8, "{checked:?}");
+}
