@@ -39,6 +39,9 @@ pub enum Format {
     #[default]
     Text,
     /// One line per finding: path:line:col: CODE [severity] message
+    // The line above is `--help` text, shown as written: `[severity]` is
+    // not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     Concise,
     /// One JSON document (docs/json-output.md)
     Json,
@@ -60,7 +63,7 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
     }
 }
 
-/// Whether [`write`] streams `format` (text, JSON and SARIF) rather than
+/// Whether [`write()`] streams `format` (text, JSON and SARIF) rather than
 /// rendering it whole first.
 pub fn is_streamed(format: Format) -> bool {
     matches!(format, Format::Text | Format::Json | Format::Sarif)
