@@ -9,8 +9,7 @@
 
 use nom::IResult;
 use nom::Parser;
-use nom::bytes::complete::{tag, take_while, take_while1};
-use nom::sequence::preceded;
+use nom::bytes::complete::{tag, take_while1};
 
 /// What a token is. Whitespace and comments are trivia: they carry no meaning
 /// but are kept so the tree can print its input back byte for byte.
@@ -129,7 +128,9 @@ pub fn lex_whitespace(input: &[u8]) -> IResult<&[u8], &[u8]> {
 
 /// comment = "#" { any byte except LF }
 pub fn lex_comment(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    nom::combinator::recognize(preceded(tag("#"), take_while(|b| b != b'\n'))).parse(input)
+    let (rest, _) = tag("#").parse(input)?;
+    let len = 1 + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    Ok((&input[len..], &input[..len]))
 }
 
 /// Length of a quoted string starting at `input[0]` (the quote), including the
@@ -174,22 +175,22 @@ pub fn lex_string(input: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
 /// is.
 pub fn lex_word(input: &[u8]) -> IResult<&[u8], &[u8]> {
     let mut i = 0;
-    let mut after_dollar = false;
-    while i < input.len() {
-        let b = input[i];
-        if b == b'{' && after_dollar {
-            after_dollar = false;
+    loop {
+        // Most bytes of a word are plain: skip them with one table lookup
+        // each, and look closer only at the few that may end the word or
+        // change how the next byte is read.
+        while i < input.len() && !WORD_STOP[input[i] as usize] {
             i += 1;
-            continue;
         }
-        if is_space(b) || b == b';' || b == b'{' {
-            break;
-        }
-        after_dollar = b == b'$';
-        if b == b'\\' {
-            i = (i + 2).min(input.len());
-        } else {
-            i += 1;
+        match input.get(i) {
+            Some(b'$') => {
+                i += 1;
+                if input.get(i) == Some(&b'{') {
+                    i += 1;
+                }
+            }
+            Some(b'\\') => i = (i + 2).min(input.len()),
+            _ => break,
         }
     }
     if i == 0 {
@@ -200,6 +201,20 @@ pub fn lex_word(input: &[u8]) -> IResult<&[u8], &[u8]> {
     }
     Ok((&input[i..], &input[..i]))
 }
+
+/// The bytes a word's inner loop stops at: those that end a word
+/// (whitespace, `;`, `{`) and those that change how the next byte is read
+/// (`$` before `{`, `\` before anything).
+static WORD_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let stops = *b" \t\r\n;{$\\";
+    let mut i = 0;
+    while i < stops.len() {
+        table[stops[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The lexer: call [`Lexer::next_token`] until it returns `None`.
 pub struct Lexer<'a> {
