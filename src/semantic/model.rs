@@ -88,18 +88,21 @@ pub struct Scope<'a> {
 }
 
 /// A level while the model is built. While its block is being walked it
-/// is open, and its lists grow; once the walk is over it is closed: its
-/// lists move to the end of the builder's shared ones, and the level keeps
-/// where they are (a fleet's configuration has hundreds of thousands of
-/// levels, most with a few directives, and three small allocations each
-/// cost more than the directives themselves).
+/// is open: its lists are the top of the builder's stack of open lists
+/// (levels open inside one another, and only the innermost grows). Once
+/// the walk is over it is closed: its lists move to the end of the
+/// builder's shared ones, and the level keeps where they are. A fleet's
+/// configuration has hundreds of thousands of levels, most with a few
+/// directives; lists of their own would cost three allocations each, more
+/// than the directives themselves.
 struct Level<'a> {
     context: Context,
     opener: Option<Node<'a>>,
     parent: Option<ScopeId>,
     entry: usize,
     unresolved_include: bool,
-    open: Lists<'a>,
+    /// While open: where its directives and children start in the stack.
+    open_at: (u32, u32),
     directives: std::ops::Range<u32>,
     children: std::ops::Range<u32>,
 }
@@ -114,18 +117,30 @@ struct Lists<'a> {
 }
 
 impl<'a> Lists<'a> {
-    /// Appends `other`, with its interned names and child ids mapped.
-    fn append(
+    /// Appends `other`'s directives from `directives_at` and children from
+    /// `children_at` on, with interned names and child ids mapped.
+    fn append_from(
         &mut self,
         other: &Lists<'a>,
+        directives_at: u32,
+        children_at: u32,
         name: impl Fn(u32) -> u32,
         child: impl Fn(ScopeId) -> ScopeId,
     ) {
-        self.directives.extend_from_slice(&other.directives);
+        let (d, c) = (directives_at as usize, children_at as usize);
+        self.directives.extend_from_slice(&other.directives[d..]);
         self.name_ids
-            .extend(other.name_ids.iter().map(|&n| name(n)));
+            .extend(other.name_ids[d..].iter().map(|&n| name(n)));
         self.children
-            .extend(other.children.iter().map(|&c| child(c)));
+            .extend(other.children[c..].iter().map(|&id| child(id)));
+    }
+
+    /// Drops the directives from `directives_at` and the children from
+    /// `children_at` on.
+    fn truncate(&mut self, directives_at: u32, children_at: u32) {
+        self.directives.truncate(directives_at as usize);
+        self.name_ids.truncate(directives_at as usize);
+        self.children.truncate(children_at as usize);
     }
 }
 
@@ -236,6 +251,7 @@ impl<'a> Model<'a> {
             files,
             scopes: Vec::new(),
             closed: Lists::default(),
+            open: Lists::default(),
             diagnostics: Vec::new(),
             reached: BTreeSet::new(),
             include_stack: Vec::new(),
@@ -395,6 +411,8 @@ struct Builder<'a> {
     scopes: Vec<Level<'a>>,
     /// The lists of every closed level, one after another.
     closed: Lists<'a>,
+    /// The lists of the open levels, the innermost last; see [`Level`].
+    open: Lists<'a>,
     diagnostics: Vec<Diagnostic>,
     reached: BTreeSet<FileId>,
     include_stack: Vec<FileId>,
@@ -429,15 +447,18 @@ impl<'a> Builder<'a> {
         scope
     }
 
-    /// Moves a level whose walk is over to the closed lists.
+    /// Moves a level whose walk is over, the innermost open one, from the
+    /// top of the open stack to the closed lists.
     fn close(&mut self, scope: ScopeId) {
         let level = &mut self.scopes[scope as usize];
-        let open = std::mem::take(&mut level.open);
+        let (directives_at, children_at) = level.open_at;
         let (start, first_child) = (
             self.closed.directives.len() as u32,
             self.closed.children.len() as u32,
         );
-        self.closed.append(&open, |n| n, |c| c);
+        self.closed
+            .append_from(&self.open, directives_at, children_at, |n| n, |c| c);
+        self.open.truncate(directives_at, children_at);
         level.directives = start..self.closed.directives.len() as u32;
         level.children = first_child..self.closed.children.len() as u32;
     }
@@ -449,45 +470,30 @@ impl<'a> Builder<'a> {
         parent: Option<ScopeId>,
     ) -> ScopeId {
         let id = self.scopes.len() as ScopeId;
+        // The parent is the innermost open level: its children are on top,
+        // and the new level's lists start above them.
+        if parent.is_some() {
+            self.open.children.push(id);
+        }
         self.scopes.push(Level {
             context,
             opener,
             parent,
             entry: self.entry,
             unresolved_include: false,
-            open: Lists::default(),
+            open_at: (
+                self.open.directives.len() as u32,
+                self.open.children.len() as u32,
+            ),
             directives: 0..0,
             children: 0..0,
         });
-        if let Some(p) = parent {
-            self.scopes[p as usize].open.children.push(id);
-        }
         id
     }
 
     fn walk_block(&mut self, point: &EntryPoint, file: FileId, block: &'a Block, scope: ScopeId) {
         let tree = &self.files.get(file).tree;
         let context = self.scopes[scope as usize].context;
-        // Room for the block's directives up front: growing every level's
-        // lists one push at a time was a tenth of building the model. A
-        // fresh level gets exactly its size; a level that an include adds
-        // to keeps growing the usual way.
-        let (count, blocks) = block.items.iter().fold((0, 0), |(n, b), item| match item {
-            crate::syntax::Item::Directive(d) => {
-                (n + 1, b + matches!(d.end, DirectiveEnd::Block(_)) as usize)
-            }
-            _ => (n, b),
-        });
-        let level = &mut self.scopes[scope as usize].open;
-        if level.directives.capacity() == 0 {
-            level.directives.reserve_exact(count);
-            level.name_ids.reserve_exact(count);
-            level.children.reserve_exact(blocks);
-        } else {
-            level.directives.reserve(count);
-            level.name_ids.reserve(count);
-            level.children.reserve(blocks);
-        }
         for view in block_directives(tree, block) {
             let node = Node { file, view };
             let name = view.name();
@@ -510,9 +516,8 @@ impl<'a> Builder<'a> {
                 self.include(point, node, scope);
                 continue;
             }
-            let level = &mut self.scopes[scope as usize].open;
-            level.directives.push(node);
-            level.name_ids.push(id);
+            self.open.directives.push(node);
+            self.open.name_ids.push(id);
             if let DirectiveEnd::Block(inner) = &view.node.end {
                 let child_context = if context == Context::Unknown {
                     Context::Unknown
@@ -635,6 +640,7 @@ impl<'a> Builder<'a> {
             files,
             scopes: Vec::new(),
             closed: Lists::default(),
+            open: Lists::default(),
             diagnostics: Vec::new(),
             reached: BTreeSet::new(),
             include_stack: include_stack.clone(),
@@ -693,22 +699,19 @@ impl<'a> Builder<'a> {
         let mut levels = other.scopes.into_iter();
         let stand_in = levels.next().expect("the stand-in level comes first");
         let name = |n: u32| renamed[n as usize];
-        let level = &mut self.scopes[parent as usize];
-        level.open.append(&stand_in.open, name, moved);
-        level.unresolved_include |= stand_in.unresolved_include;
+        // `parent` is the innermost open level here, and the stand-in the
+        // only open level there: its lists are their whole open stack.
+        self.open.append_from(&other.open, 0, 0, name, moved);
+        self.scopes[parent as usize].unresolved_include |= stand_in.unresolved_include;
         // Their other levels are closed: their lists follow the ones here.
         let (directives_at, children_at) = (
             self.closed.directives.len() as u32,
             self.closed.children.len() as u32,
         );
-        self.closed.append(&other.closed, name, moved);
+        self.closed.append_from(&other.closed, 0, 0, name, moved);
         let shift = |range: std::ops::Range<u32>, by: u32| range.start + by..range.end + by;
         self.scopes.reserve(levels.len());
         for mut scope in levels {
-            debug_assert!(
-                scope.open.directives.is_empty(),
-                "only the stand-in is open"
-            );
             scope.parent = scope.parent.map(moved);
             scope.directives = shift(scope.directives, directives_at);
             scope.children = shift(scope.children, children_at);
