@@ -95,7 +95,7 @@ pub fn add_to_block(
     let src = &tree.source;
     let open = tree.token_span(block.open?);
     let close = tree.token_span(block.close?);
-    let last_simple = block.items.iter().rev().find_map(|item| match item {
+    let last_simple = tree.items(block).iter().rev().find_map(|item| match item {
         Item::Directive(d) => match d.end {
             DirectiveEnd::Semicolon(t) => Some(tree.token_span(t).end),
             _ => None,
@@ -256,7 +256,7 @@ pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit
             let src = &tree.source;
             let open = tree.token_span(block.open?);
             let eol = line_ending(src, open.end);
-            let first = block.items.iter().find_map(|i| match i {
+            let first = tree.items(block).iter().find_map(|i| match i {
                 Item::Directive(d) => tree.first_token(d).map(|t| tree.token_span(t).start),
                 _ => None,
             });

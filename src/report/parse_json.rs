@@ -92,7 +92,7 @@ fn file_json(file: &SourceFile) -> FileJson<'_> {
 fn block_json(file: &SourceFile, block: &Block) -> Vec<ItemJson> {
     let tree: &SyntaxTree = &file.tree;
     let mut out = Vec::new();
-    for item in &block.items {
+    for item in file.tree.items(block) {
         match item {
             Item::Comment(t) => {
                 let span = tree.token_span(*t);
@@ -113,7 +113,7 @@ fn block_json(file: &SourceFile, block: &Block) -> Vec<ItemJson> {
                 let (block, raw_block) = match &node.end {
                     DirectiveEnd::Block(b) => match d.raw_body() {
                         Some(raw) => (None, Some(String::from_utf8_lossy(raw).into_owned())),
-                        None => (Some(block_json(file, b)), None),
+                        None => (Some(block_json(file, tree.block(*b))), None),
                     },
                     _ => (None, None),
                 };

@@ -518,7 +518,7 @@ impl<'a> Builder<'a> {
             }
             self.open.directives.push(node);
             self.open.name_ids.push(id);
-            if let DirectiveEnd::Block(inner) = &view.node.end {
+            if let Some(inner) = view.block() {
                 let child_context = if context == Context::Unknown {
                     Context::Unknown
                 } else {
@@ -736,7 +736,8 @@ impl<'a> Builder<'a> {
             let node = Node { file, view };
             match &view.node.end {
                 DirectiveEnd::Block(inner) => {
-                    let at = inner
+                    let at = tree
+                        .block(*inner)
                         .open
                         .map_or_else(|| view.span(), |t| tree.token_span(t));
                     let mut d = Diagnostic::new(
@@ -815,7 +816,7 @@ impl<'a> Builder<'a> {
                     format!(
                         "directive \"{name}\" is not terminated by \";\": it takes no block, so this \"{{\" means a \";\" is missing before it"
                     ),
-                    block.open,
+                    node.view.tree.block(*block).open,
                 ),
                 DirectiveEnd::Semicolon(t) => (
                     format!("directive \"{name}\" has no opening \"{{\""),
@@ -907,7 +908,7 @@ pub fn infer_context(files: &FileSet, file: FileId) -> Context {
 
 /// [`infer_context`] of a parsed file.
 pub fn context_of(tree: &crate::syntax::SyntaxTree) -> Context {
-    for item in &tree.root.items {
+    for item in tree.items(&tree.root) {
         match item {
             crate::syntax::Item::Comment(t) => {
                 let text = String::from_utf8_lossy(tree.token_text(*t));

@@ -16,5 +16,5 @@ pub mod views;
 pub use lexer::{Token, TokenKind};
 pub use lines::LineIndex;
 pub use parser::{MAX_DEPTH, parse};
-pub use tree::{Block, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
+pub use tree::{Block, BlockId, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
 pub use views::{Arg, DirectiveView, LocationMatch, LocationModifier, MapEntry, VariableRef};

@@ -9,7 +9,9 @@
 //! the block; stray `;`, `{` and `}` become error items.
 
 use super::lexer::{Lexer, MAX_SOURCE_LEN, Token, TokenKind};
-use super::tree::{Block, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
+use super::tree::{
+    Block, BlockId, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId,
+};
 
 /// The deepest block nesting accepted. Real configurations stay below ten;
 /// the limit only exists so hostile input cannot exhaust the stack of the
@@ -19,7 +21,11 @@ pub const MAX_DEPTH: usize = 200;
 /// A block being filled, with the words of the directive that opened it.
 struct Frame {
     words: std::ops::Range<u32>,
-    block: Block,
+    open: Option<TokenId>,
+    raw_body: Option<TokenId>,
+    /// The block's items so far; they move to the tree's shared list when
+    /// the block is finished.
+    items: Vec<Item>,
 }
 
 struct Builder<'a> {
@@ -32,8 +38,11 @@ struct Builder<'a> {
     /// Words of the directive being read at the current level.
     pending: Vec<TokenId>,
     /// Emptied item lists of finished blocks, kept for their room: an open
-    /// block grows one of these, and a finished block gets an exact copy.
+    /// block grows one of these.
     spare_items: Vec<Vec<Item>>,
+    /// Every finished block's items, block after block.
+    items: Vec<Item>,
+    blocks: Vec<Block>,
 }
 
 /// Parses nginx configuration bytes. Never fails: errors are in `errors`.
@@ -46,6 +55,8 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
             source: Vec::new(),
             tokens: Vec::new(),
             word_tokens: Vec::new(),
+            items: Vec::new(),
+            blocks: Vec::new(),
             root: Block::default(),
             errors: vec![SyntaxError {
                 message: "file is larger than 256 MiB".into(),
@@ -54,7 +65,7 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
             }],
         };
     }
-    let (tokens, word_tokens, root, errors) = {
+    let (tokens, word_tokens, items, blocks, root, errors) = {
         let mut b = Builder {
             src: &source,
             lexer: Lexer::new(&source),
@@ -66,19 +77,31 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
             errors: Vec::new(),
             stack: vec![Frame {
                 words: 0..0,
-                block: Block::default(),
+                open: None,
+                raw_body: None,
+                items: Vec::new(),
             }],
             pending: Vec::new(),
             spare_items: Vec::new(),
+            items: Vec::with_capacity(source.len() / 64),
+            blocks: Vec::new(),
         };
         b.run();
-        let root = b.stack.pop().map(|f| f.block).unwrap_or_default();
-        (b.tokens, b.word_tokens, root, b.errors)
+        let root = match b.stack.pop() {
+            Some(mut frame) => Block {
+                items: b.move_items(&mut frame.items),
+                ..Block::default()
+            },
+            None => Block::default(),
+        };
+        (b.tokens, b.word_tokens, b.items, b.blocks, root, b.errors)
     };
     SyntaxTree {
         source,
         tokens,
         word_tokens,
+        items,
+        blocks,
         root,
         errors,
     }
@@ -106,7 +129,15 @@ impl Builder<'_> {
     }
 
     fn items(&mut self) -> &mut Vec<Item> {
-        &mut self.stack.last_mut().expect("root frame").block.items
+        &mut self.stack.last_mut().expect("root frame").items
+    }
+
+    /// Moves a finished block's items to the end of the shared list and
+    /// returns where they are there.
+    fn move_items(&mut self, items: &mut Vec<Item>) -> std::ops::Range<u32> {
+        let start = self.items.len() as u32;
+        self.items.append(items);
+        start..self.items.len() as u32
     }
 
     fn run(&mut self) {
@@ -208,15 +239,16 @@ impl Builder<'_> {
             };
             unquoted.ends_with(b"_by_lua_block")
         };
-        let mut block = Block {
+        let mut frame = Frame {
+            words,
             open: Some(id),
+            raw_body: None,
             items: self.spare_items.pop().unwrap_or_default(),
-            ..Block::default()
         };
         if is_lua && let Some(raw) = self.lexer.raw_lua_body() {
-            block.raw_body = Some(self.push(raw));
+            frame.raw_body = Some(self.push(raw));
         }
-        self.stack.push(Frame { words, block });
+        self.stack.push(frame);
         true
     }
 
@@ -256,21 +288,25 @@ impl Builder<'_> {
             self.items().push(Item::Error(id..id + 1));
             return;
         }
-        let mut frame = self.stack.pop().expect("checked above");
-        frame.block.close = Some(id);
-        self.finish_frame(frame);
+        let frame = self.stack.pop().expect("checked above");
+        self.finish_frame(frame, Some(id));
     }
 
-    fn finish_frame(&mut self, mut frame: Frame) {
-        // The tree is kept to the end of the run: each block holds exactly
-        // its items, and the list that grew them is reused.
-        let mut grown = std::mem::take(&mut frame.block.items);
-        frame.block.items = Vec::with_capacity(grown.len());
-        frame.block.items.append(&mut grown);
-        self.spare_items.push(grown);
+    /// Adds a finished block to the tree and its directive to the block
+    /// around it; the list that grew its items is kept for the next block.
+    fn finish_frame(&mut self, mut frame: Frame, close: Option<TokenId>) {
+        let items = self.move_items(&mut frame.items);
+        self.spare_items.push(frame.items);
+        let id = self.blocks.len() as BlockId;
+        self.blocks.push(Block {
+            open: frame.open,
+            items,
+            raw_body: frame.raw_body,
+            close,
+        });
         self.items().push(Item::Directive(Directive {
             words: frame.words,
-            end: DirectiveEnd::Block(Box::new(frame.block)),
+            end: DirectiveEnd::Block(id),
         }));
     }
 
@@ -300,7 +336,7 @@ impl Builder<'_> {
     fn close_all_at_eof(&mut self) {
         let eof = self.src.len() as u32;
         if self.stack.len() > 1 {
-            let innermost = self.stack.last().and_then(|f| f.block.open);
+            let innermost = self.stack.last().and_then(|f| f.open);
             let related = innermost.map(|open| {
                 let t = self.tokens[open as usize];
                 (t.span(), "this block is never closed".to_string())
@@ -313,7 +349,7 @@ impl Builder<'_> {
         }
         while self.stack.len() > 1 {
             let frame = self.stack.pop().expect("checked in loop condition");
-            self.finish_frame(frame);
+            self.finish_frame(frame, None);
         }
     }
 }

@@ -30,15 +30,27 @@ pub struct SyntaxTree {
     /// [`Directive::words`] indexes into it. One shared vector instead of one
     /// per directive keeps parsing free of small allocations.
     pub word_tokens: Vec<TokenId>,
+    /// The items of all blocks, each block's items contiguous;
+    /// [`Block::items`] indexes into it (see [`SyntaxTree::items`]).
+    pub items: Vec<Item>,
+    /// Every block but the top level, in the order they close;
+    /// [`DirectiveEnd::Block`] holds an index into it. With the shared item
+    /// list, a block costs no allocation of its own: a large tree has
+    /// hundreds of thousands of them.
+    pub blocks: Vec<Block>,
     pub root: Block,
     pub errors: Vec<SyntaxError>,
 }
+
+/// Index of a block in [`SyntaxTree::blocks`].
+pub type BlockId = u32;
 
 /// A `{ … }` block, or the top level of a file (which has no braces).
 #[derive(Debug, Clone, Default)]
 pub struct Block {
     pub open: Option<TokenId>,
-    pub items: Vec<Item>,
+    /// Range in [`SyntaxTree::items`]; see [`SyntaxTree::items`].
+    pub items: Range<u32>,
     /// For blocks whose body is not nginx syntax (Lua): the raw body token.
     pub raw_body: Option<TokenId>,
     /// `None` when the file ended before the block was closed.
@@ -69,22 +81,30 @@ pub struct Directive {
 #[derive(Debug, Clone)]
 pub enum DirectiveEnd {
     Semicolon(TokenId),
-    Block(Box<Block>),
+    Block(BlockId),
     /// Neither `;` nor a block: a `}` or the end of file came first (an error).
     Missing,
 }
 
-impl Directive {
-    /// The block, when the directive has one.
-    pub fn block(&self) -> Option<&Block> {
-        match &self.end {
-            DirectiveEnd::Block(b) => Some(b),
+impl SyntaxTree {
+    /// The items of a block, in order.
+    pub fn items(&self, block: &Block) -> &[Item] {
+        &self.items[block.items.start as usize..block.items.end as usize]
+    }
+
+    /// The block with this id.
+    pub fn block(&self, id: BlockId) -> &Block {
+        &self.blocks[id as usize]
+    }
+
+    /// The block of a directive, when it has one.
+    pub fn block_of(&self, d: &Directive) -> Option<&Block> {
+        match d.end {
+            DirectiveEnd::Block(id) => Some(self.block(id)),
             _ => None,
         }
     }
-}
 
-impl SyntaxTree {
     /// The word tokens of a directive: its name, then its arguments.
     pub fn words(&self, d: &Directive) -> &[TokenId] {
         &self.word_tokens[d.words.start as usize..d.words.end as usize]
@@ -97,7 +117,7 @@ impl SyntaxTree {
         }
         match &d.end {
             DirectiveEnd::Semicolon(t) => Some(*t),
-            DirectiveEnd::Block(b) => b.open,
+            DirectiveEnd::Block(b) => self.block(*b).open,
             DirectiveEnd::Missing => None,
         }
     }
@@ -137,7 +157,10 @@ impl SyntaxTree {
             .map_or(0, |t| self.tokens[t as usize].start());
         let last = match &d.end {
             DirectiveEnd::Semicolon(t) => Some(*t),
-            DirectiveEnd::Block(b) => b.close.or_else(|| self.last_token_of_block(b)).or(b.open),
+            DirectiveEnd::Block(b) => {
+                let b = self.block(*b);
+                b.close.or_else(|| self.last_token_of_block(b)).or(b.open)
+            }
             DirectiveEnd::Missing => self.words(d).last().copied(),
         };
         let end = last.map_or(start, |t| self.tokens[t as usize].end());
@@ -148,12 +171,13 @@ impl SyntaxTree {
         if let Some(raw) = b.raw_body {
             return Some(raw);
         }
-        match b.items.last()? {
+        match self.items(b).last()? {
             Item::Comment(t) => Some(*t),
             Item::Error(r) => r.end.checked_sub(1),
             Item::Directive(d) => match &d.end {
                 DirectiveEnd::Semicolon(t) => Some(*t),
                 DirectiveEnd::Block(inner) => {
+                    let inner = self.block(*inner);
                     inner.close.or_else(|| self.last_token_of_block(inner))
                 }
                 DirectiveEnd::Missing => self.words(d).last().copied(),
@@ -211,13 +235,14 @@ impl Printer<'_> {
     }
 
     fn block(&mut self, block: &Block) {
+        let tree = self.tree;
         if let Some(open) = block.open {
             self.token(open);
         }
         if let Some(raw) = block.raw_body {
             self.token(raw);
         }
-        for item in &block.items {
+        for item in tree.items(block) {
             match item {
                 Item::Comment(t) => self.token(*t),
                 Item::Error(range) => {
@@ -231,7 +256,7 @@ impl Printer<'_> {
                     }
                     match &d.end {
                         DirectiveEnd::Semicolon(t) => self.token(*t),
-                        DirectiveEnd::Block(b) => self.block(b),
+                        DirectiveEnd::Block(b) => self.block(tree.block(*b)),
                         DirectiveEnd::Missing => {}
                     }
                 }

@@ -78,7 +78,7 @@ pub fn block_directives<'a>(
     tree: &'a SyntaxTree,
     block: &'a Block,
 ) -> impl Iterator<Item = DirectiveView<'a>> {
-    block.items.iter().filter_map(move |item| match item {
+    tree.items(block).iter().filter_map(move |item| match item {
         Item::Directive(node) => Some(DirectiveView { tree, node }),
         _ => None,
     })
@@ -156,7 +156,7 @@ impl<'a> DirectiveView<'a> {
 
     /// The block, when the directive has one.
     pub fn block(&self) -> Option<&'a Block> {
-        self.node.block()
+        self.tree.block_of(self.node)
     }
 
     /// The directives inside the block (empty when there is none or it is raw).
