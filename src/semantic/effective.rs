@@ -128,10 +128,9 @@ impl<'a> Model<'a> {
             return ArrayValue::default();
         };
         let levels: Vec<ScopeId> = self.levels(scope).collect();
-        let control = format!("{name}_inherit");
         // Most array directives have no `*_inherit` switch written anywhere:
         // then no level needs to look for one.
-        let control = self.has_directive(&control).then_some(control.as_str());
+        let control = self.inherit_switch(name);
         let mut value = self.array_from(&levels, id, control);
         // Everything written at some level but not in effect is hidden by
         // a closer level's own entries, or else cancelled by `off`.

@@ -221,6 +221,10 @@ pub struct Model<'a> {
     /// Directive names, interned: comparing ids is what makes walking up
     /// the levels for every lookup cheap.
     names: HashMap<String, u32>,
+    /// The `*_inherit` switches written anywhere (`add_header_inherit`,
+    /// nginx 1.29.3+): usually none, and then no array lookup builds the
+    /// name of one.
+    inherit_switches: Vec<String>,
 }
 
 /// An entry point that was analysed, with its top scope.
@@ -309,6 +313,12 @@ impl<'a> Model<'a> {
                 upstreams[scope.entry].entry(name).or_insert(id as ScopeId);
             }
         }
+        let mut inherit_switches: Vec<String> = names
+            .keys()
+            .filter(|n| n.ends_with("_inherit"))
+            .cloned()
+            .collect();
+        inherit_switches.sort();
         Model {
             files,
             entries,
@@ -317,6 +327,7 @@ impl<'a> Model<'a> {
             diagnostics,
             upstreams,
             names,
+            inherit_switches,
         }
     }
 
@@ -379,6 +390,15 @@ impl<'a> Model<'a> {
     /// Whether a directive named `name` is written anywhere in the model.
     pub fn has_directive(&self, name: &str) -> bool {
         self.names.contains_key(name)
+    }
+
+    /// The name of the `*_inherit` switch of array directive `name`, when
+    /// one is written somewhere in the run.
+    pub fn inherit_switch(&self, name: &str) -> Option<&str> {
+        self.inherit_switches
+            .iter()
+            .map(String::as_str)
+            .find(|s| s.strip_suffix("_inherit") == Some(name))
     }
 
     /// The `upstream` block named `name` in an entry point.
