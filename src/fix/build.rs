@@ -9,6 +9,7 @@ use super::Edit;
 use crate::diagnostic::FileId;
 use crate::semantic::{Context, Model, Node, ScopeId};
 use crate::syntax::{Block, DirectiveEnd, Item, SyntaxTree};
+use std::borrow::Cow;
 
 /// The line ending to use next to `offset`: the one that ends that line
 /// (CR LF or LF), else the first one in the file, else LF. Looking near the
@@ -47,14 +48,15 @@ fn line_end(src: &[u8], offset: u32) -> u32 {
     end as u32
 }
 
-/// The indentation of the line holding `offset`.
-pub fn indent_of(src: &[u8], offset: u32) -> String {
+/// The indentation of the line holding `offset`, borrowed from the file.
+pub fn indent_of(src: &[u8], offset: u32) -> &str {
     let start = line_start(src, offset) as usize;
     let width = src[start..]
         .iter()
         .take_while(|&&b| b == b' ' || b == b'\t')
         .count();
-    String::from_utf8_lossy(&src[start..start + width]).into_owned()
+    // Spaces and tabs only: always UTF-8.
+    std::str::from_utf8(&src[start..start + width]).unwrap_or_default()
 }
 
 /// One more level of indentation than `indent`, in the file's style.
@@ -113,10 +115,10 @@ pub fn add_to_block(
     }
     let eol = line_ending(src, last_simple.unwrap_or(open.end));
     let (at, indent) = match last_simple {
-        Some(end) => (line_end(src, end), indent_of(src, end)),
+        Some(end) => (line_end(src, end), Cow::Borrowed(indent_of(src, end))),
         None => (
             line_end(src, open.end),
-            deeper(&indent_of(src, open.start), src),
+            Cow::Owned(deeper(indent_of(src, open.start), src)),
         ),
     };
     Some(Edit {
@@ -262,9 +264,9 @@ pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit
             });
             let indent = match first {
                 Some(start) if line_start(src, start) != line_start(src, open.start) => {
-                    indent_of(src, start)
+                    Cow::Borrowed(indent_of(src, start))
                 }
-                _ => deeper(&indent_of(src, open.start), src),
+                _ => Cow::Owned(deeper(indent_of(src, open.start), src)),
             };
             let at = line_end(src, open.end);
             let text: String = map_lines(var)
