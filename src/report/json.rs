@@ -2,9 +2,10 @@
 //! versioning promise are in docs/json-output.md.
 
 use super::json_text::{push_indent, push_key, push_str, push_uint};
-use super::located::{Finding, LocatedFix, Place, RunError, errors, locate_finding};
+use super::located::{Place, RunError, errors};
 use crate::check::Outcome;
 use crate::diagnostic::Diagnostic;
+use crate::fix::Fix;
 
 /// The schema version; see docs/json-output.md.
 pub const VERSION: u32 = 1;
@@ -138,7 +139,7 @@ fn write_findings(
                 into.push(b',');
             }
             push_indent(into, 4);
-            write_finding(into, &locate_finding(outcome, d));
+            write_finding(into, outcome, d);
         }
     };
     super::chunks::write_in_order(findings, CHUNK, render, out)?;
@@ -171,14 +172,18 @@ fn push_place(b: &mut Vec<u8>, indent: usize, place: &Place) {
     }
 }
 
-fn write_finding(b: &mut Vec<u8>, f: &Finding) {
-    let d = f.diagnostic;
+/// One finding, located as it is written (no list of places is kept).
+fn write_finding(b: &mut Vec<u8>, outcome: &Outcome, d: &Diagnostic) {
     b.push(b'{');
     push_str_field(b, 6, "code", d.code);
     push_str_field(b, 6, "name", d.name);
     push_str_field(b, 6, "severity", d.severity.as_str());
     push_str_field(b, 6, "message", &d.message);
-    push_place(b, 6, &f.place);
+    push_place(
+        b,
+        6,
+        &Place::of(outcome.files.get(d.location.file), &d.location.span),
+    );
     b.push(b',');
     push_key(b, 6, "signal");
     match d.signal.as_deref() {
@@ -187,18 +192,18 @@ fn write_finding(b: &mut Vec<u8>, f: &Finding) {
     }
     b.push(b',');
     push_key(b, 6, "fix");
-    match &f.fix {
-        Some(fix) => write_fix(b, fix),
+    match &d.fix {
+        Some(fix) => write_fix(b, outcome, fix),
         None => b.extend_from_slice(b"null"),
     }
     push_indent(b, 4);
     b.push(b'}');
 }
 
-fn write_fix(b: &mut Vec<u8>, fix: &LocatedFix) {
+fn write_fix(b: &mut Vec<u8>, outcome: &Outcome, fix: &Fix) {
     b.push(b'{');
-    push_str_field(b, 8, "applicability", fix.applicability);
-    push_str_field(b, 8, "title", fix.title);
+    push_str_field(b, 8, "applicability", fix.applicability.as_str());
+    push_str_field(b, 8, "title", &fix.title);
     push_key(b, 8, "edits");
     if fix.edits.is_empty() {
         b.extend_from_slice(b"[]");
@@ -210,19 +215,19 @@ fn write_fix(b: &mut Vec<u8>, fix: &LocatedFix) {
             }
             push_indent(b, 10);
             b.push(b'{');
-            push_place(b, 12, &e.place);
+            push_place(b, 12, &Place::of(outcome.files.get(e.file), &e.range));
             b.push(b',');
             push_key(b, 12, "span");
             b.push(b'[');
             push_indent(b, 14);
-            push_uint(b, e.span[0].into());
+            push_uint(b, e.range.start.into());
             b.push(b',');
             push_indent(b, 14);
-            push_uint(b, e.span[1].into());
+            push_uint(b, e.range.end.into());
             push_indent(b, 12);
             b.extend_from_slice(b"],");
             push_key(b, 12, "content");
-            push_str(b, e.content);
+            push_str(b, &e.text);
             push_indent(b, 10);
             b.push(b'}');
         }
@@ -253,7 +258,7 @@ fn write_error(b: &mut Vec<u8>, e: &RunError) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::located::Located;
+    use crate::report::located::{Located, LocatedFix};
     use serde::Serialize;
 
     // The schema as serde types: what the hand-written output must equal,

@@ -120,7 +120,7 @@ fn locate_findings<'o>(outcome: &'o Outcome, diagnostics: &'o [Diagnostic]) -> V
 }
 
 /// One finding (a diagnostic that is not a syntax error), located.
-pub fn locate_finding<'o>(outcome: &'o Outcome, d: &'o Diagnostic) -> Finding<'o> {
+fn locate_finding<'o>(outcome: &'o Outcome, d: &'o Diagnostic) -> Finding<'o> {
     Finding {
         diagnostic: d,
         fix: d.fix.as_ref().map(|f| locate_fix(outcome, f)),

@@ -162,13 +162,23 @@ impl<'a> VariableIndex<'a> {
     pub fn definitions(&self, entry: usize, name: &str) -> &[Node<'a>] {
         self.by_entry
             .get(entry)
-            .and_then(|m| m.get(&name.to_ascii_lowercase()))
+            .and_then(|m| m.get(lowercase(name).as_ref()))
             .map_or(&[], Vec::as_slice)
     }
 
     /// Whether `$name` exists for an entry point: built in, or defined.
     pub fn is_defined(&self, entry: usize, name: &str) -> bool {
-        is_builtin_variable(&name.to_ascii_lowercase()) || !self.definitions(entry, name).is_empty()
+        is_builtin_variable(&lowercase(name)) || !self.definitions(entry, name).is_empty()
+    }
+}
+
+/// A variable name in lowercase, as the index keys it; borrowed when it
+/// already is (almost always).
+fn lowercase(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
     }
 }
 
