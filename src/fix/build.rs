@@ -16,11 +16,9 @@ use std::borrow::Cow;
 /// edit keeps this cheap on large files and right on mixed ones.
 pub fn line_ending(src: &[u8], offset: u32) -> &'static str {
     let from = offset.min(src.len() as u32) as usize;
-    let nl = src[from..]
-        .iter()
-        .position(|&b| b == b'\n')
+    let nl = memchr::memchr(b'\n', &src[from..])
         .map(|p| from + p)
-        .or_else(|| src.iter().position(|&b| b == b'\n'));
+        .or_else(|| memchr::memchr(b'\n', src));
     match nl {
         Some(i) if i > 0 && src[i - 1] == b'\r' => "\r\n",
         _ => "\n",
@@ -29,19 +27,13 @@ pub fn line_ending(src: &[u8], offset: u32) -> &'static str {
 
 /// Start of the line holding `offset`.
 fn line_start(src: &[u8], offset: u32) -> u32 {
-    src[..offset as usize]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p as u32 + 1)
+    memchr::memrchr(b'\n', &src[..offset as usize]).map_or(0, |p| p as u32 + 1)
 }
 
 /// End of the line holding `offset` (before its CR LF or LF).
 fn line_end(src: &[u8], offset: u32) -> u32 {
     let offset = offset as usize;
-    let mut end = src[offset..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(src.len(), |p| offset + p);
+    let mut end = memchr::memchr(b'\n', &src[offset..]).map_or(src.len(), |p| offset + p);
     if end > offset && src[end - 1] == b'\r' {
         end -= 1;
     }
@@ -69,9 +61,58 @@ fn deeper(indent: &str, src: &[u8]) -> String {
     format!("{indent}{unit}")
 }
 
+/// One line a fix adds: a whole directive, either as text
+/// (`proxy_http_version 1.1;`) or copied from where it is written (see
+/// [`push_directive_line`]). A copy is written straight into the edit.
+#[derive(Debug, Clone)]
+pub enum Line<'a> {
+    Text(Cow<'a, str>),
+    Copy(Node<'a>),
+}
+
+impl<'a> Line<'a> {
+    /// A line of fixed text.
+    pub fn text(text: &'static str) -> Line<'a> {
+        Line::Text(Cow::Borrowed(text))
+    }
+
+    /// The first argument, as written (`Host` in `proxy_set_header Host …`);
+    /// for a copied directive, unquoted like nginx reads it.
+    pub fn first_arg(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Line::Text(t) => t.split_whitespace().nth(1).map(Cow::Borrowed),
+            Line::Copy(node) => node.view.arg_text(0),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Line::Text(t) => t.len(),
+            Line::Copy(node) => {
+                let tree = node.view.tree;
+                let words = tree.words(node.view.node);
+                words.iter().map(|&t| tree.token_text(t).len() + 1).sum()
+            }
+        }
+    }
+
+    fn push_to(&self, out: &mut String) {
+        match self {
+            Line::Text(t) => out.push_str(t),
+            Line::Copy(node) => push_directive_line(out, *node),
+        }
+    }
+}
+
+impl From<String> for Line<'_> {
+    fn from(text: String) -> Self {
+        Line::Text(Cow::Owned(text))
+    }
+}
+
 /// An edit that adds `lines` (each a whole directive such as
 /// `proxy_http_version 1.1;`) to the block of the location `scope`.
-pub fn add_to_location(model: &Model, scope: ScopeId, lines: &[String]) -> Option<Edit> {
+pub fn add_to_location(model: &Model, scope: ScopeId, lines: &[Line]) -> Option<Edit> {
     let opener = model.scope(scope).opener?;
     let block = opener.view.block()?;
     add_to_block(
@@ -89,7 +130,7 @@ pub fn add_to_block(
     file: FileId,
     tree: &SyntaxTree,
     block: &Block,
-    lines: &[String],
+    lines: &[Line],
 ) -> Option<Edit> {
     if block.raw_body.is_some() || lines.is_empty() {
         return None;
@@ -104,7 +145,8 @@ pub fn add_to_block(
         },
         _ => None,
     });
-    let one_line = line_start(src, open.start) == line_start(src, close.start);
+    // No newline from the `{` to the `}`: the block is on one line.
+    let one_line = memchr::memchr(b'\n', &src[open.start as usize..close.start as usize]).is_none();
     if one_line {
         let at = last_simple.unwrap_or(open.end);
         return Some(Edit {
@@ -129,7 +171,7 @@ pub fn add_to_block(
 }
 
 /// Each line after `separator` and `indent`, all in one string.
-fn joined_lines(separator: &str, indent: &str, lines: &[String]) -> String {
+fn joined_lines(separator: &str, indent: &str, lines: &[Line]) -> String {
     let size = lines
         .iter()
         .map(|l| separator.len() + indent.len() + l.len())
@@ -138,7 +180,7 @@ fn joined_lines(separator: &str, indent: &str, lines: &[String]) -> String {
     for line in lines {
         text.push_str(separator);
         text.push_str(indent);
-        text.push_str(line);
+        line.push_to(&mut text);
     }
     text
 }
@@ -214,21 +256,17 @@ pub fn remove_directive(model: &Model, node: Node) -> Edit {
     }
 }
 
-/// A directive written back as one line: its words joined by single
-/// spaces, exactly as written (quotes kept), and a `;`.
-pub fn directive_line(node: Node) -> String {
+/// Appends a directive written back as one line: its words joined by
+/// single spaces, exactly as written (quotes kept), and a `;`.
+pub fn push_directive_line(out: &mut String, node: Node) {
     let tree = node.view.tree;
-    let words = tree.words(node.view.node);
-    let size = words.iter().map(|&t| tree.token_text(t).len() + 1).sum();
-    let mut line = String::with_capacity(size);
-    for (i, &t) in words.iter().enumerate() {
+    for (i, &t) in tree.words(node.view.node).iter().enumerate() {
         if i > 0 {
-            line.push(' ');
+            out.push(' ');
         }
-        line.push_str(&String::from_utf8_lossy(tree.token_text(t)));
+        out.push_str(&String::from_utf8_lossy(tree.token_text(t)));
     }
-    line.push(';');
-    line
+    out.push(';');
 }
 
 /// The lines of the standard Connection map for `$var`.
@@ -320,7 +358,10 @@ mod tests {
         let tree = parse(src.as_bytes().to_vec());
         let server = tree.directives().next().unwrap();
         let location = server.children().find(|d| d.name() == "location").unwrap();
-        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let lines: Vec<Line> = lines
+            .iter()
+            .map(|l| Line::Text(Cow::Borrowed(*l)))
+            .collect();
         let edit = add_to_block(0, &tree, location.block().unwrap(), &lines).unwrap();
         apply(src, &edit)
     }

@@ -31,6 +31,7 @@ mod ws017;
 mod ws018;
 
 use crate::diagnostic::{Diagnostic, FileSpan, Severity};
+use crate::fix::build::Line;
 use crate::semantic::HeaderEntry;
 use crate::semantic::{Model, NginxVersion, Node, ScopeId};
 use routes::Route;
@@ -322,20 +323,26 @@ impl<'a> Cx<'_, 'a> {
 pub fn lost_entries<'v, 'a>(
     value: &'v crate::semantic::ArrayValue<'a>,
 ) -> Vec<&'v crate::semantic::Setting<'a>> {
-    let present: Vec<std::borrow::Cow<'a, str>> = value
-        .entries
-        .iter()
-        .filter_map(|s| s.node.view.arg_text(0))
-        .collect();
+    // A few entries on each side: comparing each pair where it is written
+    // costs less than collecting the route's names first.
+    let set_again = |name: &str| {
+        value.entries.iter().any(|e| {
+            e.node
+                .view
+                .args()
+                .next()
+                .is_some_and(|n| n.text_eq_ignore_ascii_case(name))
+        })
+    };
     value
         .hidden
         .iter()
         .filter(|s| {
-            s.node
-                .view
-                .arg_text(0)
-                .is_some_and(|n| !present.iter().any(|p| p.eq_ignore_ascii_case(&n)))
-                && s.node.view.arg_text(1).is_some_and(|v| !v.is_empty())
+            let mut args = s.node.view.args();
+            match (args.next(), args.next()) {
+                (Some(name), Some(value)) => !value.text().is_empty() && !set_again(&name.text()),
+                _ => false,
+            }
         })
         .collect()
 }
@@ -370,7 +377,7 @@ impl<'a> Cx<'_, 'a> {
         }
         let lines = lost
             .iter()
-            .map(|s| crate::fix::build::directive_line(s.node))
+            .map(|s| crate::fix::build::Line::Copy(s.node))
             .collect();
         d.with_fix(self.add_lines_fix(
             route,
@@ -522,12 +529,10 @@ impl<'a> Cx<'_, 'a> {
     /// `proxy_set_header` of its own, adding one would hide every inherited
     /// entry, so those are copied first, except ones for a header `new`
     /// sets.
-    pub fn header_lines(&self, route: &Route<'a>, new: &[String]) -> Vec<String> {
-        let new_names: Vec<Option<&str>> =
-            new.iter().map(|l| l.split_whitespace().nth(1)).collect();
+    pub fn header_lines(&self, route: &Route<'a>, new: &[Line<'a>]) -> Vec<Line<'a>> {
         // Header names compare without case, and without copying them.
         let is_new = |name: Option<&str>| {
-            new_names.iter().any(|n| match (n, name) {
+            new.iter().any(|l| match (l.first_arg(), name) {
                 (Some(n), Some(name)) => n.eq_ignore_ascii_case(name),
                 (None, None) => true,
                 _ => false,
@@ -542,7 +547,7 @@ impl<'a> Cx<'_, 'a> {
         if !has_own {
             for s in &route.proxy_set_header.entries {
                 if !is_new(s.node.view.arg_text(0).as_deref()) {
-                    lines.push(crate::fix::build::directive_line(s.node));
+                    lines.push(Line::Copy(s.node));
                 }
             }
         }
@@ -554,7 +559,7 @@ impl<'a> Cx<'_, 'a> {
     pub fn add_lines_fix(
         &self,
         route: &Route<'a>,
-        lines: Vec<String>,
+        lines: Vec<Line<'a>>,
         applicability: crate::fix::Applicability,
         title: impl Into<std::borrow::Cow<'static, str>>,
         mut extra: Vec<crate::fix::Edit>,

@@ -4,6 +4,7 @@
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
+use crate::fix::build::Line;
 use crate::fix::build::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
@@ -73,7 +74,7 @@ impl super::Rule for Rule {
                 None if route.complete && !version.defaults_to_http11() => {
                     let fix = cx.add_lines_fix(
                         route,
-                        vec!["proxy_http_version 1.1;".into()],
+                        vec![Line::text("proxy_http_version 1.1;")],
                         Applicability::Safe,
                         "add `proxy_http_version 1.1;`",
                         Vec::new(),

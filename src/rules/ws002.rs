@@ -4,6 +4,7 @@
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
+use crate::fix::build::Line;
 use crate::fix::build::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
@@ -74,8 +75,10 @@ impl super::Rule for Rule {
                 if !route.headers_known {
                     continue;
                 }
-                let lines =
-                    cx.header_lines(route, &["proxy_set_header Upgrade $http_upgrade;".into()]);
+                let lines = cx.header_lines(
+                    route,
+                    &[Line::text("proxy_set_header Upgrade $http_upgrade;")],
+                );
                 let fix = cx.add_lines_fix(
                     route,
                     lines,

@@ -80,8 +80,10 @@ impl super::Rule for Rule {
                     continue;
                 }
                 let (value, map) = cx.connection_value(route);
-                let lines =
-                    cx.header_lines(route, &[format!("proxy_set_header Connection {value};")]);
+                let lines = cx.header_lines(
+                    route,
+                    &[format!("proxy_set_header Connection {value};").into()],
+                );
                 let fix = cx.add_lines_fix(
                     route,
                     lines,

@@ -117,7 +117,7 @@ impl super::Rule for Rule {
                         Some(s) if s.scope == route.scope => {
                             replacements.extend(replace_arg(s.node, 0, "1h"))
                         }
-                        _ => to_add.push(format!("{name} 1h;")),
+                        _ => to_add.push(format!("{name} 1h;").into()),
                     }
                 }
             }

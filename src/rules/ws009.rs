@@ -92,8 +92,10 @@ impl super::Rule for Rule {
                     edits,
                 )
             } else {
-                let lines =
-                    cx.header_lines(route, &[format!("proxy_set_header Connection {value};")]);
+                let lines = cx.header_lines(
+                    route,
+                    &[format!("proxy_set_header Connection {value};").into()],
+                );
                 cx.add_lines_fix(
                     route,
                     lines,

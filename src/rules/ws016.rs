@@ -3,6 +3,7 @@
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
+use crate::fix::build::Line;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS016",
@@ -65,7 +66,7 @@ impl super::Rule for Rule {
                 continue;
             }
             let target = &route.proxy_host;
-            let lines = cx.header_lines(route, &["proxy_set_header Host $host;".into()]);
+            let lines = cx.header_lines(route, &[Line::text("proxy_set_header Host $host;")]);
             let fix = cx.add_lines_fix(
                 route,
                 lines,
