@@ -65,7 +65,7 @@ pub fn fix(
             report
                 .originals
                 .entry(file)
-                .or_insert_with(|| loaded.files.get(file).tree.source.clone());
+                .or_insert_with(|| loaded.files.get(file).tree.source.to_vec());
             loaded.files.replace(file, bytes);
         }
         report

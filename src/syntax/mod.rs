@@ -5,16 +5,19 @@
 //! - [`parser`]: the recovering tree builder;
 //! - [`tree`]: the lossless tree and its printer;
 //! - [`views`]: typed accessors (arguments, variables, location, if, map);
-//! - [`lines`]: byte offset to line and column.
+//! - [`lines`]: byte offset to line and column;
+//! - [`source_text`]: a file's bytes, kept as text when they are UTF-8.
 
 pub mod lexer;
 pub mod lines;
 pub mod parser;
+pub mod source_text;
 pub mod tree;
 pub mod views;
 
 pub use lexer::{Token, TokenKind};
 pub use lines::LineIndex;
 pub use parser::{MAX_DEPTH, parse};
+pub use source_text::SourceText;
 pub use tree::{Block, BlockId, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
 pub use views::{Arg, DirectiveView, LocationMatch, LocationModifier, MapEntry, VariableRef};

@@ -8,6 +8,7 @@
 //! a `}` while words are pending closes the unterminated directive and then
 //! the block; stray `;`, `{` and `}` become error items.
 
+use super::SourceText;
 use super::lexer::{Lexer, MAX_SOURCE_LEN, Token, TokenKind};
 use super::tree::{
     Block, BlockId, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId,
@@ -52,7 +53,7 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
         // not a configuration.
         let end = u32::try_from(source.len()).unwrap_or(u32::MAX);
         return SyntaxTree {
-            source: Vec::new(),
+            source: SourceText::default(),
             tokens: Vec::new(),
             word_tokens: Vec::new(),
             items: Vec::new(),
@@ -97,7 +98,7 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
         (b.tokens, b.word_tokens, b.items, b.blocks, root, b.errors)
     };
     SyntaxTree {
-        source,
+        source: SourceText::new(source),
         tokens,
         word_tokens,
         items,

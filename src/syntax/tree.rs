@@ -24,7 +24,7 @@ pub struct SyntaxError {
 /// error found.
 #[derive(Debug, Clone)]
 pub struct SyntaxTree {
-    pub source: Vec<u8>,
+    pub source: super::SourceText,
     pub tokens: Vec<Token>,
     /// The word tokens of all directives, each directive's words contiguous;
     /// [`Directive::words`] indexes into it. One shared vector instead of one

@@ -292,9 +292,10 @@ impl<'a> Arg<'a> {
     /// nothing needs unescaping: the common case, and the one every lookup
     /// meets.
     pub fn text(&self) -> Cow<'a, str> {
-        let inner = self.unquoted();
+        let range = self.unquoted_range();
+        let inner = &self.tree.source[range.clone()];
         if !inner.contains(&b'\\')
-            && let Ok(text) = std::str::from_utf8(inner)
+            && let Some(text) = self.tree.source.text(range)
         {
             return Cow::Borrowed(text);
         }
@@ -314,11 +315,17 @@ impl<'a> Arg<'a> {
     /// The bytes between the quotes (all of them for a bare word), still
     /// escaped.
     fn unquoted(&self) -> &'a [u8] {
-        let raw = self.raw();
-        match self.kind() {
-            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => &raw[1..raw.len() - 1],
-            TokenKind::UnterminatedString => &raw[1..],
-            _ => raw,
+        &self.tree.source[self.unquoted_range()]
+    }
+
+    /// Where [`Arg::unquoted`]'s bytes are in the file.
+    fn unquoted_range(&self) -> std::ops::Range<usize> {
+        let token = self.tree.tokens[self.token as usize];
+        let (start, end) = (token.start() as usize, token.end() as usize);
+        match token.kind() {
+            TokenKind::DoubleQuoted | TokenKind::SingleQuoted => start + 1..end - 1,
+            TokenKind::UnterminatedString => start + 1..end,
+            _ => start..end,
         }
     }
 

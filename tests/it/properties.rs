@@ -154,7 +154,7 @@ fn fix_in_memory(bytes: Vec<u8>) -> (Vec<u8>, usize) {
     let (outcome, report) =
         wslint::fix::apply::fix(loaded, &wslint::rules::RuleSettings::default(), true);
     (
-        outcome.files.get(file).tree.source.clone(),
+        outcome.files.get(file).tree.source.to_vec(),
         report.applied.len(),
     )
 }
