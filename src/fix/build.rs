@@ -264,7 +264,11 @@ pub fn push_directive_line(out: &mut String, node: Node) {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(&String::from_utf8_lossy(tree.token_text(t)));
+        let span = tree.token_span(t);
+        match tree.source.text(span.start as usize..span.end as usize) {
+            Some(text) => out.push_str(text),
+            None => out.push_str(&String::from_utf8_lossy(tree.token_text(t))),
+        }
     }
     out.push(';');
 }
