@@ -238,6 +238,17 @@ impl<'a> Lexer<'a> {
         Token::new(kind, start as u32, self.pos as u32)
     }
 
+    /// Moves past whitespace. The tree does not store whitespace tokens
+    /// (they are the bytes between the stored ones), so the parser skips
+    /// them here instead of making a token of each.
+    pub fn skip_whitespace(&mut self) {
+        let rest = &self.src[self.pos..];
+        self.pos += rest
+            .iter()
+            .position(|&b| !is_space(b))
+            .unwrap_or(rest.len());
+    }
+
     /// The next token at the start of a token position, or `None` at end of file.
     pub fn next_token(&mut self) -> Option<Token> {
         let rest = &self.src[self.pos..];

@@ -143,16 +143,17 @@ impl Builder<'_> {
 
     fn run(&mut self) {
         let mut previous: Option<Token> = None;
-        while let Some(token) = self.lexer.next_token() {
+        loop {
+            // Whitespace is not stored: it is exactly the bytes between the
+            // stored tokens, and leaving it out saves a third of the vector.
+            self.lexer.skip_whitespace();
+            let Some(token) = self.lexer.next_token() else {
+                break;
+            };
             if let Some(prev) = previous {
                 self.check_after_string(prev, token);
             }
             previous = Some(token);
-            // Whitespace is not stored: it is exactly the bytes between the
-            // stored tokens, and leaving it out saves a third of the vector.
-            if token.kind() == TokenKind::Whitespace {
-                continue;
-            }
             let id = self.push(token);
             match token.kind() {
                 TokenKind::Whitespace | TokenKind::RawBody => {}
@@ -190,11 +191,12 @@ impl Builder<'_> {
             prev.kind(),
             TokenKind::DoubleQuoted | TokenKind::SingleQuoted
         );
+        // Whitespace between them (skipped, not a token) is fine.
         if !closed_string || prev.end() != next.start() {
             return;
         }
         let first = self.src[next.start() as usize];
-        if matches!(first, b';' | b'{' | b')') || next.kind() == TokenKind::Whitespace {
+        if matches!(first, b';' | b'{' | b')') {
             return;
         }
         let shown = String::from_utf8_lossy(&[first]).into_owned();
