@@ -219,6 +219,18 @@ impl RuleSettings {
     }
 }
 
+/// The value in `cell`, made by `make` if it is empty, without waiting:
+/// rules on both threads walk the same routes in the same order, and with
+/// `get_or_init` one would wait each time the other was making a route's
+/// text. Both may make it; the first one stored is kept.
+fn once<T>(cell: &std::sync::OnceLock<T>, make: impl FnOnce() -> T) -> &T {
+    if let Some(value) = cell.get() {
+        return value;
+    }
+    let _ = cell.set(make());
+    cell.get().expect("set by this thread or the other")
+}
+
 /// What a rule sees: the model, the WebSocket routes and the settings.
 pub struct Cx<'m, 'a> {
     pub model: &'m Model<'a>,
@@ -231,13 +243,13 @@ impl<'m, 'a> Cx<'m, 'a> {
     /// "`location /ws/` (sites-enabled/app:12)": the route's location as
     /// its findings name it, written once for all of them.
     pub fn place<'r>(&self, route: &'r Route) -> &'r str {
-        route.place_text.get_or_init(|| {
+        once::<Box<str>>(&route.place_text, || {
             Place {
                 cx: self,
                 scope: route.scope,
             }
             .to_string()
-            .into()
+            .into_boxed_str()
         })
     }
 
@@ -289,10 +301,10 @@ impl<'m, 'a> Cx<'m, 'a> {
     ) -> Diagnostic {
         let mut d = Diagnostic::new(meta.code, meta.name, meta.severity, message, at);
         d.signal = Some(
-            route
-                .signal_text
-                .get_or_init(|| route.signal.describe(self.model).into())
-                .clone(),
+            once(&route.signal_text, || {
+                route.signal.describe(self.model).into()
+            })
+            .clone(),
         );
         d
     }
