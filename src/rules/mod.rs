@@ -464,6 +464,13 @@ const LONGEST_FIRST: &[&str] = &[
     "WS008", "WS016", "WS007", "WS001", "WS002", "WS003", "WS015", "WS018", "WS005", "WS006",
 ];
 
+/// The order findings are reported in: file, offset, code, then message.
+fn in_report_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    a.sort_key()
+        .cmp(&b.sort_key())
+        .then_with(|| a.message.cmp(&b.message))
+}
+
 /// Runs the enabled rules over the model, applies suppressions and reports
 /// unused ones. Diagnostics come back sorted by file, offset and code, each
 /// reported once even when a file is analysed in several places.
@@ -503,6 +510,9 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
             {
                 rule.check(&cx, &mut out);
             }
+            // Each thread sorts its own findings: the sort of both lists
+            // together below then only merges two sorted runs.
+            crate::diagnostic::sort_by(&mut out, in_report_order);
             out
         };
         let other = scope.spawn(work);
@@ -518,11 +528,7 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
         // Freeing every route's lists takes a while on a large
         // configuration: beside the sorting rather than after it.
         threads.spawn(move || drop(cx));
-        crate::diagnostic::sort_by(&mut found, |a, b| {
-            a.sort_key()
-                .cmp(&b.sort_key())
-                .then_with(|| a.message.cmp(&b.message))
-        });
+        crate::diagnostic::sort_by(&mut found, in_report_order);
         found.dedup_by(|a, b| a.sort_key() == b.sort_key());
         let enabled_codes: Vec<&str> = enabled.iter().map(|r| r.meta().code).collect();
         let mut kept = markers.apply(model, found, &enabled_codes);
