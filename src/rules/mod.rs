@@ -241,16 +241,9 @@ pub struct Cx<'m, 'a> {
 
 impl<'m, 'a> Cx<'m, 'a> {
     /// "`location /ws/` (sites-enabled/app:12)": the route's location as
-    /// its findings name it, written once for all of them.
+    /// its findings name it, written when the route was found.
     pub fn place<'r>(&self, route: &'r Route) -> &'r str {
-        once::<Box<str>>(&route.place_text, || {
-            Place {
-                cx: self,
-                scope: route.scope,
-            }
-            .to_string()
-            .into_boxed_str()
-        })
+        &route.place_text
     }
 
     /// "sites-enabled/app:12", formatted only where it is shown.
@@ -422,16 +415,16 @@ impl std::fmt::Display for FileLine<'_> {
 }
 
 /// A location as messages name it; see [`Cx::place`].
-pub struct Place<'c, 'm, 'a> {
-    cx: &'c Cx<'m, 'a>,
-    scope: ScopeId,
+pub struct Place<'m, 'a> {
+    pub model: &'m Model<'a>,
+    pub scope: ScopeId,
 }
 
-impl std::fmt::Display for Place<'_, '_, '_> {
+impl std::fmt::Display for Place<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.cx.model.scope(self.scope).opener {
+        match self.model.scope(self.scope).opener {
             Some(o) => {
-                let file = self.cx.model.files.get(o.file);
+                let file = self.model.files.get(o.file);
                 f.write_str("`")?;
                 write_words(f, o)?;
                 write!(

@@ -129,7 +129,10 @@ pub struct Route<'a> {
     /// [`Signal::describe`], written once for all the route's findings.
     pub signal_text: std::sync::OnceLock<std::sync::Arc<str>>,
     /// [`super::Cx::place`], written once for all the route's findings.
-    pub place_text: std::sync::OnceLock<Box<str>>,
+    /// It is written when the route is found, on the threads that search
+    /// for routes: written on demand, by rules on two threads at once, it
+    /// made the threads wait on each other's memory allocations.
+    pub place_text: Box<str>,
     /// Whether the location's path is a dedicated WebSocket path (a path
     /// signal holds, whatever the strongest signal is).
     pub dedicated_path: bool,
@@ -281,7 +284,7 @@ fn route<'a>(
         scope,
         signal,
         signal_text: std::sync::OnceLock::new(),
-        place_text: std::sync::OnceLock::new(),
+        place_text: super::Place { model, scope }.to_string().into_boxed_str(),
         dedicated_path,
         path_segment: segment,
         upstream: proxy.as_ref().and_then(|p| p.upstream),
