@@ -84,6 +84,20 @@ impl SourceFile {
         self.lines.line_col(&self.tree.source, offset)
     }
 
+    /// [`SourceFile::line_col`] of `offset`, given the line and column of
+    /// an earlier `from`: counted on from there when both are on one line
+    /// (a finding's end, almost always), without searching the lines again.
+    pub fn line_col_after(&self, from: u32, at: (usize, usize), offset: u32) -> (usize, usize) {
+        let source = &self.tree.source;
+        let end = (offset as usize).min(source.len());
+        match source.get(from as usize..end) {
+            Some(rest) if memchr::memchr(b'\n', rest).is_none() => {
+                (at.0, at.1 + crate::syntax::lines::char_count(rest))
+            }
+            _ => self.line_col(offset),
+        }
+    }
+
     /// The 1-based line of a byte offset.
     pub fn line_of(&self, offset: u32) -> usize {
         self.lines.line_of(offset)
@@ -122,5 +136,29 @@ pub fn io_message(e: &std::io::Error) -> String {
         NotFound => "no such file or directory".into(),
         PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counting on from a known place gives what a search gives, on one
+    /// line or across lines, with multi-byte characters and CR LF.
+    #[test]
+    fn line_col_after_agrees_with_line_col() {
+        let text = "server_name é.example;\r\n  location /ws/ { proxy_pass http://a; }\n\nx";
+        let file = SourceFile::from_bytes("t.conf", text.as_bytes().to_vec());
+        let len = text.len() as u32;
+        for from in 0..=len {
+            let at = file.line_col(from);
+            for offset in from..=len + 2 {
+                assert_eq!(
+                    file.line_col_after(from, at, offset),
+                    file.line_col(offset),
+                    "from {from} to {offset}"
+                );
+            }
+        }
     }
 }

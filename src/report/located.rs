@@ -22,7 +22,7 @@ pub struct Place {
 impl Place {
     pub fn of(file: &SourceFile, span: &Range<u32>) -> Place {
         let (line, column) = file.line_col(span.start);
-        let (end_line, end_column) = file.line_col(span.end);
+        let (end_line, end_column) = file.line_col_after(span.start, (line, column), span.end);
         // A file is at most 256 MiB, so a line or column fits.
         Place {
             file: file.shared_display_name(),

@@ -53,7 +53,7 @@ impl LineIndex {
 
 /// Number of characters: bytes that do not continue a UTF-8 sequence. For
 /// valid UTF-8 that is the character count; a stray byte counts as one.
-fn char_count(bytes: &[u8]) -> usize {
+pub fn char_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
