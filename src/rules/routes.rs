@@ -61,6 +61,19 @@ pub const WEBSOCKET_SEGMENTS: &[&str] = &[
     "mqtt",
 ];
 
+/// The bytes a [`WEBSOCKET_SEGMENTS`] entry starts with, in either case.
+static SEGMENT_STARTS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < WEBSOCKET_SEGMENTS.len() {
+        let first = WEBSOCKET_SEGMENTS[i].as_bytes()[0];
+        table[first.to_ascii_lowercase() as usize] = true;
+        table[first.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Where a signal was found; formatted only when a finding shows it.
 #[derive(Debug, Clone, Copy)]
 pub struct At {
@@ -381,7 +394,7 @@ fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
 /// The first WebSocket path segment in a location pattern (prefix or
 /// regex): the pattern is cut at `/` and at regex punctuation.
 pub fn path_segment(pattern: &str) -> Option<&'static str> {
-    let cleaned = if pattern.contains("\\.") {
+    let cleaned = if pattern.as_bytes().windows(2).any(|w| w == b"\\.") {
         std::borrow::Cow::Owned(pattern.replace("\\.", "."))
     } else {
         std::borrow::Cow::Borrowed(pattern)
@@ -389,8 +402,7 @@ pub fn path_segment(pattern: &str) -> Option<&'static str> {
     // Every location asks: words no known segment starts like are
     // turned away before the list is searched.
     let known = |word: &[u8]| {
-        let first = word.first()?.to_ascii_lowercase();
-        if !WEBSOCKET_SEGMENTS.iter().any(|s| s.as_bytes()[0] == first) {
+        if !SEGMENT_STARTS[*word.first()? as usize] {
             return None;
         }
         WEBSOCKET_SEGMENTS
