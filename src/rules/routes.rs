@@ -366,11 +366,15 @@ fn hidden_upgrade<'a>(value: &ArrayValue<'a>, headers: &[HeaderEntry<'a>]) -> Op
 /// Whether a Connection header value asks for an upgrade: it contains the
 /// word, or is a variable whose name or map values do.
 pub fn names_upgrade(vars: &VariableIndex, entry: usize, value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    if lower.contains("upgrade") || lower == "$http_connection" {
+    // Compared without case, without a lowercase copy per route.
+    let has_upgrade = value
+        .as_bytes()
+        .windows(b"upgrade".len())
+        .any(|w| w.eq_ignore_ascii_case(b"upgrade"));
+    if has_upgrade || value.eq_ignore_ascii_case("$http_connection") {
         return true;
     }
-    let Some(var) = lower.strip_prefix('$') else {
+    let Some(var) = value.strip_prefix('$') else {
         return false;
     };
     vars.definitions(entry, var).iter().any(|node| {

@@ -139,17 +139,18 @@ impl super::Rule for Rule {
 /// A literal that is not a protocol name, or a variable that carries the
 /// Connection value (a map whose outputs are `upgrade`/`close`).
 fn is_wrong_upgrade_value(cx: &Cx, route: &super::routes::Route, value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    if lower == "upgrade" || lower == "keep-alive" || lower == "close" {
+    let is = |word: &str| value.eq_ignore_ascii_case(word);
+    if is("upgrade") || is("keep-alive") || is("close") {
         return true;
     }
-    let Some(var) = lower.strip_prefix('$') else {
+    let Some(var) = value.strip_prefix('$') else {
         return false;
     };
-    if var == "http_upgrade" {
+    let var_is = |name: &str| var.eq_ignore_ascii_case(name);
+    if var_is("http_upgrade") {
         return false;
     }
-    if var == "connection_upgrade" || var == "http_connection" {
+    if var_is("connection_upgrade") || var_is("http_connection") {
         return true;
     }
     cx.vars

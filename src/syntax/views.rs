@@ -294,7 +294,7 @@ impl<'a> Arg<'a> {
     pub fn text(&self) -> Cow<'a, str> {
         let range = self.unquoted_range();
         let inner = &self.tree.source[range.clone()];
-        if !inner.contains(&b'\\')
+        if (!inner.contains(&b'\\') || !changes_when_unescaped(inner))
             && let Some(text) = self.tree.source.text(range)
         {
             return Cow::Borrowed(text);
@@ -374,6 +374,14 @@ impl<'a> Arg<'a> {
     }
 }
 
+/// Whether [`unescape`] changes `bytes`: a backslash before a byte it
+/// resolves. Regexes (`\d`, `\.`) are written with escapes it keeps.
+fn changes_when_unescaped(bytes: &[u8]) -> bool {
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'"' | b'\'' | b'\\' | b't' | b'r' | b'n'))
+}
+
 /// Resolves backslash escapes the way nginx does when it copies a token.
 fn unescape(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
@@ -413,6 +421,17 @@ fn unescape(bytes: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use crate::syntax::parse;
+
+    proptest::proptest! {
+        /// Text is borrowed from the file exactly when unescaping would
+        /// leave it as it is.
+        #[test]
+        fn changes_when_unescaped_agrees_with_unescape(
+            bytes in proptest::collection::vec(proptest::sample::select(b"ab\\\"'trnd.$ ".to_vec()), 0..12)
+        ) {
+            proptest::prop_assert_eq!(super::changes_when_unescaped(&bytes), super::unescape(&bytes) != bytes);
+        }
+    }
 
     #[test]
     fn args_values_and_variables() {
