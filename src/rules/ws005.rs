@@ -71,7 +71,8 @@ impl super::Rule for Rule {
             .map(|entry| definitions_visible(cx, entry))
             .collect();
         // Many routes share one map: judge each map once.
-        let mut map_problems: HashMap<(usize, String), Vec<(Node, String)>> = HashMap::default();
+        let mut map_problems: Vec<HashMap<String, Vec<(Node, String)>>> =
+            vec![HashMap::default(); cx.model.entries.len()];
         for route in &cx.routes {
             let entry = cx.entry(route);
             let knowledge = knowledge_of[entry];
@@ -81,9 +82,12 @@ impl super::Rule for Rule {
                         for var in arg.variables() {
                             if cx.vars.is_defined(entry, &var.name) {
                                 if header == "connection" {
-                                    let problems = map_problems
-                                        .entry((entry, var.name.clone()))
-                                        .or_insert_with(|| judge_maps(cx, entry, &var.name));
+                                    let known = &mut map_problems[entry];
+                                    if !known.contains_key(var.name.as_str()) {
+                                        let judged = judge_maps(cx, entry, &var.name);
+                                        known.insert(var.name.clone(), judged);
+                                    }
+                                    let problems = &known[var.name.as_str()];
                                     for (map, problem) in problems.iter() {
                                         out.push(map_finding(cx, route, *map, &var.name, problem));
                                     }

@@ -97,12 +97,23 @@ impl super::Rule for Rule {
                         .into(),
                 );
                 let fix = node.view.args().next().map(|arg| {
-                    let raw = String::from_utf8_lossy(arg.raw()).into_owned();
-                    let at = raw.to_ascii_lowercase().find(scheme).unwrap_or(0);
+                    let raw = String::from_utf8_lossy(arg.raw());
+                    // Where the scheme is written, in any case (ASCII, so
+                    // byte positions are character boundaries).
+                    let at = raw
+                        .as_bytes()
+                        .windows(scheme.len())
+                        .position(|w| w.eq_ignore_ascii_case(scheme.as_bytes()))
+                        .unwrap_or(0);
                     let fixed = format!("{}{replacement}{}", &raw[..at], &raw[at + scheme.len()..]);
+                    let title = if scheme == "ws://" {
+                        "proxy over http://"
+                    } else {
+                        "proxy over https://"
+                    };
                     Fix::new(
                         Applicability::Safe,
-                        format!("proxy over {replacement}"),
+                        title,
                         vec![Edit {
                             file: node.file,
                             range: arg.span(),
