@@ -277,9 +277,13 @@ fn route<'a>(
     {
         Signal::UpgradeHeader(At::of(h.setting.node))
     } else if let Some(h) = headers.iter().find(|h| {
-        let v = h.value.to_ascii_lowercase();
+        let v = h.value.as_bytes();
+        let has_upgrade = v
+            .windows(b"upgrade".len())
+            .any(|w| w.eq_ignore_ascii_case(b"upgrade"));
         h.name.eq_ignore_ascii_case("connection")
-            && ((!v.contains('$') && v.contains("upgrade")) || v == "$http_connection")
+            && ((!v.contains(&b'$') && has_upgrade)
+                || h.value.eq_ignore_ascii_case("$http_connection"))
     }) {
         Signal::ConnectionHeader(At::of(h.setting.node))
     } else if let Some(hidden) = hidden_upgrade(&proxy_set_header, &headers) {
@@ -355,10 +359,10 @@ fn hidden_upgrade<'a>(value: &ArrayValue<'a>, headers: &[HeaderEntry<'a>]) -> Op
         .hidden
         .iter()
         .find(|s| {
-            let args = s.node.args();
-            args.first()
-                .is_some_and(|n| n.eq_ignore_ascii_case("upgrade"))
-                && args.get(1).is_some_and(|v| !v.is_empty())
+            let mut args = s.node.view.args();
+            args.next()
+                .is_some_and(|n| n.text_eq_ignore_ascii_case("upgrade"))
+                && args.next().is_some_and(|v| !v.text().is_empty())
         })
         .map(|s| s.node)
 }
