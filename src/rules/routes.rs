@@ -301,7 +301,7 @@ fn route<'a>(
         scope,
         signal,
         signal_text: std::sync::OnceLock::new(),
-        place_text: super::Place { model, scope }.to_string().into_boxed_str(),
+        place_text: place_text(model, scope),
         dedicated_path,
         path_segment: segment,
         upstream: proxy.as_ref().and_then(|p| p.upstream),
@@ -312,6 +312,15 @@ fn route<'a>(
         proxy_set_header,
         headers,
     })
+}
+
+/// [`super::Place`] as a string, written into room for a typical one
+/// (growing the string from nothing took several allocations per route).
+fn place_text(model: &Model, scope: ScopeId) -> Box<str> {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(96);
+    let _ = write!(text, "{}", super::Place { model, scope });
+    text.into_boxed_str()
 }
 
 /// Whether the route's `proxy_set_header` list is known although the

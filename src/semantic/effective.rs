@@ -96,7 +96,7 @@ impl<'a> Model<'a> {
 
     /// Configuration levels from `scope` outwards, as far as the directive
     /// can be inherited: through HTTP levels (location, `if`, server, http).
-    fn levels(&self, scope: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+    fn levels(&self, scope: ScopeId) -> impl Iterator<Item = ScopeId> + Clone + '_ {
         let start_context = self.scope(scope).context;
         self.ancestors(scope).take_while(move |&s| {
             let c = self.scope(s).context;
@@ -127,15 +127,16 @@ impl<'a> Model<'a> {
         let Some(id) = self.name_id(name) else {
             return ArrayValue::default();
         };
-        let levels: Vec<ScopeId> = self.levels(scope).collect();
+        // Walked twice, not collected: this runs for every route and rule.
+        let levels = self.levels(scope);
         // Most array directives have no `*_inherit` switch written anywhere:
         // then no level needs to look for one.
         let control = self.inherit_switch(name);
-        let mut value = self.array_from(&levels, id, control);
+        let mut value = self.array_from(levels.clone(), id, control);
         // Everything written at some level but not in effect is hidden by
         // a closer level's own entries, or else cancelled by `off`.
         let mut closer_has_own = false;
-        for &level in &levels {
+        for level in levels {
             let mut has_own = false;
             for s in self.own_by_id(level, id) {
                 has_own = true;
@@ -157,10 +158,16 @@ impl<'a> Model<'a> {
         value
     }
 
-    fn array_from(&self, levels: &[ScopeId], id: u32, control: Option<&str>) -> ArrayValue<'a> {
-        let Some((&level, outer)) = levels.split_first() else {
+    fn array_from(
+        &self,
+        mut levels: impl Iterator<Item = ScopeId> + Clone,
+        id: u32,
+        control: Option<&str>,
+    ) -> ArrayValue<'a> {
+        let Some(level) = levels.next() else {
             return ArrayValue::default();
         };
+        let outer = levels;
         let own: Vec<Setting<'a>> = self.own_by_id(level, id).collect();
         let mode = self.inherit_mode(level, control);
         if own.is_empty() {

@@ -411,7 +411,7 @@ impl<'a> Model<'a> {
     }
 
     /// The scope and its ancestors, innermost first.
-    pub fn ancestors(&self, id: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+    pub fn ancestors(&self, id: ScopeId) -> impl Iterator<Item = ScopeId> + Clone + '_ {
         std::iter::successors(Some(id), move |&s| self.scope(s).parent)
     }
 
