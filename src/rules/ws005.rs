@@ -80,16 +80,16 @@ impl super::Rule for Rule {
                 for h in cx.headers(route, header) {
                     for arg in h.setting.node.view.args().skip(1) {
                         for var in arg.variables() {
-                            if cx.vars.is_defined(entry, &var.name) {
+                            if cx.vars.is_defined(entry, var.name) {
                                 if header == "connection" {
                                     let known = &mut map_problems[entry];
-                                    if !known.contains_key(var.name.as_str()) {
-                                        let judged = judge_maps(cx, entry, &var.name);
-                                        known.insert(var.name.clone(), judged);
+                                    if !known.contains_key(var.name) {
+                                        let judged = judge_maps(cx, entry, var.name);
+                                        known.insert(var.name.to_string(), judged);
                                     }
-                                    let problems = &known[var.name.as_str()];
+                                    let problems = &known[var.name];
                                     for (map, problem) in problems.iter() {
-                                        out.push(map_finding(cx, route, *map, &var.name, problem));
+                                        out.push(map_finding(cx, route, *map, var.name, problem));
                                     }
                                 }
                                 continue;
@@ -104,9 +104,7 @@ impl super::Rule for Rule {
                             };
                             let fix = (header == "connection")
                                 .then(|| {
-                                    crate::fix::build::add_connection_map(
-                                        cx.model, entry, &var.name,
-                                    )
+                                    crate::fix::build::add_connection_map(cx.model, entry, var.name)
                                 })
                                 .flatten()
                                 .map(|e| {

@@ -27,8 +27,9 @@ pub struct Arg<'a> {
 
 /// A `$name` or `${name}` reference inside an argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VariableRef {
-    pub name: String,
+pub struct VariableRef<'a> {
+    /// Borrowed from the file: a name is ASCII letters, digits and `_`.
+    pub name: &'a str,
     /// Byte range of the whole reference (including `$` and braces) in the file.
     pub span: Range<u32>,
 }
@@ -336,7 +337,7 @@ impl<'a> Arg<'a> {
 
     /// The variables the argument references: `$name`, `${name}` and regex
     /// captures such as `$1`.
-    pub fn variables(&self) -> Vec<VariableRef> {
+    pub fn variables(&self) -> Vec<VariableRef<'a>> {
         let raw = self.raw();
         let base = self.span().start;
         let mut out = Vec::new();
@@ -360,8 +361,8 @@ impl<'a> Arg<'a> {
                     }
                     if name_len > 0 {
                         out.push(VariableRef {
-                            name: String::from_utf8_lossy(&raw[name_start..name_start + name_len])
-                                .into_owned(),
+                            name: std::str::from_utf8(&raw[name_start..name_start + name_len])
+                                .unwrap_or_default(),
                             span: base + i as u32..base + end as u32,
                         });
                     }
@@ -440,7 +441,7 @@ mod tests {
         assert_eq!(d.name(), "proxy_set_header");
         let args: Vec<_> = d.args().collect();
         assert_eq!(args[1].value_string(), "a\"b ${host}x$1");
-        let vars: Vec<String> = args[1].variables().into_iter().map(|v| v.name).collect();
+        let vars: Vec<&str> = args[1].variables().into_iter().map(|v| v.name).collect();
         assert_eq!(vars, ["host", "1"]);
     }
 
