@@ -760,28 +760,20 @@ impl<'a> Builder<'a> {
                         .block(*inner)
                         .open
                         .map_or_else(|| view.span(), |t| tree.token_span(t));
-                    let mut d = Diagnostic::new(
-                        "E005",
-                        "block-mismatch",
-                        Severity::Error,
+                    self.diagnostics.push(block_mismatch(
                         format!(
                             "unexpected \"{{\" in a {block_name} block: its entries take no block"
                         ),
                         FileSpan { file, span: at },
-                    )
-                    .with_related(node.location(), "this entry");
-                    d.is_syntax = true;
-                    self.diagnostics.push(d);
+                        (node.location(), "this entry"),
+                    ));
                 }
                 DirectiveEnd::Semicolon(_) => {
                     let words = view.args().len() + 1;
                     let allowed =
                         words == 2 || (words == 1 && one_word.iter().any(|w| view.name() == *w));
                     if !allowed {
-                        self.diagnostics.push(Diagnostic::new(
-                            "E004",
-                            "wrong-argument-count",
-                            Severity::Error,
+                        self.diagnostics.push(wrong_argument_count(
                             format!(
                                 "invalid number of the {block_name} parameters: an entry is a key and a value, this one has {words} word{}; nginx -t rejects it",
                                 if words == 1 { "" } else { "s" }
@@ -849,24 +841,37 @@ impl<'a> Builder<'a> {
                 file: node.file,
                 span: at.map_or(name_loc.span.clone(), |t| tree.token_span(t)),
             };
-            let mut d =
-                Diagnostic::new("E005", "block-mismatch", Severity::Error, message, location)
-                    .with_related(name_loc, "this directive");
-            d.is_syntax = true;
-            self.diagnostics.push(d);
+            self.diagnostics.push(block_mismatch(
+                message,
+                location,
+                (name_loc, "this directive"),
+            ));
             return;
         }
         let count = node.view.args().len();
         if !here().any(|s| s.args.accepts(count)) {
-            self.diagnostics.push(Diagnostic::new(
-                "E004",
-                "wrong-argument-count",
-                Severity::Error,
+            self.diagnostics.push(wrong_argument_count(
                 format!("invalid number of arguments in \"{name}\" directive ({count} given)"),
                 node.location(),
             ));
         }
     }
+}
+
+/// E005: a block where nginx wants a `;`, or the other way round. nginx
+/// refuses to parse the file, so it is reported as a syntax error, at the
+/// `{` or `;`, with the directive it belongs to as the cause.
+fn block_mismatch(message: String, at: FileSpan, cause: (FileSpan, &'static str)) -> Diagnostic {
+    let mut d = Diagnostic::new("E005", "block-mismatch", Severity::Error, message, at)
+        .with_related(cause.0, cause.1);
+    d.is_syntax = true;
+    d
+}
+
+/// E004: a directive (or a `map`/`geo` entry) with a number of words
+/// nginx does not accept.
+fn wrong_argument_count(message: String, at: FileSpan) -> Diagnostic {
+    Diagnostic::new("E004", "wrong-argument-count", Severity::Error, message, at)
 }
 
 /// Whether a missing include is one that only holds MIME types, FastCGI
