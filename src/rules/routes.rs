@@ -277,12 +277,8 @@ fn route<'a>(
     {
         Signal::UpgradeHeader(At::of(h.setting.node))
     } else if let Some(h) = headers.iter().find(|h| {
-        let v = h.value.as_bytes();
-        let has_upgrade = v
-            .windows(b"upgrade".len())
-            .any(|w| w.eq_ignore_ascii_case(b"upgrade"));
         h.name.eq_ignore_ascii_case("connection")
-            && ((!v.contains(&b'$') && has_upgrade)
+            && ((!h.value.as_bytes().contains(&b'$') && mentions_upgrade(&h.value))
                 || h.value.eq_ignore_ascii_case("$http_connection"))
     }) {
         Signal::ConnectionHeader(At::of(h.setting.node))
@@ -376,15 +372,19 @@ fn hidden_upgrade<'a>(value: &ArrayValue<'a>, headers: &[HeaderEntry<'a>]) -> Op
         .map(|s| s.node)
 }
 
+/// Whether `value` contains the word `upgrade` in any case: compared where
+/// it is written, without a lowercase copy per route.
+fn mentions_upgrade(value: &str) -> bool {
+    value
+        .as_bytes()
+        .windows(b"upgrade".len())
+        .any(|w| w.eq_ignore_ascii_case(b"upgrade"))
+}
+
 /// Whether a Connection header value asks for an upgrade: it contains the
 /// word, or is a variable whose name or map values do.
 pub fn names_upgrade(vars: &VariableIndex, entry: usize, value: &str) -> bool {
-    // Compared without case, without a lowercase copy per route.
-    let has_upgrade = value
-        .as_bytes()
-        .windows(b"upgrade".len())
-        .any(|w| w.eq_ignore_ascii_case(b"upgrade"));
-    if has_upgrade || value.eq_ignore_ascii_case("$http_connection") {
+    if mentions_upgrade(value) || value.eq_ignore_ascii_case("$http_connection") {
         return true;
     }
     let Some(var) = value.strip_prefix('$') else {

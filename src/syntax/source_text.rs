@@ -30,14 +30,6 @@ impl SourceText {
             SourceText::Bytes(bytes) => std::str::from_utf8(bytes.get(range)?).ok(),
         }
     }
-
-    /// The bytes, given back.
-    pub fn into_bytes(self) -> Vec<u8> {
-        match self {
-            SourceText::Text(text) => text.into_bytes(),
-            SourceText::Bytes(bytes) => bytes,
-        }
-    }
 }
 
 impl Default for SourceText {
@@ -92,6 +84,6 @@ mod tests {
         assert_eq!(bytes.text(2..3), None);
         assert_eq!(bytes.text(4..9), None, "out of range");
         assert_eq!(&*bytes, b"a \xff b");
-        assert_eq!(bytes.into_bytes(), b"a \xff b".to_vec());
+        assert_eq!(bytes.to_vec(), b"a \xff b".to_vec());
     }
 }

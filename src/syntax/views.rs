@@ -295,7 +295,7 @@ impl<'a> Arg<'a> {
     pub fn text(&self) -> Cow<'a, str> {
         let range = self.unquoted_range();
         let inner = &self.tree.source[range.clone()];
-        if (!inner.contains(&b'\\') || !changes_when_unescaped(inner))
+        if !changes_when_unescaped(inner)
             && let Some(text) = self.tree.source.text(range)
         {
             return Cow::Borrowed(text);
@@ -304,10 +304,10 @@ impl<'a> Arg<'a> {
     }
 
     /// Whether [`Arg::text`] equals `other` ignoring ASCII case, compared
-    /// where the argument is written when it has no escapes.
+    /// where the argument is written when unescaping would not change it.
     pub fn text_eq_ignore_ascii_case(&self, other: &str) -> bool {
         let inner = self.unquoted();
-        if inner.contains(&b'\\') {
+        if changes_when_unescaped(inner) {
             return self.text().eq_ignore_ascii_case(other);
         }
         inner.eq_ignore_ascii_case(other.as_bytes())
@@ -378,9 +378,11 @@ impl<'a> Arg<'a> {
 /// Whether [`unescape`] changes `bytes`: a backslash before a byte it
 /// resolves. Regexes (`\d`, `\.`) are written with escapes it keeps.
 fn changes_when_unescaped(bytes: &[u8]) -> bool {
-    bytes
-        .windows(2)
-        .any(|w| w[0] == b'\\' && matches!(w[1], b'"' | b'\'' | b'\\' | b't' | b'r' | b'n'))
+    // Most arguments have no backslash at all: a byte search says so.
+    bytes.contains(&b'\\')
+        && bytes
+            .windows(2)
+            .any(|w| w[0] == b'\\' && matches!(w[1], b'"' | b'\'' | b'\\' | b't' | b'r' | b'n'))
 }
 
 /// Resolves backslash escapes the way nginx does when it copies a token.
