@@ -746,9 +746,9 @@ impl<'a> Builder<'a> {
     /// `ranges;`); any other count, or a block, fails `nginx -t`. A lone
     /// word such as `close;` is an easy slip in a Connection map.
     fn check_entries(&mut self, block_name: &str, file: FileId, block: &'a Block) {
-        let one_word: &[&str] = match block_name {
-            "map" => &["hostnames", "volatile"],
-            "geo" => &["ranges", "proxy_recursive"],
+        let (one_word, example): (&[&str], &str) = match block_name {
+            "map" => (&["hostnames", "volatile"], "'' close;"),
+            "geo" => (&["ranges", "proxy_recursive"], "10.0.0.0/8 inside;"),
             _ => return,
         };
         let tree = &self.files.get(file).tree;
@@ -775,7 +775,7 @@ impl<'a> Builder<'a> {
                     if !allowed {
                         self.diagnostics.push(wrong_argument_count(
                             format!(
-                                "invalid number of the {block_name} parameters: an entry is a key and a value, this one has {words} word{}; nginx -t rejects it",
+                                "invalid number of the {block_name} parameters: an entry is a key and a value (`{example}`), this one has {words} word{}; nginx -t rejects it",
                                 if words == 1 { "" } else { "s" }
                             ),
                             node.location(),
