@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod huge_pages;
 pub mod probe;
 pub mod progress;
 pub mod report;

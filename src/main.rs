@@ -12,6 +12,7 @@ use wslint::semantic::{Model, inspect};
 use wslint::{check, config, discover, probe, report};
 
 fn main() -> ExitCode {
+    wslint::huge_pages::restart_with_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
