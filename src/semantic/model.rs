@@ -672,11 +672,13 @@ impl<'a> Builder<'a> {
             front_limit: usize::MAX,
         };
         let context = self.scopes[scope as usize].context;
+        self.reserve_for(ids);
         let from_back = std::thread::scope(|threads| {
             let handle = threads.spawn(|| {
                 let mut walked = Vec::new();
                 while let Some(i) = untaken.back() {
                     let mut builder = fresh();
+                    builder.reserve_for(&ids[i..=i]);
                     let stand_in = builder.new_scope(context, None, None);
                     builder.walk_files(point, &ids[i..=i], stand_in);
                     walked.push(builder);
@@ -694,6 +696,24 @@ impl<'a> Builder<'a> {
         for builder in from_back.into_iter().rev() {
             self.append(builder, scope);
         }
+    }
+
+    /// Room for the levels and directives of `ids`, counted from their
+    /// trees (an upper bound: comments are items too). A fleet's glob
+    /// include holds most of the model, and growing its lists by doubling
+    /// copied them several times into fresh memory. Room that stays unused
+    /// is never touched, so it costs no memory.
+    fn reserve_for(&mut self, ids: &[FileId]) {
+        let (mut items, mut blocks) = (0, 0);
+        for &id in ids {
+            let tree = &self.files.get(id).tree;
+            items += tree.items.len();
+            blocks += tree.blocks.len();
+        }
+        self.scopes.reserve(blocks);
+        self.closed.directives.reserve(items);
+        self.closed.name_ids.reserve(items);
+        self.closed.children.reserve(blocks);
     }
 
     /// Appends the levels another builder found under its stand-in (its
