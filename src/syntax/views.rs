@@ -306,6 +306,18 @@ impl<'a> Arg<'a> {
     /// Whether [`Arg::text`] equals `other` ignoring ASCII case, compared
     /// where the argument is written when unescaping would not change it.
     pub fn text_eq_ignore_ascii_case(&self, other: &str) -> bool {
+        // Unescaping only ever shortens an argument, so the token's length
+        // often decides without reading the file: header names are
+        // compared with "Upgrade" for every `proxy_set_header` of a fleet.
+        // Unescaping at most halves it. (Text that is not ASCII is compared
+        // as text: the argument's bytes may not be UTF-8.)
+        if !other.is_ascii() {
+            return self.text().eq_ignore_ascii_case(other);
+        }
+        let written = self.unquoted_range().len();
+        if written < other.len() || written > 2 * other.len() {
+            return false;
+        }
         let inner = self.unquoted();
         if changes_when_unescaped(inner) {
             return self.text().eq_ignore_ascii_case(other);
@@ -433,6 +445,43 @@ mod tests {
             bytes in proptest::collection::vec(proptest::sample::select(b"ab\\\"'trnd.$ ".to_vec()), 0..12)
         ) {
             proptest::prop_assert_eq!(super::changes_when_unescaped(&bytes), super::unescape(&bytes) != bytes);
+        }
+    }
+
+    proptest::proptest! {
+        /// The comparison that decides on lengths first agrees with
+        /// comparing the argument's text.
+        #[test]
+        fn text_eq_ignore_ascii_case_agrees_with_text(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                &b"a"[..], b"B", b"\\\"", b"\\'", b"\\\\", b"\\t", b"\\n", b"\\d", b"\"", b"'", b"\xff",
+            ]), 1..6),
+            other in proptest::sample::select(vec!["", "a", "ab", "AB", "a\"b", "a\\b", "\u{fffd}", "\\"]),
+            same_text in proptest::bool::ANY,
+            quote in proptest::sample::select(vec![None, Some(b'"'), Some(b'\'')]),
+        ) {
+            let word: Vec<u8> = pieces
+                .concat()
+                .into_iter()
+                .filter(|&b| Some(b) != quote)
+                .collect();
+            let mut source = b"x ".to_vec();
+            source.extend(quote);
+            source.extend(&word);
+            source.extend(quote);
+            source.extend(b";");
+            let tree = parse(source);
+            let d = tree.directives().next().unwrap();
+            if let Some(arg) = d.args().next() {
+                // Half the cases compare with the argument's own text,
+                // capitalised: the ones that must match.
+                let text = arg.text();
+                let other = if same_text { text.to_ascii_uppercase() } else { other.to_string() };
+                proptest::prop_assert_eq!(
+                    arg.text_eq_ignore_ascii_case(&other),
+                    text.eq_ignore_ascii_case(&other)
+                );
+            }
         }
     }
 
