@@ -306,12 +306,16 @@ impl<'m, 'a> Cx<'m, 'a> {
 impl<'a> Cx<'_, 'a> {
     /// The route's effective `proxy_set_header` entries named `name`
     /// (case-insensitive), empty values included.
-    pub fn headers<'r>(&self, route: &'r Route<'a>, name: &str) -> Vec<&'r HeaderEntry<'a>> {
+    /// Not collected: several rules ask this of every route.
+    pub fn headers<'r>(
+        &self,
+        route: &'r Route<'a>,
+        name: &'static str,
+    ) -> impl Iterator<Item = &'r HeaderEntry<'a>> + Clone + use<'r, 'a> {
         route
             .headers
             .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case(name))
-            .collect()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
     }
 
     /// The entry point a route belongs to.

@@ -71,7 +71,7 @@ impl super::Rule for Rule {
         for route in &cx.routes {
             let place = cx.place(route);
             let entries = cx.headers(route, "upgrade");
-            let Some(last) = entries.last() else {
+            let Some(last) = entries.clone().last() else {
                 if !route.headers_known {
                     continue;
                 }
@@ -94,20 +94,18 @@ impl super::Rule for Rule {
                 ).with_fix(fix));
                 continue;
             };
-            let sent: Vec<_> = entries.iter().filter(|h| !h.value.is_empty()).collect();
+            let mut sent = entries.filter(|h| !h.value.is_empty());
+            let nothing_sent = sent.clone().next().is_none();
             // An empty value sends nothing; a wrong one sends the wrong
             // protocol. Either way the value becomes `$http_upgrade`.
-            let (bad, problem) = if sent.is_empty() {
+            let (bad, problem) = if nothing_sent {
                 (last, "sets `Upgrade` to an empty value".to_string())
-            } else if let Some(bad) = sent
-                .iter()
-                .find(|h| is_wrong_upgrade_value(cx, route, &h.value))
-            {
-                (*bad, format!("sends `Upgrade: {}`", bad.value))
+            } else if let Some(bad) = sent.find(|h| is_wrong_upgrade_value(cx, route, &h.value)) {
+                (bad, format!("sends `Upgrade: {}`", bad.value))
             } else {
                 continue;
             };
-            let consequence = if sent.is_empty() {
+            let consequence = if nothing_sent {
                 ", so nginx sends no Upgrade header and the handshake fails"
             } else {
                 " instead of the client's protocol; use `$http_upgrade`"

@@ -75,7 +75,7 @@ impl super::Rule for Rule {
         for route in &cx.routes {
             let place = cx.place(route);
             let entries = cx.headers(route, "connection");
-            if entries.is_empty() {
+            if entries.clone().next().is_none() {
                 if !route.headers_known {
                     continue;
                 }
@@ -99,20 +99,22 @@ impl super::Rule for Rule {
                 ).with_fix(fix));
                 continue;
             }
-            let sent: Vec<_> = entries.iter().filter(|h| !h.value.is_empty()).collect();
+            let sent = entries.filter(|h| !h.value.is_empty());
             let entry = cx.entry(route);
             let undefined_variable = |v: &str| {
                 v.strip_prefix('$')
                     .is_some_and(|var| !cx.vars.is_defined(entry, var))
             };
-            if sent.is_empty()
-                || sent.iter().any(|h| {
+            if sent.clone().next().is_none()
+                || sent.clone().any(|h| {
                     names_upgrade(&cx.vars, entry, &h.value) || undefined_variable(&h.value)
                 })
             {
                 continue;
             }
-            let last = sent.last().expect("not empty");
+            let Some(last) = sent.last() else {
+                continue;
+            };
             let (value, map) = cx.connection_value(route);
             let fix = replace_arg_fix(
                 last.setting.node,

@@ -74,14 +74,14 @@ impl super::Rule for Rule {
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in &cx.routes {
             let entries = cx.headers(route, "connection");
-            let Some(first) = entries.first() else {
+            let Some(first) = entries.clone().next() else {
                 continue;
             };
-            if entries.iter().any(|h| !h.value.is_empty()) {
+            if entries.clone().any(|h| !h.value.is_empty()) {
                 continue;
             }
             let (value, edits) = cx.connection_value(route);
-            let own = first.setting.scope == route.scope && entries.len() == 1;
+            let own = first.setting.scope == route.scope && entries.count() == 1;
             let fix = if own {
                 replace_arg_fix(
                     first.setting.node,

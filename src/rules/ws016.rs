@@ -58,11 +58,7 @@ impl super::Rule for Rule {
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in cx.routes.iter().filter(|r| r.headers_known) {
-            if cx
-                .headers(route, "host")
-                .iter()
-                .any(|h| !h.value.is_empty())
-            {
+            if cx.headers(route, "host").any(|h| !h.value.is_empty()) {
                 continue;
             }
             let target = &route.proxy_host;

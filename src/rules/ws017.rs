@@ -54,15 +54,15 @@ impl super::Rule for Rule {
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
         for route in &cx.routes {
             let origins = cx.headers(route, "origin");
-            if let Some(cleared) = origins.iter().find(|h| h.value.is_empty())
-                && origins.iter().all(|h| h.value.is_empty())
+            if let Some(cleared) = origins.clone().find(|h| h.value.is_empty())
+                && origins.clone().all(|h| h.value.is_empty())
             {
                 let own: Vec<_> = origins
-                    .iter()
+                    .clone()
                     .filter(|h| h.setting.scope == route.scope)
                     .map(|h| remove_directive(cx.model, h.setting.node))
                     .collect();
-                let fix = (own.len() == origins.len())
+                let fix = (own.len() == origins.count())
                     .then(|| Fix::new(Applicability::Unsafe, "stop clearing `Origin`", own));
                 out.push(cx.finding(
                     &META,
