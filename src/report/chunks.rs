@@ -25,9 +25,14 @@ pub fn write_in_order<T: Sync>(
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
         let odd: Vec<_> = chunks.iter().skip(1).step_by(2).copied().collect();
         scope.spawn(move || {
+            // Each buffer leaves with its chunk: the next starts with room
+            // for one like the last, instead of growing (and copying) from
+            // nothing.
+            let mut room = 0;
             for (first, chunk) in odd {
-                let mut rendered = Vec::new();
+                let mut rendered = Vec::with_capacity(room);
                 render(first, chunk, &mut rendered);
+                room = rendered.len() + rendered.len() / 4;
                 // The receiver is gone when writing failed: stop.
                 if send.send(rendered).is_err() {
                     break;
