@@ -56,13 +56,14 @@ pub fn run(inputs: &[Input], settings: &RuleSettings) -> Outcome {
     }
 }
 
-/// [`run`] for a process that ends once it has reported: the model is not
-/// freed level by level (thousands of small lists on a large
-/// configuration), since the process hands all its memory back at exit.
+/// [`run`] for a process that ends once it has reported: the model and the
+/// rules' routes are not freed level by level and route by route
+/// (thousands of small lists on a large configuration), since the process
+/// hands all its memory back at exit.
 pub fn run_to_exit(inputs: &[Input], settings: &RuleSettings) -> Outcome {
     let loaded = load(inputs);
     let model = Model::build(&loaded.files, &loaded.entries);
-    let outcome = findings(&model, &loaded, settings);
+    let outcome = findings(&model, &loaded, settings, rules::run_to_exit);
     std::mem::forget(model);
     Outcome {
         files: loaded.files,
@@ -75,15 +76,20 @@ pub fn run_to_exit(inputs: &[Input], settings: &RuleSettings) -> Outcome {
 /// passes) and puts the files in when it is done.
 pub fn analyse(loaded: &Loaded, settings: &RuleSettings) -> Outcome {
     let model = Model::build(&loaded.files, &loaded.entries);
-    findings(&model, loaded, settings)
+    findings(&model, loaded, settings, rules::run)
 }
 
 /// The model's and the rules' findings, with per-path ignores and severity
 /// overrides applied, sorted.
-fn findings(model: &Model, loaded: &Loaded, settings: &RuleSettings) -> Outcome {
+fn findings(
+    model: &Model,
+    loaded: &Loaded,
+    settings: &RuleSettings,
+    run_rules: fn(&Model, &RuleSettings) -> Vec<Diagnostic>,
+) -> Outcome {
     // The rules' findings are the bulk: add the model's few to them (the
     // list is sorted below) rather than copying the bulk.
-    let mut diagnostics = rules::run(model, settings);
+    let mut diagnostics = run_rules(model, settings);
     diagnostics.extend(model.diagnostics.iter().cloned());
     diagnostics.retain(|d| {
         let path = &loaded.files.get(d.location.file).path;
