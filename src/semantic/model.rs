@@ -702,7 +702,7 @@ impl<'a> Builder<'a> {
     /// trees (an upper bound: comments are items too). A fleet's glob
     /// include holds most of the model, and growing its lists by doubling
     /// copied them several times into fresh memory. Room that stays unused
-    /// is never touched, so it costs no memory.
+    /// is mostly never touched, so it costs little memory.
     fn reserve_for(&mut self, ids: &[FileId]) {
         let (mut items, mut blocks) = (0, 0);
         for &id in ids {

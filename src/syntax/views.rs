@@ -306,11 +306,11 @@ impl<'a> Arg<'a> {
     /// Whether [`Arg::text`] equals `other` ignoring ASCII case, compared
     /// where the argument is written when unescaping would not change it.
     pub fn text_eq_ignore_ascii_case(&self, other: &str) -> bool {
-        // Unescaping only ever shortens an argument, so the token's length
-        // often decides without reading the file: header names are
-        // compared with "Upgrade" for every `proxy_set_header` of a fleet.
-        // Unescaping at most halves it. (Text that is not ASCII is compared
-        // as text: the argument's bytes may not be UTF-8.)
+        // Unescaping only shortens an argument, and at most halves it, so
+        // the token's length often decides without reading the file (header
+        // names are compared with "Upgrade" for every `proxy_set_header` of
+        // a fleet). Text that is not ASCII is compared as text: the
+        // argument's bytes may not be UTF-8.
         if !other.is_ascii() {
             return self.text().eq_ignore_ascii_case(other);
         }
