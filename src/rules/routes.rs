@@ -256,7 +256,7 @@ fn route<'a>(
             .view
             .args()
             .next()
-            .is_some_and(|url| websocket_scheme(&url.text()).is_some())
+            .is_some_and(|url| websocket_scheme(&url).is_some())
     });
     if !marked && !ws_scheme && path_signal.is_none() && !upgrade_headers_around[scope as usize] {
         return None;

@@ -72,19 +72,10 @@ impl super::Rule for Rule {
                 let Some(first) = node.view.args().next() else {
                     continue;
                 };
-                // Almost every `proxy_pass` is http://…: its first letter
-                // where it is written (after a quote) rules it out before
-                // its text is read.
-                let raw = first.raw();
-                let letter = raw.get(usize::from(matches!(raw.first(), Some(b'"' | b'\''))));
-                if !matches!(letter, Some(b'w' | b'W')) {
-                    continue;
-                }
-                let url = first.text();
-                // Every proxy_pass of the model: compare without copying.
-                let Some(scheme) = crate::semantic::effective::websocket_scheme(&url) else {
+                let Some(scheme) = crate::semantic::effective::websocket_scheme(&first) else {
                     continue;
                 };
+                let url = first.text();
                 let replacement = if scheme == "ws://" {
                     "http://"
                 } else {

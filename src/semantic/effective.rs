@@ -296,19 +296,18 @@ impl<'a> Model<'a> {
     }
 }
 
+/// The `ws://` or `wss://` that starts a URL, in any case: nginx rejects
+/// both in `proxy_pass`, and either makes a location a WebSocket route.
+/// Compared where the URL is written: every `proxy_pass` of a fleet asks.
+pub fn websocket_scheme(url: &crate::syntax::Arg) -> Option<&'static str> {
+    ["ws://", "wss://"]
+        .into_iter()
+        .find(|scheme| url.text_starts_with_ignore_ascii_case(scheme))
+}
+
 /// The scheme (as written, empty when there is none) and the host part of
 /// a `proxy_pass` URL: an upstream name, an address, or `[v6]:port`'s
 /// bracketed address.
-/// The `ws://` or `wss://` that starts a URL, in any case: nginx rejects
-/// both in `proxy_pass`, and either makes a location a WebSocket route.
-pub fn websocket_scheme(url: &str) -> Option<&'static str> {
-    ["ws://", "wss://"].into_iter().find(|scheme| {
-        url.as_bytes()
-            .get(..scheme.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(scheme.as_bytes()))
-    })
-}
-
 fn url_parts(url: &str) -> (&str, &str) {
     // Byte searches: this runs for every location, and a substring
     // searcher costs more to set up than these short URLs take to scan.
@@ -335,11 +334,18 @@ mod tests {
 
     #[test]
     fn websocket_schemes_in_any_case() {
-        assert_eq!(websocket_scheme("ws://a"), Some("ws://"));
-        assert_eq!(websocket_scheme("WSS://a/x"), Some("wss://"));
-        assert_eq!(websocket_scheme("http://ws://"), None);
-        assert_eq!(websocket_scheme("ws:/a"), None);
-        assert_eq!(websocket_scheme("ws"), None);
+        let scheme = |url: &str| {
+            let tree = crate::syntax::parse(format!("proxy_pass {url};").into_bytes());
+            let d = tree.directives().next().unwrap();
+            websocket_scheme(&d.args().next().unwrap())
+        };
+        assert_eq!(scheme("ws://a"), Some("ws://"));
+        assert_eq!(scheme("WSS://a/x"), Some("wss://"));
+        assert_eq!(scheme("'Ws://a'"), Some("ws://"));
+        assert_eq!(scheme(r#""\ws://a""#), None, "a backslash kept");
+        assert_eq!(scheme("http://ws://"), None);
+        assert_eq!(scheme("ws:/a"), None);
+        assert_eq!(scheme("ws"), None);
     }
 
     #[test]

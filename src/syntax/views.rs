@@ -314,15 +314,32 @@ impl<'a> Arg<'a> {
         if !other.is_ascii() {
             return self.text().eq_ignore_ascii_case(other);
         }
-        let written = self.unquoted_range().len();
-        if written < other.len() || written > 2 * other.len() {
+        let range = self.unquoted_range();
+        if range.len() < other.len() || range.len() > 2 * other.len() {
             return false;
         }
-        let inner = self.unquoted();
+        let inner = &self.tree.source[range];
         if changes_when_unescaped(inner) {
             return self.text().eq_ignore_ascii_case(other);
         }
         inner.eq_ignore_ascii_case(other.as_bytes())
+    }
+
+    /// Whether [`Arg::text`] starts with the ASCII `prefix` ignoring ASCII
+    /// case (bytes that are not UTF-8 never match ASCII either way).
+    pub fn text_starts_with_ignore_ascii_case(&self, prefix: &str) -> bool {
+        let starts = |text: &[u8]| {
+            text.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+        };
+        // Up to the first backslash the text is the written bytes: without
+        // one among the first `prefix.len()`, those are compared where they
+        // are written and the rest of the argument is not read.
+        let inner = self.unquoted();
+        if inner[..inner.len().min(prefix.len())].contains(&b'\\') {
+            return starts(self.text().as_bytes());
+        }
+        starts(inner)
     }
 
     /// The bytes between the quotes (all of them for a bare word), still
@@ -446,13 +463,12 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(super::changes_when_unescaped(&bytes), super::unescape(&bytes) != bytes);
         }
-    }
 
-    proptest::proptest! {
-        /// The comparison that decides on lengths first agrees with
-        /// comparing the argument's text.
+        /// The comparisons made where the argument is written (equality,
+        /// decided on lengths first, and a prefix) agree with comparing
+        /// the argument's text.
         #[test]
-        fn text_eq_ignore_ascii_case_agrees_with_text(
+        fn comparisons_where_written_agree_with_text(
             pieces in proptest::collection::vec(proptest::sample::select(vec![
                 &b"a"[..], b"B", b"\\\"", b"\\'", b"\\\\", b"\\t", b"\\n", b"\\d", b"\"", b"'", b"\xff",
             ]), 1..6),
@@ -481,6 +497,13 @@ mod tests {
                     arg.text_eq_ignore_ascii_case(&other),
                     text.eq_ignore_ascii_case(&other)
                 );
+                if other.is_ascii() {
+                    let starts = text
+                        .as_bytes()
+                        .get(..other.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(other.as_bytes()));
+                    proptest::prop_assert_eq!(arg.text_starts_with_ignore_ascii_case(&other), starts);
+                }
             }
         }
     }
