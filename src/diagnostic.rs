@@ -44,7 +44,6 @@ fn exact(mut text: String) -> String {
 }
 
 /// One finding.
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: &'static str,

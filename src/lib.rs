@@ -9,6 +9,7 @@ pub mod both_ends;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod decimal;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;

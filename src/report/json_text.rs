@@ -56,18 +56,7 @@ fn needs_escape(b: u8) -> bool {
 
 /// Appends `n` in decimal.
 pub fn push_uint(out: &mut Vec<u8>, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+    out.extend_from_slice(crate::decimal::decimal(n, &mut [0; 20]).as_bytes());
 }
 
 /// Appends `"key": ` at `indent` spaces, after a newline.

@@ -30,6 +30,7 @@ mod ws016;
 mod ws017;
 mod ws018;
 
+use crate::decimal::decimal;
 use crate::diagnostic::{Diagnostic, FileSpan, Severity};
 use crate::fix::build::Line;
 use crate::semantic::HeaderEntry;
@@ -420,7 +421,7 @@ impl FileLine<'_> {
     pub fn push_to(&self, out: &mut String) {
         out.push_str(self.file.display_name());
         out.push(':');
-        out.push_str(decimal(self.file.line_of(self.offset), &mut [0; 20]));
+        out.push_str(decimal(self.file.line_of(self.offset) as u64, &mut [0; 20]));
     }
 }
 
@@ -428,22 +429,8 @@ impl std::fmt::Display for FileLine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.file.display_name())?;
         f.write_str(":")?;
-        f.write_str(decimal(self.file.line_of(self.offset), &mut [0; 20]))
+        f.write_str(decimal(self.file.line_of(self.offset) as u64, &mut [0; 20]))
     }
-}
-
-/// `n` in decimal, written at the end of `digits`.
-fn decimal(mut n: usize, digits: &mut [u8; 20]) -> &str {
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&digits[at..]).unwrap_or_default()
 }
 
 /// A location as messages name it; see [`Cx::place`].
@@ -651,13 +638,6 @@ impl<'a> Cx<'_, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimal_matches_display() {
-        for n in [0usize, 7, 10, 99, 100, 12345, usize::MAX] {
-            assert_eq!(decimal(n, &mut [0; 20]), n.to_string());
-        }
-    }
 
     fn enabled(select: &[&str], ignore: &[&str]) -> Vec<&'static str> {
         let settings = RuleSettings {
