@@ -243,10 +243,7 @@ impl<'a> Lexer<'a> {
     /// them here instead of making a token of each.
     pub fn skip_whitespace(&mut self) {
         let rest = &self.src[self.pos..];
-        self.pos += rest
-            .iter()
-            .position(|&b| !is_space(b))
-            .unwrap_or(rest.len());
+        self.pos += lex_whitespace(rest).map_or(0, |(_, ws)| ws.len());
     }
 
     /// The next token at the start of a token position, or `None` at end of file.
