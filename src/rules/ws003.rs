@@ -99,22 +99,21 @@ impl super::Rule for Rule {
                 ).with_fix(fix));
                 continue;
             }
-            let sent = entries.filter(|h| !h.value.is_empty());
+            let mut sent = entries.filter(|h| !h.value.is_empty());
+            // Only empty values: nothing is sent, which WS009 reports.
+            let Some(last) = sent.clone().last() else {
+                continue;
+            };
             let entry = cx.entry(route);
             let undefined_variable = |v: &str| {
                 v.strip_prefix('$')
                     .is_some_and(|var| !cx.vars.is_defined(entry, var))
             };
-            if sent.clone().next().is_none()
-                || sent.clone().any(|h| {
-                    names_upgrade(&cx.vars, entry, &h.value) || undefined_variable(&h.value)
-                })
+            if sent
+                .any(|h| names_upgrade(&cx.vars, entry, &h.value) || undefined_variable(&h.value))
             {
                 continue;
             }
-            let Some(last) = sent.last() else {
-                continue;
-            };
             let (value, map) = cx.connection_value(route);
             let fix = replace_arg_fix(
                 last.setting.node,
