@@ -102,7 +102,7 @@ impl super::Rule for Rule {
             if count < LOW {
                 let how = match connections {
                     Some(s) => format!("`worker_connections {count}` ({})", cx.file_line(s.node)),
-                    None => format!("`worker_connections` is not set (default {DEFAULT})"),
+                    None => format!("nginx's default `worker_connections {DEFAULT}` (not set)"),
                 };
                 out.push(cx.finding(
                     &META,

@@ -380,3 +380,29 @@ fn a_run_restarts_once_with_huge_pages_and_keeps_its_input() {
         assert!(text.contains("WS002"), "{text}");
     }
 }
+
+/// WS014's message reads as a sentence both when `worker_connections` is
+/// written and when nginx's default applies.
+#[test]
+fn worker_connections_message_names_the_value_set_or_the_default() {
+    let config = |events: &str| {
+        format!(
+            "events {{ {events} }}\nhttp {{ server {{ listen 80; location /ws/ {{ proxy_pass http://127.0.0.1:3000; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\"; }} }} }}\n"
+        )
+    };
+    let args = ["--select", "WS014", "--format", "concise", "-"];
+    let unset = stdout(&wslint(&repo_root(), &args, Some(config("").as_bytes())));
+    assert!(
+        unset.contains("WS014 [info] nginx's default `worker_connections 512` (not set) allows at most 256 open WebSockets per worker"),
+        "{unset}"
+    );
+    let set = stdout(&wslint(
+        &repo_root(),
+        &args,
+        Some(config("worker_connections 100;").as_bytes()),
+    ));
+    assert!(
+        set.contains("WS014 [info] `worker_connections 100` (<stdin>:1) allows at most 50 open WebSockets per worker"),
+        "{set}"
+    );
+}
