@@ -56,7 +56,7 @@ fn needs_escape(b: u8) -> bool {
 
 /// Appends `n` in decimal.
 pub fn push_uint(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(crate::decimal::decimal(n, &mut [0; 20]).as_bytes());
+    out.extend_from_slice(crate::decimal::digits(n, &mut [0; 20]));
 }
 
 /// Appends `"key": ` at `indent` spaces, after a newline.
