@@ -2,11 +2,12 @@
 //! collect what is wrong: syntax errors, unreadable paths, the model's
 //! diagnostics and the rules' findings.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::discover::{Input, Loaded, load};
 use crate::rules::{self, RuleSettings};
 use crate::semantic::files::FileSet;
-use crate::semantic::{Model, NginxVersion};
+use crate::semantic::model::TopLevel;
+use crate::semantic::{Context, Model, NginxVersion};
 use crate::source::ReadError;
 
 /// Everything one run found.
@@ -19,6 +20,13 @@ pub struct Outcome {
     pub nginx_version: NginxVersion,
     /// The lowest severity that makes the run fail.
     pub fail_on: Severity,
+    /// Files checked alone (not a whole configuration), whose outer levels
+    /// the run did not see, with what their top level holds.
+    pub checked_alone: Vec<(FileId, TopLevel)>,
+    /// `include`s that could not be followed.
+    pub includes_not_followed: usize,
+    /// Files found in a directory argument that were not checked, and why.
+    pub skipped: Vec<(std::path::PathBuf, &'static str)>,
 }
 
 impl Outcome {
@@ -108,7 +116,21 @@ fn findings(
         }
     }
     crate::diagnostic::sort_by(&mut diagnostics, |a, b| a.sort_key().cmp(&b.sort_key()));
+    let checked_alone = model
+        .entries
+        .iter()
+        .filter(|e| e.context != Context::Main)
+        .map(|e| (e.point.file, model.top_level(e.point.file, e.context)))
+        .collect();
+    let includes_not_followed = model
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "E001" | "E002"))
+        .count();
     Outcome {
+        checked_alone,
+        includes_not_followed,
+        skipped: loaded.skipped.clone(),
         files: FileSet::new(loaded.files.backing),
         read_errors: loaded.errors.clone(),
         diagnostics,

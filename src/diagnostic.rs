@@ -43,6 +43,31 @@ fn exact(mut text: String) -> String {
     text
 }
 
+/// Why a finding could not see every level that applies to its place,
+/// and took the unseen ones to set nothing (nginx's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assumption {
+    /// The file was checked alone: the blocks around it (a server, an http
+    /// block, the location that includes a snippet) were not seen.
+    CheckedAlone,
+    /// An `include` on the way could not be followed.
+    IncludeNotFollowed,
+    /// A directive wslint does not know (a third-party module, an elision
+    /// such as `(...)` in a document) could change what the finding says.
+    UnknownDirective,
+}
+
+impl Assumption {
+    /// The name used in JSON and SARIF.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assumption::CheckedAlone => "checked-alone",
+            Assumption::IncludeNotFollowed => "include-not-followed",
+            Assumption::UnknownDirective => "unknown-directive",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -58,6 +83,9 @@ pub struct Diagnostic {
     pub is_syntax: bool,
     /// For WebSocket rules: what made the location a WebSocket route.
     pub signal: Option<std::sync::Arc<str>>,
+    /// The finding rests on levels the run could not see (the message says
+    /// which and why).
+    pub assumption: Option<Assumption>,
     /// How to fix it, when the rule knows.
     pub fix: Option<crate::fix::Fix>,
 }
@@ -79,6 +107,7 @@ impl Diagnostic {
             related: Vec::new(),
             is_syntax: false,
             signal: None,
+            assumption: None,
             fix: None,
         }
     }

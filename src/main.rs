@@ -152,6 +152,9 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
         if let Some(p) = progress {
             p.finish();
         }
+        if settings.verbose {
+            list_files(&outcome);
+        }
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         // A closed pipe (`wslint … | head`) is not an error of the run.
         let _ = report::write(settings.format, &outcome, settings.color, 0, &mut out)
@@ -213,6 +216,19 @@ fn version_note(source: VersionSource) -> &'static str {
             " (assumed: no --nginx-version and no nginx on PATH; a version before 1.29.7, where proxy_http_version defaults to 1.0)"
         }
     }
+}
+
+/// `-v`: every file the run read, and every file of a directory it did
+/// not check, with the reason.
+fn list_files(outcome: &check::Outcome) {
+    let mut text = String::new();
+    for file in &outcome.files.files {
+        text.push_str(&format!("wslint: read {}\n", file.path.display()));
+    }
+    for (path, reason) in &outcome.skipped {
+        text.push_str(&format!("wslint: skipped {}: {reason}\n", path.display()));
+    }
+    eprint!("{text}");
 }
 
 fn report_read_errors(errors: &[wslint::source::ReadError]) {

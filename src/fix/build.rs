@@ -112,8 +112,13 @@ impl From<String> for Line<'_> {
 
 /// An edit that adds `lines` (each a whole directive such as
 /// `proxy_http_version 1.1;`) to the block of the location `scope`.
+/// For a file of location-level directives checked alone, the lines go
+/// after its last directive.
 pub fn add_to_location(model: &Model, scope: ScopeId, lines: &[Line]) -> Option<Edit> {
-    let opener = model.scope(scope).opener?;
+    let Some(opener) = model.scope(scope).opener else {
+        let file = model.entries[model.scope(scope).entry].point.file;
+        return add_to_top_level(file, &model.files.get(file).tree, lines);
+    };
     let block = opener.view.block()?;
     add_to_block(
         opener.file,
@@ -167,6 +172,21 @@ pub fn add_to_block(
         file,
         range: at..at,
         text: joined_lines(eol, &indent, lines),
+    })
+}
+
+/// An edit that adds `lines` to a file's top level: after its last
+/// directive, each on its own line with that directive's indentation.
+fn add_to_top_level(file: FileId, tree: &SyntaxTree, lines: &[Line]) -> Option<Edit> {
+    let last = tree.directives().last()?;
+    let src = &tree.source;
+    let end = last.span().end;
+    let at = line_end(src, end);
+    let eol = line_ending(src, end);
+    Some(Edit {
+        file,
+        range: at..at,
+        text: joined_lines(eol, indent_of(src, last.span().start), lines),
     })
 }
 

@@ -191,6 +191,12 @@ fn write_finding(b: &mut Vec<u8>, outcome: &Outcome, d: &Diagnostic) {
         None => b.extend_from_slice(b"null"),
     }
     b.push(b',');
+    push_key(b, 6, "assumption");
+    match d.assumption {
+        Some(assumption) => push_str(b, assumption.as_str()),
+        None => b.extend_from_slice(b"null"),
+    }
+    b.push(b',');
     push_key(b, 6, "fix");
     match &d.fix {
         Some(fix) => write_fix(b, outcome, fix),
@@ -291,6 +297,7 @@ mod tests {
         end_line: u32,
         end_column: u32,
         signal: Option<&'a str>,
+        assumption: Option<&'a str>,
         fix: Option<&'a LocatedFix<'a>>,
     }
 
@@ -329,6 +336,7 @@ mod tests {
                     end_line: f.place.end_line,
                     end_column: f.place.end_column,
                     signal: f.diagnostic.signal.as_deref(),
+                    assumption: f.diagnostic.assumption.map(|a| a.as_str()),
                     fix: f.fix.as_ref(),
                 })
                 .collect(),

@@ -86,12 +86,41 @@ pub fn write(
     }
 }
 
+/// What the run could not see: " (a location snippet: outer levels not
+/// seen)", " (3 files checked alone, 1 include not followed: outer levels
+/// not seen)", or nothing.
+fn assumed(outcome: &Outcome) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    match outcome.checked_alone.as_slice() {
+        [] => {}
+        [(_, top)] if outcome.files.files.len() == 1 => parts.push(top.describe().to_string()),
+        alone => parts.push(format!(
+            "{} checked alone",
+            plural(alone.len(), "file", "files")
+        )),
+    }
+    if outcome.includes_not_followed > 0 {
+        parts.push(format!(
+            "{} not followed",
+            plural(outcome.includes_not_followed, "include", "includes")
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({}: outer levels not seen)", parts.join(", "))
+    }
+}
+
 /// "Checked 5 files: 2 findings, 1 syntax error."
 pub fn summary_line(outcome: &Outcome) -> String {
     let syntax = outcome.syntax_error_count();
     let findings = outcome.findings().count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut out = format!("Checked {}", plural(outcome.files.files.len(), "file"));
+    out.push_str(&assumed(outcome));
     if syntax + findings + outcome.read_errors.len() == 0 {
         out.push_str(": no problems found.\n");
     } else {

@@ -117,7 +117,10 @@ struct SarifFix<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Properties<'a> {
-    websocket_signal: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    websocket_signal: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assumption: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -197,8 +200,9 @@ impl Serialize for Results<'_> {
                 level: level(d.severity),
                 locations: [location(&f.place)],
                 message: text(d.message.as_str()),
-                properties: d.signal.as_deref().map(|signal| Properties {
-                    websocket_signal: signal,
+                properties: (d.signal.is_some() || d.assumption.is_some()).then(|| Properties {
+                    websocket_signal: d.signal.as_deref(),
+                    assumption: d.assumption.map(|a| a.as_str()),
                 }),
                 rule_id: d.code,
                 rule_index: rule_index(d.code),

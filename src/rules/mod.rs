@@ -266,13 +266,22 @@ impl<'m, 'a> Cx<'m, 'a> {
         self.location_anchor(route.scope)
     }
 
-    /// The location line (the `location` name and its arguments).
+    /// The location line (the `location` name and its arguments); for a
+    /// file of location-level directives checked alone, its first
+    /// directive.
     pub fn location_anchor(&self, scope: ScopeId) -> FileSpan {
-        let opener = self
-            .model
-            .scope(scope)
-            .opener
-            .expect("routes are locations");
+        let Some(opener) = self.model.scope(scope).opener else {
+            let file = self.model.entries[self.model.scope(scope).entry].point.file;
+            let span = self
+                .model
+                .files
+                .get(file)
+                .tree
+                .directives()
+                .next()
+                .map_or(0..0, |d| d.span());
+            return FileSpan { file, span };
+        };
         let start = opener.view.name_span().start;
         let end = opener
             .view
@@ -305,6 +314,38 @@ impl<'m, 'a> Cx<'m, 'a> {
 }
 
 impl<'a> Cx<'_, 'a> {
+    /// [`Cx::finding`] for something the route does not set (`what`, as
+    /// the message names it). When levels that apply to the route were not
+    /// seen (`unseen`), they are taken to set nothing, and the message
+    /// says so: "(this file was checked alone: an enclosing server or http
+    /// block could set `proxy_http_version`; check the whole configuration
+    /// to be sure)".
+    pub fn missing_finding(
+        &self,
+        meta: &'static RuleMeta,
+        route: &Route,
+        at: FileSpan,
+        mut message: String,
+        unseen: Option<&routes::Unseen>,
+        what: &str,
+    ) -> Diagnostic {
+        let Some(unseen) = unseen else {
+            return self.finding(meta, route, at, message);
+        };
+        message.push_str(" (");
+        message.push_str(&unseen.could(self.model, &format!("set {what}")));
+        message.push_str("; check the whole configuration to be sure)");
+        let mut d = self.finding(meta, route, at, message);
+        d.assumption = Some(unseen.assumption());
+        d
+    }
+
+    /// What is unseen for the route's `proxy_set_header` list: nothing
+    /// when the list is known whatever the unseen levels hold.
+    pub fn unseen_headers<'r>(&self, route: &'r Route) -> Option<&'r routes::Unseen> {
+        route.headers_unseen.as_ref()
+    }
+
     /// The route's effective `proxy_set_header` entries named `name`
     /// (case-insensitive), empty values included.
     /// Not collected: several rules ask this of every route.
@@ -384,7 +425,20 @@ impl<'a> Cx<'_, 'a> {
             self.file_line(s.node).push_to(&mut message);
             message.push(')');
         }
-        let mut d = self.finding(meta, route, self.location_anchor(route.scope), message);
+        // An include on the way that could not be followed may set them
+        // again; levels around a file checked alone cannot.
+        let unseen = route
+            .unseen
+            .as_ref()
+            .filter(|u| matches!(u, routes::Unseen::Include(_)));
+        let mut d = self.missing_finding(
+            meta,
+            route,
+            self.location_anchor(route.scope),
+            message,
+            unseen,
+            "them again",
+        );
         d.related.reserve_exact(lost.len());
         for s in lost {
             d = d.with_related(s.node.location(), "hidden here");
@@ -453,7 +507,18 @@ impl std::fmt::Display for Place<'_, '_> {
                     file.line_of(o.view.span().start)
                 )
             }
-            None => f.write_str("this file"),
+            None => write!(
+                f,
+                "the snippet {} (location-level directives)",
+                self.model
+                    .files
+                    .get(
+                        self.model.entries[self.model.scope(self.scope).entry]
+                            .point
+                            .file
+                    )
+                    .display_name()
+            ),
         }
     }
 }

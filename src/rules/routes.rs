@@ -26,6 +26,7 @@
 use super::RuleSettings;
 use super::suppress::Comments;
 use super::values::VariableIndex;
+use crate::diagnostic::{Assumption, FileSpan};
 use crate::semantic::effective::websocket_scheme;
 use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ScopeId};
 
@@ -151,19 +152,15 @@ pub struct Route<'a> {
     pub dedicated_path: bool,
     /// The WebSocket path segment in its pattern, if any.
     pub path_segment: Option<&'static str>,
-    /// Whether everything that applies to the route is visible: it belongs
-    /// to a whole configuration or an http-level file (not a server- or
-    /// location-level snippet checked alone, whose outer levels are
-    /// unknown), and no include on its way could not be followed. Rules
-    /// that report something *missing* only fire on complete routes.
-    pub complete: bool,
-    /// Whether every include on the route's way could be followed.
-    pub resolved: bool,
-    /// Whether the route's `proxy_set_header` list is fully known: the
-    /// route is complete, or the list comes from a location written whole
-    /// in the checked files (a level with entries of its own hides the
-    /// outer ones, so unseen outer levels do not matter).
-    pub headers_known: bool,
+    /// Why some levels that apply to the route were not seen (none when
+    /// the route belongs to a whole configuration with every include on
+    /// its way followed). Rules that report something *missing* still
+    /// fire, taking the unseen levels to set nothing, and say so.
+    pub unseen: Option<Unseen>,
+    /// What is unseen for the route's `proxy_set_header` list: none when
+    /// nothing is unseen, or when the list comes from a location written
+    /// whole in the checked files (see `headers_unseen`).
+    pub headers_unseen: Option<Unseen>,
     /// The host its `proxy_pass` names (its own or its enclosing
     /// location's; empty without one), read once for every rule.
     pub proxy_host: std::borrow::Cow<'a, str>,
@@ -175,10 +172,77 @@ pub struct Route<'a> {
     pub headers: Vec<HeaderEntry<'a>>,
 }
 
+/// Why levels that apply to a route were not seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unseen {
+    /// The route's file was checked alone, as content of `context` (its top
+    /// level): the blocks around it were not seen.
+    CheckedAlone(Context),
+    /// This `include` on the route's way could not be followed.
+    Include(FileSpan),
+    /// This directive (its name), which the directive table does not know, could set
+    /// anything (a third-party module, or an elision such as `(...)` in a
+    /// document).
+    UnknownDirective(FileSpan),
+}
+
+impl Unseen {
+    /// The kind of assumption a finding resting on this states.
+    pub fn assumption(&self) -> Assumption {
+        match self {
+            Unseen::CheckedAlone(_) => Assumption::CheckedAlone,
+            Unseen::Include(_) => Assumption::IncludeNotFollowed,
+            Unseen::UnknownDirective(_) => Assumption::UnknownDirective,
+        }
+    }
+
+    /// What was not seen and what could `act` there: "this file was
+    /// checked alone: an enclosing server or http block could set
+    /// `proxy_http_version`" for `act` "set `proxy_http_version`".
+    pub fn could(&self, model: &Model, act: &str) -> String {
+        let at =
+            |span: &FileSpan| super::FileLine::new(model.files.get(span.file), span.span.start);
+        match self {
+            Unseen::CheckedAlone(context) => {
+                let around = match context {
+                    Context::Location => {
+                        "these directives were checked alone: the location that includes them, or its server or http block, could"
+                    }
+                    Context::Server => {
+                        "this file was checked alone: an enclosing server or http block could"
+                    }
+                    Context::Http => {
+                        "this file was checked alone: the http block that includes it could"
+                    }
+                    _ => "this file was checked alone: a block around it could",
+                };
+                format!("{around} {act}")
+            }
+            Unseen::Include(span) => format!(
+                "the include at {} could not be followed, and the file it names could {act}",
+                at(span)
+            ),
+            Unseen::UnknownDirective(span) => {
+                let file = model.files.get(span.file);
+                let text = String::from_utf8_lossy(
+                    &file.tree.source[span.span.start as usize..span.span.end as usize],
+                );
+                let shown: String = text.chars().take(40).collect::<String>();
+                format!(
+                    "`{shown}` ({}) is a directive wslint does not know, and it could {act}",
+                    at(span)
+                )
+            }
+        }
+    }
+}
+
 /// Every WebSocket route of the model, in scope order. Locations are
 /// independent, so they are examined on two threads.
 pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments) -> Vec<Route<'a>> {
-    let locations: Vec<ScopeId> = model.locations().collect();
+    // Location blocks, and files of location-level directives checked
+    // alone.
+    let locations: Vec<ScopeId> = model.scopes_of(Context::Location).collect();
     let around = upgrade_headers_around(model);
     crate::both_ends::map_chunks(&locations, 256, |_, scopes| {
         scopes
@@ -232,10 +296,17 @@ fn route<'a>(
 ) -> Option<Route<'a>> {
     let s = model.scope(scope);
     debug_assert_eq!(s.context, Context::Location);
-    let opener = s.opener?;
-    let pattern = opener
-        .view
-        .location_match()
+    // A location block, or a file of location-level directives checked
+    // alone (a snippet such as snippets/websocket.conf): its `proxy_pass`
+    // is usually in the location that includes it, and it has no path.
+    let snippet_file = match s.opener {
+        Some(_) => None,
+        None if s.parent.is_none() => Some(model.entries[s.entry].point.file),
+        None => return None,
+    };
+    let pattern = s
+        .opener
+        .and_then(|o| o.view.location_match())
         .map(|m| m.pattern)
         .unwrap_or_default();
     let segment = path_segment(&pattern);
@@ -243,12 +314,16 @@ fn route<'a>(
         .map(Signal::UserPath)
         .or_else(|| segment.map(Signal::PathSegment));
     let dedicated_path = path_signal.is_some();
-    let marked = comments.marks_websocket(opener.file, opener.view.span().start);
+    let marked = match (s.opener, snippet_file) {
+        (Some(o), _) => comments.marks_websocket(o.file, o.view.span().start),
+        (None, Some(file)) => comments.marks_file(file),
+        (None, None) => false,
+    };
     // Most locations are not routes: decide on the `proxy_pass` setting and
     // its scheme, and read its host and upstream only for a route.
     let proxy_setting = model.scalar(scope, "proxy_pass");
     let has_proxy = proxy_setting.is_some_and(|s| s.node.view.args().next().is_some());
-    if !has_proxy && !marked {
+    if !has_proxy && !marked && snippet_file.is_none() {
         return None;
     }
     let ws_scheme = proxy_setting.is_some_and(|s| {
@@ -288,11 +363,14 @@ fn route<'a>(
         path_signal?
     };
     let entry_context = model.entries[s.entry].context;
-    let resolved = model
+    let unseen = model
         .ancestors(scope)
-        .all(|a| !model.scope(a).unresolved_include);
-    let complete = resolved && matches!(entry_context, Context::Main | Context::Http);
-    let headers_known = complete || headers_fully_visible(model, scope, &proxy_set_header);
+        .find_map(|a| model.scope(a).unresolved_include.clone())
+        .map(Unseen::Include)
+        .or_else(|| {
+            (entry_context != Context::Main).then_some(Unseen::CheckedAlone(entry_context))
+        });
+    let headers_unseen = headers_unseen(model, scope, &proxy_set_header, &unseen);
     Some(Route {
         scope,
         signal,
@@ -302,9 +380,8 @@ fn route<'a>(
         path_segment: segment,
         upstream: proxy.as_ref().and_then(|p| p.upstream),
         proxy_host: proxy.map(|p| p.host).unwrap_or_default(),
-        complete,
-        resolved,
-        headers_known,
+        unseen,
+        headers_unseen,
         proxy_set_header,
         headers,
     })
@@ -319,35 +396,51 @@ fn place_text(model: &Model, scope: ScopeId) -> Box<str> {
     text.into_boxed_str()
 }
 
-/// Whether the route's `proxy_set_header` list is known although the
-/// route is in a snippet checked alone: the list comes from a location (or
+/// What is unseen for the route's `proxy_set_header` list, given what is
+/// unseen for the route. Nothing when the list comes from a location (or
 /// `if`) written whole in the checked files, since a level with entries of
-/// its own hides every outer one, and no include on the way was missed.
-fn headers_fully_visible(model: &Model, scope: ScopeId, value: &ArrayValue) -> bool {
+/// its own hides every outer one: unseen outer levels do not matter.
+/// Between the route and that level, and in it, an include not followed
+/// or a directive the table does not know (a third-party module that may
+/// set headers, or an elision like `(...)` in a document) is what is
+/// unseen then.
+fn headers_unseen(
+    model: &Model,
+    scope: ScopeId,
+    value: &ArrayValue,
+    unseen: &Option<Unseen>,
+) -> Option<Unseen> {
+    unseen.as_ref()?;
     let Some(supplier) = value.entries.first().map(|s| s.scope) else {
-        return false;
+        return unseen.clone();
     };
     let supplier_is_block = matches!(
         model.scope(supplier).context,
         Context::Location | Context::IfInLocation | Context::IfInServer
     ) && model.scope(supplier).opener.is_some();
-    let mut chain = model.ancestors(scope);
-    // Levels between the route and the supplier, and the supplier itself,
-    // must be fully visible: every include followed and every directive
-    // one the directive table knows (an unknown one may be a third-party
-    // module that sets headers, or an elision like `(...)` in a document).
-    let visible = |s: ScopeId| {
-        let scope = model.scope(s);
-        !scope.unresolved_include
-            && model.directives(s).iter().all(|n| {
-                !crate::semantic::directives::table()
+    if !supplier_is_block {
+        return unseen.clone();
+    }
+    let levels = model.ancestors(scope).take_while(|&s| s != supplier);
+    levels.chain([supplier]).find_map(|s| {
+        if let Some(include) = &model.scope(s).unresolved_include {
+            return Some(Unseen::Include(include.clone()));
+        }
+        model
+            .directives(s)
+            .iter()
+            .find(|n| {
+                crate::semantic::directives::table()
                     .lookup(&n.name())
                     .is_empty()
             })
-    };
-    supplier_is_block
-        && chain.by_ref().take_while(|&s| s != supplier).all(visible)
-        && visible(supplier)
+            .map(|n| {
+                Unseen::UnknownDirective(FileSpan {
+                    file: n.file,
+                    span: n.view.name_span(),
+                })
+            })
+    })
 }
 
 /// An `Upgrade` entry of an outer level that does not reach the location,

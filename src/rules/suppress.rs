@@ -7,7 +7,8 @@
 //! - `# wslint: ignore-file WS004 <reason>` before the first directive
 //!   covers the whole file.
 //! - `# wslint: websocket` marks the location it stands in (or the location
-//!   it precedes or trails) as a WebSocket route.
+//!   it precedes or trails) as a WebSocket route; outside every block, it
+//!   marks a file of location-level directives.
 //!
 //! A suppression that suppresses nothing is reported as WS000.
 
@@ -160,6 +161,8 @@ impl Comments {
                         if let Some(l) = location {
                             out.websocket_markers
                                 .insert((id as FileId, spans[l].range.start));
+                        } else if enclosing_block(&spans, token.start()).is_none() {
+                            out.websocket_markers.insert((id as FileId, WHOLE_FILE));
                         }
                     }
                     _ => {}
@@ -173,6 +176,13 @@ impl Comments {
     /// starts at `start` in `file`.
     pub fn marks_websocket(&self, file: FileId, start: u32) -> bool {
         self.websocket_markers.contains(&(file, start))
+    }
+
+    /// Whether a `# wslint: websocket` comment at the top level of `file`
+    /// (outside every block) marks the file: a snippet of location-level
+    /// directives checked alone.
+    pub fn marks_file(&self, file: FileId) -> bool {
+        self.websocket_markers.contains(&(file, WHOLE_FILE))
     }
 
     /// Drops the suppressed findings, remembering which suppressions worked.
@@ -326,6 +336,15 @@ fn target(tree: &SyntaxTree, spans: &[Span], offset: u32) -> Option<usize> {
     }
     ancestors(spans, last_before(spans, line_start))
         .find(|&i| spans[i].range.end > line_start && spans[i].range.end <= offset)
+}
+
+/// The marker position that stands for a whole file.
+const WHOLE_FILE: u32 = u32::MAX;
+
+/// The innermost directive whose block contains `offset`.
+fn enclosing_block(spans: &[Span], offset: u32) -> Option<usize> {
+    ancestors(spans, last_before(spans, offset))
+        .find(|&i| spans[i].block.as_ref().is_some_and(|b| b.contains(&offset)))
 }
 
 /// The innermost location whose block contains `offset`.

@@ -71,7 +71,7 @@ impl super::Rule for Rule {
         for route in &cx.routes {
             let place = cx.place(route);
             match cx.model.scalar(route.scope, "proxy_http_version") {
-                None if route.complete && !version.defaults_to_http11() => {
+                None if !version.defaults_to_http11() => {
                     let fix = cx.add_lines_fix(
                         route,
                         vec![Line::text("proxy_http_version 1.1;")],
@@ -80,13 +80,15 @@ impl super::Rule for Rule {
                         Vec::new(),
                     );
                     out.push(
-                        cx.finding(
+                        cx.missing_finding(
                             &META,
                             route,
                             cx.location_anchor(route.scope),
                             format!(
                                 "{place} proxies WebSocket upgrades over HTTP/1.0: `proxy_http_version` is not set and nginx {version} defaults to 1.0"
                             ),
+                            route.unseen.as_ref(),
+                            "`proxy_http_version`",
                         )
                         .with_fix(fix),
                     )

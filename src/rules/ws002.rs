@@ -72,9 +72,6 @@ impl super::Rule for Rule {
             let place = cx.place(route);
             let entries = cx.headers(route, "upgrade");
             let Some(last) = entries.clone().last() else {
-                if !route.headers_known {
-                    continue;
-                }
                 let lines = cx.header_lines(
                     route,
                     &[Line::text("proxy_set_header Upgrade $http_upgrade;")],
@@ -86,11 +83,13 @@ impl super::Rule for Rule {
                     "add `proxy_set_header Upgrade $http_upgrade;`",
                     Vec::new(),
                 );
-                out.push(cx.finding(
+                out.push(cx.missing_finding(
                     &META,
                     route,
                     cx.location_anchor(route.scope),
                     format!("{place} proxies WebSocket upgrades without `proxy_set_header Upgrade $http_upgrade`"),
+                    cx.unseen_headers(route),
+                    "the `Upgrade` header",
                 ).with_fix(fix));
                 continue;
             };

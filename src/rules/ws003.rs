@@ -76,9 +76,6 @@ impl super::Rule for Rule {
             let place = cx.place(route);
             let entries = cx.headers(route, "connection");
             if entries.clone().next().is_none() {
-                if !route.headers_known {
-                    continue;
-                }
                 let (value, map) = cx.connection_value(route);
                 let lines = cx.header_lines(
                     route,
@@ -91,11 +88,13 @@ impl super::Rule for Rule {
                     "add `proxy_set_header Connection $connection_upgrade;` (and its map)",
                     map,
                 );
-                out.push(cx.finding(
+                out.push(cx.missing_finding(
                     &META,
                     route,
                     cx.location_anchor(route.scope),
-                    format!("{place} proxies WebSocket upgrades without a `Connection` header naming upgrade (add `proxy_set_header Connection $connection_upgrade;`)"),
+                    format!("{place} proxies WebSocket upgrades without a `Connection` header naming upgrade (add `proxy_set_header Connection {value};`)"),
+                    cx.unseen_headers(route),
+                    "the `Connection` header",
                 ).with_fix(fix));
                 continue;
             }

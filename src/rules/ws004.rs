@@ -70,7 +70,16 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
+        // A snippet of location-level directives checked alone has no
+        // path: whether the locations that include it serve plain HTTP too
+        // cannot be known.
+        let has_path = |r: &&super::routes::Route| cx.model.scope(r.scope).opener.is_some();
+        for route in cx
+            .routes
+            .iter()
+            .filter(|r| !r.dedicated_path)
+            .filter(has_path)
+        {
             let place = cx.place(route);
             for h in cx.headers(route, "connection") {
                 let literal = !h.value.contains('$');

@@ -2,7 +2,7 @@
 //! Connection header is defined nowhere, or the map that defines the
 //! Connection variable gives the wrong values.
 
-use super::routes::Route;
+use super::routes::{Route, Unseen};
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::semantic::{Context, Node};
@@ -75,7 +75,7 @@ impl super::Rule for Rule {
             vec![HashMap::default(); cx.model.entries.len()];
         for route in &cx.routes {
             let entry = cx.entry(route);
-            let knowledge = knowledge_of[entry];
+            let knowledge = &knowledge_of[entry];
             for header in ["upgrade", "connection"] {
                 for h in cx.headers(route, header) {
                     for arg in h.setting.node.view.args().skip(1) {
@@ -94,13 +94,20 @@ impl super::Rule for Rule {
                                 }
                                 continue;
                             }
-                            let (severity, consequence) = match knowledge {
-                                Knowledge::Whole => (Severity::Error, "so nginx refuses to start"),
-                                Knowledge::HttpFile => (
-                                    Severity::Warning,
-                                    "so unless another file of the http context defines it, nginx refuses to start",
+                            // Defined nowhere: nginx refuses to start,
+                            // unless the definition is in what was not seen.
+                            let (severity, verdict) = match &knowledge {
+                                Knowledge::Whole => (
+                                    Severity::Error,
+                                    "is defined nowhere in the checked configuration (no `map` sets it), so nginx refuses to start".to_string(),
                                 ),
-                                Knowledge::Partial => continue,
+                                Knowledge::Partial(unseen) => (
+                                    Severity::Warning,
+                                    format!(
+                                        "is not defined in the checked files ({}), and unless it is, nginx refuses to start",
+                                        unseen.could(cx.model, "define it")
+                                    ),
+                                ),
                             };
                             let fix = (header == "connection")
                                 .then(|| {
@@ -119,7 +126,7 @@ impl super::Rule for Rule {
                                 route,
                                 h.setting.node.location(),
                                 format!(
-                                    "`${}` in `proxy_set_header {}` ({}) is defined nowhere in the checked configuration (no `map` sets it), {consequence}: unknown \"{}\" variable; used by {}",
+                                    "`${}` in `proxy_set_header {}` ({}) {verdict}: unknown \"{}\" variable; used by {}",
                                     var.name,
                                     h.name,
                                     cx.file_line(h.setting.node),
@@ -127,6 +134,9 @@ impl super::Rule for Rule {
                                     cx.place(route)
                                 ),
                             );
+                            if let Knowledge::Partial(unseen) = &knowledge {
+                                d.assumption = Some(unseen.assumption());
+                            }
                             d.severity = severity;
                             out.push(d.with_fix(fix));
                         }
@@ -138,29 +148,26 @@ impl super::Rule for Rule {
 }
 
 /// How much of the http context the checks see.
-#[derive(Clone, Copy)]
 enum Knowledge {
     /// A whole configuration with every include followed.
     Whole,
-    /// A file of http-level content checked alone: other files of the http
-    /// context (nginx.conf, conf.d/) may define variables.
-    HttpFile,
-    /// A server- or location-level snippet, or an include not followed.
-    Partial,
+    /// A file checked alone (other files of the http context, nginx.conf
+    /// or conf.d/, may define variables), or an include that could not be
+    /// followed.
+    Partial(Unseen),
 }
 
 fn definitions_visible(cx: &Cx, entry: usize) -> Knowledge {
     let model = cx.model;
-    let unresolved = model.scopes.iter().any(|s| {
-        s.entry == entry
-            && s.unresolved_include
-            && matches!(s.context, Context::Main | Context::Http)
+    let unresolved = model.scopes.iter().find_map(|s| {
+        (s.entry == entry && matches!(s.context, Context::Main | Context::Http))
+            .then(|| s.unresolved_include.clone())
+            .flatten()
     });
-    match model.entries[entry].context {
-        _ if unresolved => Knowledge::Partial,
-        Context::Main => Knowledge::Whole,
-        Context::Http => Knowledge::HttpFile,
-        _ => Knowledge::Partial,
+    match (unresolved, model.entries[entry].context) {
+        (Some(at), _) => Knowledge::Partial(Unseen::Include(at)),
+        (None, Context::Main) => Knowledge::Whole,
+        (None, context) => Knowledge::Partial(Unseen::CheckedAlone(context)),
     }
 }
 

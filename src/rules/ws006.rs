@@ -82,6 +82,9 @@ impl super::Rule for Rule {
             // location line when inherited or defaulted); to the send
             // timeout only when that is the one too short.
             let mut anchor_node = None;
+            // Whether a short value is nginx's default rather than one
+            // written in the checked files.
+            let mut defaulted = false;
             let mut to_add = Vec::new();
             let mut replacements = Vec::new();
             for name in ["proxy_read_timeout", "proxy_send_timeout"] {
@@ -93,10 +96,9 @@ impl super::Rule for Rule {
                 if name == "proxy_send_timeout" && setting.is_none() {
                     continue;
                 }
-                // The default is only known to apply when every outer level
-                // is visible, and it is harmless for protocols that ping
-                // more often than every 60 seconds by default.
-                if setting.is_none() && (!route.complete || pings_often(route)) {
+                // The default is harmless for protocols that ping more
+                // often than every 60 seconds by default.
+                if setting.is_none() && pings_often(route) {
                     continue;
                 }
                 let ms = match &setting {
@@ -108,6 +110,7 @@ impl super::Rule for Rule {
                     if short.is_empty() {
                         anchor_node = setting.map(|s| s.node);
                     }
+                    defaulted |= setting.is_none();
                     let how = match &setting {
                         None => "nginx's default".to_string(),
                         Some(s) => cx.file_line(s.node).to_string(),
@@ -130,7 +133,7 @@ impl super::Rule for Rule {
             } else {
                 cx.add_lines_fix(route, to_add, Applicability::Unsafe, title, replacements)
             };
-            out.push(cx.finding(
+            out.push(cx.missing_finding(
                 &META,
                 route,
                 cx.anchor(route, anchor_node),
@@ -139,6 +142,10 @@ impl super::Rule for Rule {
                     cx.place(route),
                     short.join(", ")
                 ),
+                // Only a default rests on the unseen levels: a value
+                // written in the checked files is what it is.
+                route.unseen.as_ref().filter(|_| defaulted),
+                "`proxy_read_timeout`",
             ).with_fix(fix));
         }
     }

@@ -73,7 +73,7 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in cx.routes.iter().filter(|r| r.resolved) {
+        for route in &cx.routes {
             let lost = super::lost_entries(&route.proxy_set_header);
             if !lost.is_empty() {
                 out.push(

@@ -57,11 +57,17 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in cx.routes.iter().filter(|r| r.headers_known) {
+        for route in &cx.routes {
             if cx.headers(route, "host").any(|h| !h.value.is_empty()) {
                 continue;
             }
-            let target = &route.proxy_host;
+            // A snippet of location-level directives has no `proxy_pass`:
+            // nginx's own default is all that can be named.
+            let target = if route.proxy_host.is_empty() {
+                "$proxy_host"
+            } else {
+                &route.proxy_host
+            };
             let lines = cx.header_lines(route, &[Line::text("proxy_set_header Host $host;")]);
             let fix = cx.add_lines_fix(
                 route,
@@ -70,7 +76,7 @@ impl super::Rule for Rule {
                 "add `proxy_set_header Host $host;`",
                 Vec::new(),
             );
-            out.push(cx.finding(
+            out.push(cx.missing_finding(
                 &META,
                 route,
                 cx.location_anchor(route.scope),
@@ -78,6 +84,8 @@ impl super::Rule for Rule {
                     "{} passes no `Host` header, so the backend sees `Host: {target}` and a backend that checks `Origin` against `Host` rejects the handshake; add `proxy_set_header Host $host;`",
                     cx.place(route)
                 ),
+                cx.unseen_headers(route),
+                "the `Host` header",
             ).with_fix(fix));
         }
     }

@@ -88,6 +88,11 @@ impl FileSet {
         self.files[id as usize] = SourceFile::from_bytes(path, bytes);
     }
 
+    /// The id of the file at `path`, if the set holds it.
+    pub fn id_of(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(&self.key(path)).copied()
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id as usize]
     }
@@ -133,28 +138,61 @@ impl FileSet {
         if let Some(done) = self.includes.get(&key) {
             return done.clone();
         }
-        let path = self.locate(prefix, Path::new(pattern));
         let is_glob = pattern.contains(['*', '?', '[']);
-        match self.backing {
-            Backing::Virtual => self.resolve_virtual(&path, is_glob),
-            Backing::Disk if is_glob => {
-                let mut ids = Vec::new();
-                for found in expand_glob(&path) {
-                    if found.is_dir() {
-                        continue;
-                    }
-                    if let Some(id) = self.load(&found) {
-                        ids.push(id);
-                    }
-                }
-                IncludeTarget::Files(ids)
+        if self.backing == Backing::Virtual {
+            return self.resolve_virtual(&self.locate_virtual(prefix, Path::new(pattern)), is_glob);
+        }
+        let live = is_live(prefix);
+        let path = match locate(prefix, Path::new(pattern), live) {
+            Ok(path) => path,
+            Err(reason) => {
+                return IncludeTarget::Missing {
+                    path: PathBuf::from(pattern),
+                    reason,
+                };
             }
-            Backing::Disk => match SourceFile::read(&path) {
-                Ok(file) => IncludeTarget::Files(vec![self.add(file)]),
-                Err(e) => IncludeTarget::Missing {
-                    path,
-                    reason: e.message,
-                },
+        };
+        // A relative path is shown resolved, an absolute one as written.
+        let shown = if Path::new(pattern).is_relative() {
+            path.clone()
+        } else {
+            PathBuf::from(pattern)
+        };
+        let mapped = |reason: String| {
+            if path == Path::new(pattern) || Path::new(pattern).is_relative() {
+                reason
+            } else {
+                format!(
+                    "{reason} (looked for it in the checked tree as {})",
+                    path.display()
+                )
+            }
+        };
+        if is_glob {
+            // A glob that matches nothing is fine for nginx; one whose
+            // folder is not in a checked tree cannot be followed.
+            if !live && !glob_folder(&path).is_dir() {
+                return IncludeTarget::Missing {
+                    path: shown,
+                    reason: mapped("no such directory".into()),
+                };
+            }
+            let mut ids = Vec::new();
+            for found in expand_glob(&path) {
+                if found.is_dir() {
+                    continue;
+                }
+                if let Some(id) = self.load(&found) {
+                    ids.push(id);
+                }
+            }
+            return IncludeTarget::Files(ids);
+        }
+        match SourceFile::read(&path) {
+            Ok(file) => IncludeTarget::Files(vec![self.add(file)]),
+            Err(e) => IncludeTarget::Missing {
+                path: shown,
+                reason: mapped(e.message),
             },
         }
     }
@@ -196,28 +234,79 @@ impl FileSet {
         }
     }
 
-    /// Where an include argument points. Relative paths are taken from the
-    /// prefix. An absolute path that lies outside the prefix but whose tail
-    /// exists inside it (a copy of /etc/nginx checked from a repository that
-    /// says `include /etc/nginx/sites-enabled/*;`) is taken from the prefix,
-    /// so a checkout is checked as itself and not against this machine.
-    fn locate(&self, prefix: &Path, pattern: &Path) -> PathBuf {
+    /// Where an include argument points in an `nginx -T` dump: relative
+    /// paths from the prefix, absolute ones as they are.
+    fn locate_virtual(&self, prefix: &Path, pattern: &Path) -> PathBuf {
         if pattern.is_relative() {
-            return prefix.join(pattern);
+            prefix.join(pattern)
+        } else {
+            pattern.to_path_buf()
         }
-        if self.backing == Backing::Virtual || pattern.starts_with(prefix) {
-            return pattern.to_path_buf();
-        }
-        let parts: Vec<Component> = pattern.components().skip(1).collect();
-        for skip in 0..parts.len().saturating_sub(1) {
-            let tail: PathBuf = parts[skip..].iter().collect();
-            let first = prefix.join(parts[skip]);
-            if first.exists() && !tail.as_os_str().is_empty() {
-                return prefix.join(tail);
-            }
-        }
-        pattern.to_path_buf()
     }
+}
+
+/// Folders nginx is commonly installed with as its prefix (`--conf-path`'s
+/// folder): an absolute include below one of them, in a checked tree,
+/// means the same place in the tree.
+const LIVE_PREFIXES: &[&str] = &[
+    "/etc/nginx",
+    "/usr/local/nginx/conf",
+    "/usr/local/etc/nginx",
+    "/opt/homebrew/etc/nginx",
+    "/etc/openresty",
+    "/usr/local/openresty/nginx/conf",
+    "/opt/nginx/conf",
+];
+
+/// Whether the prefix is a live configuration (the machine's `/etc/nginx`
+/// or another installed prefix): its absolute includes are read as they
+/// are. Any other tree is a copy (a repository, a checkout), checked as
+/// itself on every machine.
+fn is_live(prefix: &Path) -> bool {
+    let Ok(real) = std::fs::canonicalize(prefix) else {
+        return false;
+    };
+    LIVE_PREFIXES.iter().any(|p| real.starts_with(p))
+}
+
+/// Where an include argument points. Relative paths are taken from the
+/// prefix. In a live configuration absolute paths are what they say; in a
+/// checked tree they never leave it: a path below an installed prefix
+/// (`/etc/nginx/sites-enabled/*`) is taken from the tree's prefix, as is
+/// one whose tail the tree holds (a tree that keeps `sites-enabled/` at its
+/// top, included as `/srv/conf/sites-enabled/*`); any other absolute path
+/// is outside the tree, and not read.
+fn locate(prefix: &Path, pattern: &Path, live: bool) -> Result<PathBuf, String> {
+    if pattern.is_relative() {
+        return Ok(prefix.join(pattern));
+    }
+    if live || pattern.starts_with(prefix) {
+        return Ok(pattern.to_path_buf());
+    }
+    for installed in LIVE_PREFIXES {
+        if let Ok(rest) = pattern.strip_prefix(installed) {
+            return Ok(prefix.join(rest));
+        }
+    }
+    let parts: Vec<Component> = pattern.components().skip(1).collect();
+    for skip in 0..parts.len().saturating_sub(1) {
+        let tail: PathBuf = parts[skip..].iter().collect();
+        if prefix.join(parts[skip]).exists() && !tail.as_os_str().is_empty() {
+            return Ok(prefix.join(tail));
+        }
+    }
+    Err(format!(
+        "it is outside the checked tree ({}), which is checked as itself: nothing outside it is read",
+        prefix.display()
+    ))
+}
+
+/// The folder a glob's matches are in: its path up to the first part with
+/// a wildcard.
+fn glob_folder(path: &Path) -> PathBuf {
+    path.components()
+        .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+        .collect()
 }
 
 /// Every `include` argument in a file, in any block.

@@ -78,9 +78,9 @@ pub struct Scope<'a> {
     children: std::ops::Range<u32>,
     /// The entry point this scope belongs to (index in [`Model::entries`]).
     pub entry: usize,
-    /// An `include` here could not be followed (missing file, cycle), so
-    /// the scope may hold directives the model does not see.
-    pub unresolved_include: bool,
+    /// The first `include` here that could not be followed (missing file,
+    /// cycle), so the scope may hold directives the model does not see.
+    pub unresolved_include: Option<FileSpan>,
     /// For scopes with many directives (an http block holding thousands of
     /// servers): positions in `directives` by name id, so lookups that walk
     /// up to this level stay cheap.
@@ -100,7 +100,7 @@ struct Level<'a> {
     opener: Option<Node<'a>>,
     parent: Option<ScopeId>,
     entry: usize,
-    unresolved_include: bool,
+    unresolved_include: Option<FileSpan>,
     /// While open: where its directives and children start in the stack.
     open_at: (u32, u32),
     directives: std::ops::Range<u32>,
@@ -205,6 +205,34 @@ fn build_index(name_ids: &[u32]) -> Option<Box<HashMap<u32, Vec<u32>>>> {
 
 fn slice<'l, T>(list: &'l [T], range: &std::ops::Range<u32>) -> &'l [T] {
     &list[range.start as usize..range.end as usize]
+}
+
+/// What the top level of a file checked alone holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopLevel {
+    /// `location` blocks only: a location pasted from a forum answer.
+    LocationBlocks,
+    /// Server-level content (`listen`, `server_name`, locations, …).
+    ServerLevel,
+    /// Directives of a location's body (a `snippets/websocket.conf`).
+    LocationLevel,
+    /// http-level content (`server` and `upstream` blocks, `map`s, …).
+    HttpLevel,
+    /// A context wslint could not infer.
+    Unknown,
+}
+
+impl TopLevel {
+    /// "a location block", as the summary line says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TopLevel::LocationBlocks => "a location snippet",
+            TopLevel::ServerLevel => "a server-level file",
+            TopLevel::LocationLevel => "a snippet of location-level directives",
+            TopLevel::HttpLevel => "an http-level file",
+            TopLevel::Unknown => "a file of unknown context",
+        }
+    }
 }
 
 /// The analysed configuration of a run.
@@ -415,14 +443,33 @@ impl<'a> Model<'a> {
         std::iter::successors(Some(id), move |&s| self.scope(s).parent)
     }
 
+    /// What the top level of a file checked alone as `context` holds.
+    pub fn top_level(&self, file: FileId, context: Context) -> TopLevel {
+        match context {
+            Context::Http => TopLevel::HttpLevel,
+            Context::Location => TopLevel::LocationLevel,
+            Context::Server => {
+                let tree = &self.files.get(file).tree;
+                if tree.directives().all(|d| d.name_is("location")) {
+                    TopLevel::LocationBlocks
+                } else {
+                    TopLevel::ServerLevel
+                }
+            }
+            _ => TopLevel::Unknown,
+        }
+    }
+
     /// Every scope of a context, in file order.
     pub fn scopes_of(&self, context: Context) -> impl Iterator<Item = ScopeId> + '_ {
         (0..self.scopes.len() as ScopeId).filter(move |&s| self.scope(s).context == context)
     }
 
-    /// Every location scope (nested ones included), in file order.
+    /// Every location block (nested ones included), in file order; not
+    /// the top level of a file of location-level directives checked alone.
     pub fn locations(&self) -> impl Iterator<Item = ScopeId> + '_ {
         self.scopes_of(Context::Location)
+            .filter(|&s| self.scope(s).opener.is_some())
     }
 }
 
@@ -500,7 +547,7 @@ impl<'a> Builder<'a> {
             opener,
             parent,
             entry: self.entry,
-            unresolved_include: false,
+            unresolved_include: None,
             open_at: (
                 self.open.directives.len() as u32,
                 self.open.children.len() as u32,
@@ -530,7 +577,12 @@ impl<'a> Builder<'a> {
                 }
             };
             if context.is_checked() {
-                self.check_directive(node, &name, self.specs[id as usize], context);
+                self.check_directive(node, &name, self.specs[id as usize], Some(context));
+            } else if context == Context::Unknown && self.scopes[scope as usize].parent.is_none() {
+                // The top of a file whose context could not be inferred:
+                // a known directive still takes the arguments and block
+                // the table says, whatever its context.
+                self.check_directive(node, &name, self.specs[id as usize], None);
             }
             if name == "include" {
                 self.include(point, node, scope);
@@ -564,11 +616,11 @@ impl<'a> Builder<'a> {
             Some(IncludeTarget::Files(ids)) => ids.clone(),
             Some(IncludeTarget::Missing { path, reason }) => {
                 if !cannot_hold_proxy_settings(path) {
-                    self.scopes[scope as usize].unresolved_include = true;
+                    self.mark_unresolved(scope, node);
                 }
-                // Only a whole configuration knows its prefix; a snippet
-                // checked alone cannot tell where nginx would look.
-                if self.entry_context != Context::Main || ships_with_nginx(path) {
+                // Files nginx ships beside nginx.conf are on every machine
+                // that runs it, though a repository seldom holds a copy.
+                if ships_with_nginx(path) {
                     return;
                 }
                 self.diagnostics.push(Diagnostic::new(
@@ -588,7 +640,7 @@ impl<'a> Builder<'a> {
         }
         for id in ids {
             if self.include_stack.contains(&id) || self.include_stack.len() >= MAX_INCLUDE_DEPTH {
-                self.scopes[scope as usize].unresolved_include = true;
+                self.mark_unresolved(scope, node);
             }
             if self.include_stack.contains(&id) {
                 self.diagnostics.push(Diagnostic::new(
@@ -616,6 +668,14 @@ impl<'a> Builder<'a> {
                 return;
             }
             self.walk_files(point, &[id], scope);
+        }
+    }
+
+    /// Remembers the first include of `scope` that could not be followed.
+    fn mark_unresolved(&mut self, scope: ScopeId, include: Node<'a>) {
+        let level = &mut self.scopes[scope as usize];
+        if level.unresolved_include.is_none() {
+            level.unresolved_include = Some(include.location());
         }
     }
 
@@ -742,7 +802,10 @@ impl<'a> Builder<'a> {
         // `parent` is the innermost open level here, and the stand-in the
         // only open level there: its lists are their whole open stack.
         self.open.append_from(&other.open, 0, 0, name, moved);
-        self.scopes[parent as usize].unresolved_include |= stand_in.unresolved_include;
+        let level = &mut self.scopes[parent as usize];
+        if level.unresolved_include.is_none() {
+            level.unresolved_include = stand_in.unresolved_include;
+        }
         // Their other levels are closed: their lists follow the ones here.
         let (directives_at, children_at) = (
             self.closed.directives.len() as u32,
@@ -807,25 +870,33 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Context, block and argument count against the directive table.
+    /// Context, block and argument count against the directive table; with
+    /// no context (not known), block and argument count against every
+    /// declaration of the name.
     fn check_directive(
         &mut self,
         node: Node<'a>,
         name: &str,
         specs: &'static [crate::semantic::directives::DirectiveSpec],
-        context: Context,
+        context: Option<Context>,
     ) {
         if specs.is_empty() {
             return; // a third-party module: accepted silently
         }
         // The declarations that allow this context; an iterator, not a
         // list, since this runs for every directive of a run.
-        let here = || specs.iter().filter(|s| s.allowed_in(context));
+        let here = || {
+            specs
+                .iter()
+                .filter(move |s| context.is_none_or(|c| s.allowed_in(c)))
+        };
         let name_loc = FileSpan {
             file: node.file,
             span: node.view.name_span(),
         };
-        if here().next().is_none() {
+        if let Some(context) = context
+            && here().next().is_none()
+        {
             self.diagnostics.push(Diagnostic::new(
                 "E003",
                 "directive-not-allowed-here",
@@ -945,8 +1016,10 @@ fn arg_location(node: Node) -> FileSpan {
 /// The context of a file analysed on its own: a `# wslint: context=NAME`
 /// comment before its first directive, else what its top level suggests
 /// (`http`/`events` → main, `server`/`upstream`/`map` → http, `location`/
-/// `listen`/`server_name` → server), else unknown (nothing is checked; also
-/// when the top level mixes http-level and server-level directives).
+/// `listen`/`server_name` → server, known directives that are all allowed
+/// in a location → location), else unknown (only argument counts are
+/// checked; also when the top level mixes http-level and server-level
+/// directives).
 pub fn infer_context(files: &FileSet, file: FileId) -> Context {
     context_of(&files.get(file).tree)
 }
@@ -1000,8 +1073,30 @@ pub fn context_of(tree: &crate::syntax::SyntaxTree) -> Context {
         (false, true, true) => Context::Unknown,
         (false, true, false) => Context::Http,
         (false, false, true) => Context::Server,
+        (false, false, false) if is_location_body(tree) => Context::Location,
         (false, false, false) => Context::Unknown,
     }
+}
+
+/// Whether a file's top level reads as the body of a location: directives
+/// the directive table knows, every one of them allowed in a location (a
+/// snippet of bare `proxy_*` lines, say). Directives the table does not
+/// know (third-party modules), and ones allowed anywhere (`include`),
+/// neither decide nor prevent it.
+fn is_location_body(tree: &crate::syntax::SyntaxTree) -> bool {
+    let mut known = false;
+    for d in tree.directives() {
+        let specs = table().lookup(&d.name());
+        // `include` and the like are allowed anywhere: they tell nothing.
+        if specs.iter().all(|s| s.contexts.is_none()) {
+            continue;
+        }
+        if !specs.iter().any(|s| s.allowed_in(Context::Location)) {
+            return false;
+        }
+        known = true;
+    }
+    known
 }
 
 /// Parses `# wslint: context=server`.
@@ -1044,7 +1139,7 @@ mod tests {
                     s.parent,
                     model.children(id as ScopeId),
                     s.entry,
-                    s.unresolved_include,
+                    s.unresolved_include.is_some(),
                 )
             })
             .collect();

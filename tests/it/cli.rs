@@ -319,6 +319,15 @@ fn readme_examples_are_true() {
         readme.contains(&syntax),
         "README syntax-error output is stale:\n{syntax}"
     );
+    let pasted = stdout(&wslint(
+        &repo_root(),
+        &["--nginx-version", "1.28.0", "--format", "concise", "-"],
+        Some(b"location /ws/ { proxy_pass http://app; }\n"),
+    ));
+    assert!(
+        readme.contains(&pasted),
+        "README snippet output is stale:\n{pasted}"
+    );
     let diff = stdout(&wslint(&repo_root(), &["--diff", "fixtures/demo"], None));
     assert!(
         readme.contains(&diff),

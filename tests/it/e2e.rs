@@ -225,3 +225,75 @@ fn e2e_route_with_an_included_snippet() {
         )],
     );
 }
+
+/// A snippet checked and fixed alone (its outer levels unseen), then
+/// wrapped in the usual blocks: before the fix nginx serves no WebSocket,
+/// after it `nginx -t` accepts the configuration and the echo works.
+/// `wrap` turns the snippet's text into the site and its extra files.
+fn snippet_fixed_alone(
+    name: &str,
+    snippet: &str,
+    wrap: impl Fn(&str) -> (String, Vec<(&'static str, String)>),
+) {
+    let Some(bin) = nginx() else { return };
+    let backend = Backend::start(Checks {
+        host: true,
+        origin: true,
+    });
+    let run = |text: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let nginx_port = free_port();
+        let (site, extra) = wrap(text);
+        let extra: Vec<(&str, &str)> = extra.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        write_prefix(dir.path(), &site, nginx_port, backend.port, &extra);
+        nginx_t(&bin, dir.path()).map_err(|e| format!("nginx -t: {e}\n{site}"))?;
+        let server = start_nginx(&bin, dir.path(), nginx_port)?;
+        let result = echo_through(nginx_port, "/ws/", NO_IDLE);
+        drop(server);
+        result
+    };
+    assert!(
+        run(snippet).is_err(),
+        "the snippet already works:\n{snippet}"
+    );
+    let alone = tempfile::tempdir().unwrap();
+    std::fs::write(alone.path().join(name), snippet).unwrap();
+    let out = wslint(
+        alone.path(),
+        &["--fix", "--unsafe-fixes", "--format", "json", name],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["summary"]["fixed"].as_u64().unwrap() > 0,
+        "nothing was fixed: {report:#}"
+    );
+    let fixed = std::fs::read_to_string(alone.path().join(name)).unwrap();
+    if let Err(e) = run(&fixed) {
+        panic!("still broken after --fix of the snippet alone: {e}\n{fixed}");
+    }
+}
+
+#[test]
+fn e2e_location_block_fixed_alone() {
+    snippet_fixed_alone(
+        "pasted.conf",
+        "location /ws/ {\n    proxy_pass http://127.0.0.1:BACKEND_PORT;\n}\n",
+        |location| {
+            let site = format!("server {{\n    listen 127.0.0.1:NGINX_PORT;\n{location}}}\n");
+            (site, Vec::new())
+        },
+    );
+}
+
+#[test]
+fn e2e_bare_directive_snippet_fixed_alone() {
+    snippet_fixed_alone(
+        "websocket.conf",
+        "proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\n",
+        |snippet| {
+            let site = "server {\n    listen 127.0.0.1:NGINX_PORT;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:BACKEND_PORT;\n        include snippets/websocket.conf;\n    }\n}\n".to_string();
+            (site, vec![("snippets/websocket.conf", snippet.to_string())])
+        },
+    );
+}

@@ -2,6 +2,7 @@
 //! positions, the real-world corpus, the command line, property tests, and
 //! end-to-end tests against a real nginx (`e2e`, `probe`, servers in `live`).
 
+mod alone;
 mod cli;
 mod config;
 mod corpus;

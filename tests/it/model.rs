@@ -200,6 +200,29 @@ fn context_comment_sets_a_snippets_context() {
 }
 
 #[test]
+fn a_file_of_bare_directives_is_read_as_a_location_body() {
+    use wslint::semantic::model::context_of;
+    let context = |text: &str| context_of(&wslint::syntax::parse(text.as_bytes().to_vec()));
+    assert_eq!(
+        context("proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\n"),
+        Context::Location
+    );
+    // Third-party directives and `include` neither decide nor prevent it.
+    assert_eq!(
+        context("more_set_headers 'X: y';\ninclude x.conf;\nproxy_read_timeout 1h;\n"),
+        Context::Location
+    );
+    assert_eq!(context("include sites/*.conf;\n"), Context::Unknown);
+    // A directive a location does not allow: not a location body.
+    assert_eq!(
+        context("proxy_set_header Host $host;\nssl_protocols TLSv1.3;\n"),
+        Context::Unknown
+    );
+    assert_eq!(context("location / { }\n"), Context::Server);
+    assert_eq!(context("server { }\n"), Context::Http);
+}
+
+#[test]
 fn inheritance_http_server_location_nested_if() {
     let loaded = load_file("inherit/chain.conf");
     let model = Model::build(&loaded.files, &loaded.entries);

@@ -150,6 +150,7 @@ fn fix_in_memory(bytes: Vec<u8>) -> (Vec<u8>, usize) {
             context: None,
         }],
         errors: Vec::new(),
+        skipped: Vec::new(),
     };
     let (outcome, report) =
         wslint::fix::apply::fix(loaded, &wslint::rules::RuleSettings::default(), true);

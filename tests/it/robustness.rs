@@ -120,9 +120,14 @@ fn odd_includes_and_directory_walks() {
     }
     std::fs::create_dir_all(root.join("adir")).unwrap();
     std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(root.join("fifo"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
     std::fs::write(
         root.join("nginx.conf"),
-        "events {}\nhttp {\n    include many/*.conf;\n    include /dev/zero;\n    include adir;\n}\n",
+        "events {}\nhttp {\n    include many/*.conf;\n    include /dev/zero;\n    include adir;\n    include fifo;\n}\n",
     )
     .unwrap();
     let (code, text) = run(root, &["--color", "never", "--format", "concise", "."]);
@@ -132,7 +137,11 @@ fn odd_includes_and_directory_walks() {
         "every globbed file is read once: {text}"
     );
     assert!(
-        text.contains("/dev/zero") && text.contains("not a regular file"),
+        text.contains("/dev/zero") && text.contains("outside the checked tree"),
+        "an absolute include outside the tree is not read: {text}"
+    );
+    assert!(
+        text.contains("fifo") && text.contains("not a regular file"),
         "{text}"
     );
     assert!(

@@ -100,7 +100,9 @@ fn a_broken_file_does_not_hide_a_good_one() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stdout(&out).contains("Checked 2 files: 1 syntax error"),
+        stdout(&out).contains(
+            "Checked 2 files (2 files checked alone: outer levels not seen): 1 syntax error."
+        ),
         "{}",
         stdout(&out)
     );

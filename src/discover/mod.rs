@@ -5,18 +5,26 @@
 //!   folder). An `nginx -T` dump, as a file or on stdin, becomes the virtual
 //!   files it holds, with the first one as the entry point.
 //! - `-` is standard input.
-//! - A directory gives every `*.conf` file below it (sorted, symlinks
-//!   followed, loops reported). Its `nginx.conf`, and any file whose top
-//!   level is the main context, is a main entry point whose includes resolve
-//!   against its own folder; the other files are analysed on their own, with
-//!   includes taken from the directory, only when nothing reaches them.
+//! - A directory with `nginx.conf` gives every `*.conf` file below it
+//!   (sorted, symlinks followed, loops reported); one without gives every
+//!   file nginx would read as configuration, whatever its name
+//!   (`config_files`). Its `nginx.conf`, and any file whose top level is
+//!   the main context, is a main entry point whose includes resolve
+//!   against its own folder; the other files are analysed on their own,
+//!   with includes taken from the prefix (the directory, or its parent
+//!   when that holds nginx.conf), only when nothing reaches them.
+//! - A file's includes resolve against its folder, or the folder above it
+//!   when that holds nginx.conf (`sites-enabled/app`).
 
 use crate::semantic::Context;
 use crate::semantic::dump;
 use crate::semantic::files::{Backing, EntryPoint, FileSet, normalize};
 use crate::semantic::model::context_of;
 use crate::source::{ReadError, STDIN_NAME, SourceFile, io_message, read_regular_file};
+use config_files::{SkipReason, skipped_by_content, skipped_by_name};
 use std::path::{Path, PathBuf};
+
+mod config_files;
 
 /// One PATH argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +49,8 @@ pub struct Loaded {
     pub files: FileSet,
     pub entries: Vec<EntryPoint>,
     pub errors: Vec<ReadError>,
+    /// Files found in a directory argument that are not checked, and why.
+    pub skipped: Vec<(PathBuf, SkipReason)>,
 }
 
 /// Finds, reads and parses every file the inputs name, then every file
@@ -50,6 +60,7 @@ pub fn load(inputs: &[Input]) -> Loaded {
     let mut errors = Vec::new();
     let mut files = FileSet::new(Backing::Disk);
     let mut entries = Vec::new();
+    let mut skipped = Vec::new();
 
     for input in inputs {
         match input {
@@ -69,7 +80,7 @@ pub fn load(inputs: &[Input]) -> Loaded {
                     message: io_message(&e),
                 }),
                 Ok(meta) if meta.is_dir() => {
-                    load_directory(path, &mut files, &mut entries, &mut errors)
+                    load_directory(path, &mut files, &mut entries, &mut errors, &mut skipped)
                 }
                 Ok(_) => match read_regular_file(path) {
                     Ok(bytes) => raw.push((path.clone(), bytes)),
@@ -91,7 +102,7 @@ pub fn load(inputs: &[Input]) -> Loaded {
             }
             return load_dump(bytes);
         }
-        let prefix = folder_of(&path);
+        let prefix = conf_prefix(&folder_of(&path));
         let id = files.add(SourceFile::from_bytes(path, bytes));
         entries.push(EntryPoint {
             file: id,
@@ -102,10 +113,13 @@ pub fn load(inputs: &[Input]) -> Loaded {
     }
     files.resolve_includes(&entries);
     errors.append(&mut files.read_errors);
+    // Files an include reached are read after all.
+    skipped.retain(|(path, _)| files.id_of(path).is_none());
     Loaded {
         files,
         entries,
         errors,
+        skipped,
     }
 }
 
@@ -144,6 +158,7 @@ fn load_dump(bytes: Vec<u8>) -> Loaded {
         files,
         entries,
         errors: Vec::new(),
+        skipped: Vec::new(),
     }
 }
 
@@ -152,18 +167,38 @@ fn load_directory(
     files: &mut FileSet,
     entries: &mut Vec<EntryPoint>,
     errors: &mut Vec<ReadError>,
+    skipped: &mut Vec<(PathBuf, SkipReason)>,
 ) {
     let main = dir.join("nginx.conf");
+    let has_main = main.is_file();
+    let snippet_prefix = conf_prefix(dir);
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
+    let errors_before = errors.len();
+    let skipped_before = skipped.len();
+    // Hidden files and folders (`.git`) are not configuration: nginx's
+    // own globs (`sites-enabled/*`) do not match them either.
+    let walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
         match entry {
+            Ok(entry) if entry.file_type().is_dir() => {}
             Ok(entry) => {
-                let is_conf = entry.file_name().to_string_lossy().ends_with(".conf");
-                if is_conf && !entry.file_type().is_dir() {
-                    found.push(entry.into_path());
+                let path = entry.into_path();
+                let named_conf = path.extension().is_some_and(|e| e == "conf");
+                if has_main && !named_conf {
+                    // nginx.conf's includes decide; reached files are read
+                    // and taken off this list once includes are followed.
+                    skipped.push((
+                        path,
+                        "not a *.conf file, and nginx.conf does not include it",
+                    ));
+                } else if let Some(reason) = skipped_by_name(&path) {
+                    skipped.push((path, reason));
+                } else {
+                    found.push(path);
                 }
             }
             Err(e) => errors.push(walk_error(dir, &e)),
@@ -172,19 +207,25 @@ fn load_directory(
     // nginx.conf first, so it is the main entry point.
     found.sort_by_key(|p| *p != main);
     let read = read_all(&found);
+    let mut checked = 0;
     for (path, result) in found.into_iter().zip(read) {
         match result {
+            Ok((file, _)) if let Some(reason) = skipped_by_content(&file) => {
+                skipped.push((path, reason));
+            }
             Ok((file, context)) => {
+                checked += 1;
                 let id = files.add(file);
                 // A whole configuration (nginx.conf, or any file whose top
                 // level is the main context) resolves its includes against
                 // its own folder, as nginx does with `-c`; other files are
-                // snippets whose includes are taken from the directory.
+                // snippets whose includes are taken from the prefix the
+                // directory belongs to.
                 let is_main = path == main || context == Context::Main;
                 let prefix = if is_main {
                     folder_of(&path)
                 } else {
-                    dir.to_path_buf()
+                    snippet_prefix.clone()
                 };
                 entries.push(EntryPoint {
                     file: id,
@@ -196,6 +237,39 @@ fn load_directory(
             }
             Err(e) => errors.push(e),
         }
+    }
+    if checked == 0 && errors.len() == errors_before {
+        let skipped_here = skipped.len() - skipped_before;
+        let why = if skipped_here == 0 {
+            "the directory holds no files".to_string()
+        } else {
+            format!(
+                "{skipped_here} file{} skipped as not configuration; -v lists them",
+                if skipped_here == 1 { "" } else { "s" }
+            )
+        };
+        errors.push(ReadError {
+            path: dir.display().to_string(),
+            message: format!("no nginx configuration found ({why})"),
+        });
+    }
+}
+
+/// The folder nginx would take as the prefix for a file or folder in
+/// `folder`: `folder` itself when it holds nginx.conf, else its parent
+/// when that does (`sites-enabled/`, `conf.d/` and `snippets/` beside
+/// nginx.conf), else `folder`.
+fn conf_prefix(folder: &Path) -> PathBuf {
+    let holds_main = |dir: &Path| dir.join("nginx.conf").is_file();
+    if holds_main(folder) {
+        return folder.to_path_buf();
+    }
+    match folder.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() && holds_main(parent) => {
+            parent.to_path_buf()
+        }
+        Some(_) if holds_main(&folder.join("..")) => folder.join(".."),
+        _ => folder.to_path_buf(),
     }
 }
 
