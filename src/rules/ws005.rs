@@ -22,7 +22,9 @@ header values. It fires when a variable is neither built into nginx nor
 defined by `map`, `geo`, `set` or a similar directive in the configuration,
 and when the `map` that defines the Connection variable sends something other
 than `upgrade` to WebSocket requests, or `upgrade` to plain requests (no `''`
-entry, or values swapped).
+entry, or values swapped). An undefined variable is an error in a whole
+configuration; in a file checked alone, or behind an include that could not
+be followed, it is a warning that says so: the files not seen may define it.
 
 ## Why is this bad
 `$connection_upgrade` is not built in. Copying a location without the `map`

@@ -295,9 +295,10 @@ fn locate(prefix: &Path, pattern: &Path, live: bool) -> Result<PathBuf, String> 
             return Ok(prefix.join(tail));
         }
     }
+    let tree = std::fs::canonicalize(prefix).unwrap_or_else(|_| prefix.to_path_buf());
     Err(format!(
         "it is outside the checked tree ({}), which is checked as itself: nothing outside it is read",
-        prefix.display()
+        tree.display()
     ))
 }
 

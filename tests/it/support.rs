@@ -24,9 +24,10 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The corpus folder named by `WSLINT_CORPUS`. When the variable is set the
-/// folder must exist and hold files, so a test can never pass by reading
-/// nothing; when it is unset the caller skips and says so.
+/// The corpus folder named by `WSLINT_CORPUS`. When the variable is unset,
+/// or names a folder that is not there (a fresh clone without ../shared
+/// beside it), the caller skips and says so; a folder that is there must
+/// hold the corpus, so a test can never pass by reading nothing.
 pub fn corpus() -> Option<PathBuf> {
     let Some(dir) = std::env::var_os("WSLINT_CORPUS") else {
         eprintln!("skipped: WSLINT_CORPUS is not set (CI sets it to ../shared/corpus)");
@@ -38,6 +39,13 @@ pub fn corpus() -> Option<PathBuf> {
     } else {
         dir
     };
+    if !dir.exists() {
+        eprintln!(
+            "skipped: WSLINT_CORPUS={} does not exist (../shared is not beside this checkout)",
+            dir.display()
+        );
+        return None;
+    }
     assert!(
         dir.join("manifest.tsv").is_file(),
         "WSLINT_CORPUS={} has no manifest.tsv",
