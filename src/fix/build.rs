@@ -12,32 +12,44 @@ use crate::syntax::{Block, DirectiveEnd, Item, SyntaxTree};
 use std::borrow::Cow;
 
 /// The line ending to use next to `offset`: the one that ends that line
-/// (CR LF or LF), else the first one in the file, else LF. Looking near the
-/// edit keeps this cheap on large files and right on mixed ones.
+/// (CR LF, LF, or a lone CR as old Mac files have), else the first one in
+/// the file, else LF. Looking near the edit keeps this cheap on large files
+/// and right on mixed ones.
 pub fn line_ending(src: &[u8], offset: u32) -> &'static str {
     let from = offset.min(src.len() as u32) as usize;
-    let nl = memchr::memchr(b'\n', &src[from..])
+    let at = memchr::memchr2(b'\n', b'\r', &src[from..])
         .map(|p| from + p)
-        .or_else(|| memchr::memchr(b'\n', src));
-    match nl {
-        Some(i) if i > 0 && src[i - 1] == b'\r' => "\r\n",
+        .or_else(|| memchr::memchr2(b'\n', b'\r', src));
+    match at {
+        Some(i) if src[i] == b'\r' && src.get(i + 1) == Some(&b'\n') => "\r\n",
+        Some(i) if src[i] == b'\r' => "\r",
         _ => "\n",
     }
 }
 
-/// Start of the line holding `offset`.
+/// Start of the line holding `offset` (after a LF or a lone CR).
 fn line_start(src: &[u8], offset: u32) -> u32 {
-    memchr::memrchr(b'\n', &src[..offset as usize]).map_or(0, |p| p as u32 + 1)
+    memchr::memrchr2(b'\n', b'\r', &src[..offset as usize]).map_or(0, |p| p as u32 + 1)
 }
 
-/// End of the line holding `offset` (before its CR LF or LF).
+/// End of the line holding `offset` (before its CR LF, LF or CR).
 fn line_end(src: &[u8], offset: u32) -> u32 {
     let offset = offset as usize;
-    let mut end = memchr::memchr(b'\n', &src[offset..]).map_or(src.len(), |p| offset + p);
-    if end > offset && src[end - 1] == b'\r' {
-        end -= 1;
-    }
-    end as u32
+    memchr::memchr2(b'\n', b'\r', &src[offset..]).map_or(src.len(), |p| offset + p) as u32
+}
+
+/// Where to add lines after `end` (the end of a directive, or a block's
+/// `{`) inside a block closing at `close`: the end of that line, so a
+/// comment after it stays with it, unless the block closes on that line;
+/// then right after `end`, inside the block.
+fn insertion_point(src: &[u8], end: u32, close: u32) -> u32 {
+    let at = line_end(src, end);
+    if at <= close { at } else { end }
+}
+
+/// Whether nothing but blanks lies between `from` and `to`: no line break.
+fn on_one_line(src: &[u8], from: u32, to: u32) -> bool {
+    memchr::memchr2(b'\n', b'\r', &src[from as usize..to as usize]).is_none()
 }
 
 /// The indentation of the line holding `offset`, borrowed from the file.
@@ -150,9 +162,8 @@ pub fn add_to_block(
         },
         _ => None,
     });
-    // No newline from the `{` to the `}`: the block is on one line.
-    let one_line = memchr::memchr(b'\n', &src[open.start as usize..close.start as usize]).is_none();
-    if one_line {
+    // No line break from the `{` to the `}`: the block is on one line.
+    if on_one_line(src, open.start, close.start) {
         let at = last_simple.unwrap_or(open.end);
         return Some(Edit {
             file,
@@ -162,9 +173,12 @@ pub fn add_to_block(
     }
     let eol = line_ending(src, last_simple.unwrap_or(open.end));
     let (at, indent) = match last_simple {
-        Some(end) => (line_end(src, end), Cow::Borrowed(indent_of(src, end))),
+        Some(end) => (
+            insertion_point(src, end, close.start),
+            Cow::Borrowed(indent_of(src, end)),
+        ),
         None => (
-            line_end(src, open.end),
+            insertion_point(src, open.end, close.start),
             Cow::Owned(deeper(indent_of(src, open.start), src)),
         ),
     };
@@ -260,7 +274,7 @@ pub fn remove_directive(model: &Model, node: Node) -> Edit {
         let mut end = end_of_line as usize;
         if src[end..].starts_with(b"\r\n") {
             end += 2;
-        } else if src[end..].starts_with(b"\n") {
+        } else if src[end..].starts_with(b"\n") || src[end..].starts_with(b"\r") {
             end += 1;
         }
         return Edit {
@@ -319,6 +333,15 @@ pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit
             let block = opener.view.block()?;
             let src = &tree.source;
             let open = tree.token_span(block.open?);
+            let close = tree.token_span(block.close?);
+            // An http block written on one line gets the map on that line.
+            if on_one_line(src, open.start, close.start) {
+                return Some(Edit {
+                    file: opener.file,
+                    range: open.end..open.end,
+                    text: format!(" map $http_upgrade ${var} {{ default upgrade; '' close; }}"),
+                });
+            }
             let eol = line_ending(src, open.end);
             let first = tree.items(block).iter().find_map(|i| match i {
                 Item::Directive(d) => tree.first_token(d).map(|t| tree.token_span(t).start),
@@ -330,15 +353,27 @@ pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit
                 }
                 _ => Cow::Owned(deeper(indent_of(src, open.start), src)),
             };
-            let at = line_end(src, open.end);
+            // After the `{` and what follows it on its line (a comment),
+            // unless a directive follows on that line: then right after it.
+            let rest_of_line = line_end(src, open.end);
+            let at = match first {
+                Some(start) if start < rest_of_line => open.end,
+                _ => insertion_point(src, open.end, close.start),
+            };
             let text: String = map_lines(var)
                 .iter()
                 .map(|l| format!("{eol}{indent}{l}"))
                 .collect();
+            let after = if at == open.end && first.is_some_and(|s| s < rest_of_line) {
+                // The directive that followed the `{` goes on a line of its own.
+                format!("{eol}{indent}")
+            } else {
+                eol.to_string()
+            };
             Some(Edit {
                 file: opener.file,
                 range: at..at,
-                text: format!("{text}{eol}"),
+                text: format!("{text}{after}"),
             })
         }
         Context::Http => {

@@ -46,6 +46,9 @@ struct Builder<'a> {
     blocks: Vec<Block>,
 }
 
+/// The UTF-8 byte order mark.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Parses nginx configuration bytes. Never fails: errors are in `errors`.
 pub fn parse(source: Vec<u8>) -> SyntaxTree {
     if source.len() > MAX_SOURCE_LEN {
@@ -95,6 +98,18 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
             },
             None => Block::default(),
         };
+        // nginx reads a byte order mark as part of the first word, so the
+        // first directive has a name nginx does not know.
+        if source.starts_with(UTF8_BOM) {
+            b.errors.insert(
+                0,
+                SyntaxError {
+                    message: "the file starts with a UTF-8 byte order mark (EF BB BF), which nginx reads as part of the first directive's name (unknown directive); save the file without it".into(),
+                    span: 0..UTF8_BOM.len() as u32,
+                    related: None,
+                },
+            );
+        }
         (b.tokens, b.word_tokens, b.items, b.blocks, root, b.errors)
     };
     SyntaxTree {

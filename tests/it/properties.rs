@@ -182,3 +182,142 @@ proptest! {
         }
     }
 }
+
+/// The lines of a location nginx accepts (no `ws://`, no variable a map
+/// must define, no directive twice): for each directive, none or one value.
+fn valid_location_lines() -> impl Strategy<Value = Vec<&'static str>> {
+    let one_of =
+        |options: &'static [&'static str]| proptest::option::of(proptest::sample::select(options));
+    (
+        one_of(&["proxy_http_version 1.0;", "proxy_http_version 1.1;"]),
+        one_of(&[
+            "proxy_set_header Upgrade $http_upgrade;",
+            "proxy_set_header Upgrade \"\";",
+        ]),
+        one_of(&[
+            "proxy_set_header Connection \"upgrade\";",
+            "proxy_set_header Connection \"\";",
+        ]),
+        one_of(&["proxy_set_header Host $host;"]),
+        one_of(&["proxy_set_header Origin \"\";"]),
+        one_of(&["proxy_read_timeout 30s;"]),
+        one_of(&["add_header Access-Control-Allow-Origin * always;"]),
+    )
+        .prop_map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g].into_iter().flatten().collect())
+}
+
+/// How the lines of a generated file end.
+#[derive(Debug, Clone, Copy)]
+enum Ending {
+    Lf,
+    CrLf,
+    Cr,
+}
+
+/// A configuration nginx accepts, in the layouts that make insertion hard:
+/// an http block on one line (or with a directive right after its `{`),
+/// one-line locations, a location whose `}` follows its last directive on
+/// that line, a comment after a `{`, and LF, CR LF or lone CR line ends.
+fn nginx_accepted_config() -> impl Strategy<Value = (String, Ending)> {
+    let location = (
+        prop_oneof![Just("/ws/"), Just("/socket.io/"), Just("/api/")],
+        valid_location_lines(),
+        0..3u8,
+    );
+    (
+        0..3u8,
+        proptest::collection::vec(location, 1..3),
+        prop_oneof![Just(Ending::Lf), Just(Ending::CrLf), Just(Ending::Cr)],
+    )
+        .prop_map(|(http_layout, locations, ending)| {
+            let mut server = String::from("server { listen 127.0.0.1:8;");
+            for (i, (path, lines, layout)) in locations.into_iter().enumerate() {
+                // The first is always a WebSocket route, so there is a
+                // fix; each path is used once.
+                let path = if i == 0 { "/ws/".to_string() } else { format!("{path}{i}/") };
+                let body = lines.join(match layout {
+                    0 => " ",
+                    _ => "\n        ",
+                });
+                server.push_str(&match layout {
+                    // One line.
+                    0 => format!("\n    location {path} {{ proxy_pass http://127.0.0.1:9; {body} }}"),
+                    // The `}` right after the last directive.
+                    1 => format!("\n    location {path} {{ # a route\n        proxy_pass http://127.0.0.1:9;\n        {body} }}"),
+                    _ => format!("\n    location {path} {{\n        proxy_pass http://127.0.0.1:9;\n        {body}\n    }}"),
+                });
+            }
+            server.push_str("\n}");
+            let text = match http_layout {
+                0 => format!(
+                    "events {{}}\nhttp {{ {} }}\n",
+                    server.replace("# a route", "").replace('\n', " ")
+                ),
+                1 => format!("events {{}}\nhttp {{ access_log off;\n{server}\n}}\n"),
+                _ => format!("events {{}}\nhttp {{ # the sites\n{server}\n}}\n"),
+            };
+            // nginx ends a comment at a LF only: in a file of lone CRs a
+            // comment would run to the end of the file.
+            let text = match ending {
+                Ending::Lf => text,
+                Ending::CrLf => text.replace('\n', "\r\n"),
+                Ending::Cr => text
+                    .replace(" # a route", "")
+                    .replace(" # the sites", "")
+                    .replace('\n', "\r"),
+            };
+            (text, ending)
+        })
+}
+
+/// `nginx -t` on a configuration file, with the pid and error log kept in
+/// its folder.
+fn nginx_accepts(nginx: &std::path::Path, conf: &std::path::Path) -> Result<(), String> {
+    let dir = conf.parent().unwrap();
+    let out = std::process::Command::new(nginx)
+        .arg("-t")
+        .arg("-p")
+        .arg(format!("{}/", dir.display()))
+        .arg("-c")
+        .arg(conf)
+        .arg("-g")
+        .arg(format!(
+            "pid {}/nginx.pid; error_log {}/error.log;",
+            dir.display(),
+            dir.display()
+        ))
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(64)))]
+
+    /// Every fix of a configuration nginx accepts leaves one nginx accepts
+    /// (the map and every added line go inside their block, whatever its
+    /// layout), and keeps the file's line ending.
+    #[test]
+    fn fixes_of_configs_nginx_accepts_are_accepted_too((input, ending) in nginx_accepted_config()) {
+        let Some(nginx) = crate::support::nginx() else { return Ok(()) };
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("nginx.conf");
+        std::fs::write(&conf, &input).unwrap();
+        nginx_accepts(&nginx, &conf).map_err(|e| TestCaseError::fail(format!("the generated input is rejected: {e}\n{input}")))?;
+        let (fixed, applied) = fix_in_memory(input.clone().into_bytes());
+        prop_assert!(applied > 0, "nothing to fix in:\n{input}");
+        std::fs::write(&conf, &fixed).unwrap();
+        let text = String::from_utf8_lossy(&fixed).into_owned();
+        nginx_accepts(&nginx, &conf).map_err(|e| TestCaseError::fail(format!("{e}\nbefore:\n{input}\nafter:\n{text}")))?;
+        let (lf, cr) = (text.contains('\n'), text.contains('\r'));
+        match ending {
+            Ending::Lf => prop_assert!(!cr, "a CR in an LF file:\n{text:?}"),
+            Ending::Cr => prop_assert!(!lf, "a LF in a CR file:\n{text:?}"),
+            Ending::CrLf => prop_assert!(!text.replace("\r\n", "").contains(['\r', '\n']), "a lone line end in a CR LF file:\n{text:?}"),
+        }
+    }
+}

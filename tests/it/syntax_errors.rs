@@ -107,3 +107,41 @@ fn a_broken_file_does_not_hide_a_good_one() {
         stdout(&out)
     );
 }
+
+/// A byte order mark is part of the first word for nginx, which then
+/// rejects the directive (checked against a real nginx when there is one);
+/// wslint reports it as a syntax error instead of a clean pass.
+#[test]
+fn a_byte_order_mark_is_a_syntax_error_as_for_nginx() {
+    let text = b"\xEF\xBB\xBFevents {}\nhttp {\n    server { listen 80; }\n}\n";
+    let out = wslint(&fixtures(), &["--format", "concise", "-"], Some(text));
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(
+            "<stdin>:1:1: syntax-error [error] the file starts with a UTF-8 byte order mark"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    if let Some(nginx) = crate::support::nginx() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("nginx.conf");
+        std::fs::write(&conf, text).unwrap();
+        let t = std::process::Command::new(nginx)
+            .args(["-t", "-c"])
+            .arg(&conf)
+            .arg("-g")
+            .arg(format!(
+                "pid {0}/pid; error_log {0}/log;",
+                dir.path().display()
+            ))
+            .output()
+            .unwrap();
+        assert!(!t.status.success());
+        assert!(
+            String::from_utf8_lossy(&t.stderr).contains("unknown directive \"\u{feff}events\""),
+            "{}",
+            String::from_utf8_lossy(&t.stderr)
+        );
+    }
+}
