@@ -59,9 +59,10 @@ pub struct Cli {
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
 
-    /// With --fix, keep each original beside the fixed file with this
-    /// suffix (e.g. `.orig`)
-    #[arg(long, value_name = "SUFFIX", requires = "fix")]
+    /// With --fix, keep each replaced original beside it as a hidden file
+    /// with this suffix (`.orig` keeps `app` as `.app.orig`; an earlier
+    /// backup is never replaced)
+    #[arg(long, value_name = "SUFFIX", requires = "fix", value_parser = backup_suffix)]
     pub backup: Option<String>,
 
     /// With --fix, run `nginx -t` on a copy of the fixed tree first and
@@ -274,6 +275,18 @@ pub enum Command {
 }
 
 const DEFAULT_CONFIG_DIR: &str = "/etc/nginx";
+
+/// A backup suffix: not empty (a backup named like its original would be
+/// no backup), and no `/`.
+fn backup_suffix(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        Err("the suffix is empty, so no backup could be told from its original".into())
+    } else if text.contains('/') {
+        Err("a suffix cannot hold `/`".into())
+    } else {
+        Ok(text.to_string())
+    }
+}
 
 fn inputs(paths: &[PathBuf]) -> Vec<Input> {
     paths.iter().map(|p| Input::from_arg(p)).collect()

@@ -128,6 +128,7 @@ fn check_settings(settings: &Settings, inputs: &[Input]) -> Result<RuleSettings,
 fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings) -> u8 {
     let progress = wslint::progress::Progress::start();
     let code = if settings.fixes.fix || settings.fixes.diff {
+        wslint::fix::cleanup::remove_temporary_files_on_interrupt();
         let out = wslint::fix::session::run(
             inputs,
             rule_settings,
@@ -142,6 +143,7 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
         eprint!("{}", out.stderr);
         out.exit_code
     } else {
+        warn_of_pending_fix(inputs);
         // Formats that are rendered whole before they are written need the
         // model's memory back for it; streamed ones do not.
         let outcome = if report::is_streamed(settings.format) {
@@ -215,6 +217,23 @@ fn version_note(source: VersionSource) -> &'static str {
         VersionSource::Assumed => {
             " (assumed: no --nginx-version and no nginx on PATH; a version before 1.29.7, where proxy_http_version defaults to 1.0)"
         }
+    }
+}
+
+/// A check run does not write: it says when an interrupted `--fix` left
+/// its journal, which `--fix` finishes.
+fn warn_of_pending_fix(inputs: &[Input]) {
+    let first = inputs.iter().find_map(|i| match i {
+        Input::Path(p) => Some(p.as_path()),
+        Input::Stdin => None,
+    });
+    if let Some(journal) =
+        first.and_then(|p| wslint::fix::journal::pending(&wslint::fix::journal::folder_of(p)))
+    {
+        eprintln!(
+            "warning: {} holds a fix an earlier run was interrupted in; `wslint --fix` finishes it",
+            journal.display()
+        );
     }
 }
 

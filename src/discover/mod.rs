@@ -51,6 +51,9 @@ pub struct Loaded {
     pub errors: Vec<ReadError>,
     /// Files found in a directory argument that are not checked, and why.
     pub skipped: Vec<(PathBuf, SkipReason)>,
+    /// Standard input as read, when it was an `nginx -T` dump (split into
+    /// files, it cannot be written back; `--fix -` prints it unchanged).
+    pub stdin_dump: Option<Vec<u8>>,
 }
 
 /// Finds, reads and parses every file the inputs name, then every file
@@ -100,7 +103,12 @@ pub fn load(inputs: &[Input]) -> Loaded {
                 });
                 continue;
             }
-            return load_dump(bytes);
+            let from_stdin = path == Path::new(STDIN_NAME);
+            let mut loaded = load_dump(&bytes);
+            if from_stdin {
+                loaded.stdin_dump = Some(bytes);
+            }
+            return loaded;
         }
         let prefix = conf_prefix(&folder_of(&path));
         let id = files.add(SourceFile::from_bytes(path, bytes));
@@ -120,6 +128,7 @@ pub fn load(inputs: &[Input]) -> Loaded {
         entries,
         errors,
         skipped,
+        stdin_dump: None,
     }
 }
 
@@ -133,10 +142,10 @@ fn folder_of(path: &Path) -> PathBuf {
     }
 }
 
-fn load_dump(bytes: Vec<u8>) -> Loaded {
+fn load_dump(bytes: &[u8]) -> Loaded {
     let mut files = FileSet::new(Backing::Virtual);
     let mut entries = Vec::new();
-    for (i, (path, contents)) in dump::split(&bytes).into_iter().enumerate() {
+    for (i, (path, contents)) in dump::split(bytes).into_iter().enumerate() {
         let path = PathBuf::from(path);
         let prefix = folder_of(&normalize(&path));
         let id = files.add(SourceFile::from_bytes(path, contents));
@@ -159,6 +168,7 @@ fn load_dump(bytes: Vec<u8>) -> Loaded {
         entries,
         errors: Vec::new(),
         skipped: Vec::new(),
+        stdin_dump: None,
     }
 }
 

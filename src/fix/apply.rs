@@ -8,7 +8,7 @@
 //! of them is unknown.
 
 use super::{Applicability, Edit, Fix};
-use crate::check::{Outcome, analyse};
+use crate::check::analyse;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::discover::Loaded;
 use crate::rules::RuleSettings;
@@ -28,19 +28,15 @@ pub struct FixReport {
     pub originals: BTreeMap<FileId, Vec<u8>>,
 }
 
-/// Applies the fixes of `loaded` allowed by `unsafe_fixes` and returns the
-/// analysis of the fixed text (files hold the fixed bytes) and the report.
-pub fn fix(
-    mut loaded: Loaded,
-    settings: &RuleSettings,
-    unsafe_fixes: bool,
-) -> (Outcome, FixReport) {
+/// Applies the fixes of `loaded` allowed by `unsafe_fixes`, in place: its
+/// files then hold the fixed bytes, and the report says what changed.
+pub fn fix(loaded: &mut Loaded, settings: &RuleSettings, unsafe_fixes: bool) -> FixReport {
     let allowed =
         |a: Applicability| a == Applicability::Safe || (unsafe_fixes && a == Applicability::Unsafe);
     let mut report = FixReport::default();
     let mut failed: HashSet<Fix> = HashSet::new();
     for _ in 0..MAX_PASSES {
-        let outcome = analyse(&loaded, settings);
+        let outcome = analyse(loaded, settings);
         let broken: Vec<FileId> = (0..loaded.files.files.len() as FileId)
             .filter(|&f| !loaded.files.get(f).tree.errors.is_empty())
             .collect();
@@ -51,7 +47,7 @@ pub fn fix(
         if chosen.is_empty() {
             break;
         }
-        let (survivors, breaking) = keep_parsing(&loaded, chosen);
+        let (survivors, breaking) = keep_parsing(loaded, chosen);
         for (code, fix, file) in breaking {
             let name = loaded.files.get(file).display_name().to_string();
             report.failed.push((code, name));
@@ -61,7 +57,7 @@ pub fn fix(
             break;
         }
         let edits: Vec<&Edit> = survivors.iter().flat_map(|(_, f)| &f.edits).collect();
-        for (file, bytes) in apply_edits(&loaded, &edits) {
+        for (file, bytes) in apply_edits(loaded, &edits) {
             report
                 .originals
                 .entry(file)
@@ -72,14 +68,7 @@ pub fn fix(
             .applied
             .extend(survivors.iter().map(|(code, _)| *code));
     }
-    let outcome = analyse(&loaded, settings);
-    (
-        Outcome {
-            files: loaded.files,
-            ..outcome
-        },
-        report,
-    )
+    report
 }
 
 /// The fixes to apply in this pass: allowed, not known to fail, and not

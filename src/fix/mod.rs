@@ -6,7 +6,9 @@
 
 pub mod apply;
 pub mod build;
+pub mod cleanup;
 pub mod diff;
+pub mod journal;
 pub mod session;
 pub mod verify;
 pub mod write;

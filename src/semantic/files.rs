@@ -219,7 +219,7 @@ impl FileSet {
             let mut found: Vec<(&PathBuf, FileId)> = self
                 .by_path
                 .iter()
-                .filter(|(p, _)| pattern.matches_path(p))
+                .filter(|(p, _)| pattern.matches_path_with(p, NGINX_GLOB))
                 .map(|(p, id)| (p, *id))
                 .collect();
             found.sort();
@@ -312,16 +312,27 @@ fn glob_folder(path: &Path) -> PathBuf {
 
 /// Every `include` argument in a file, in any block.
 pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
+    include_argument_spans(tree)
+        .into_iter()
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// Every `include` argument in a file, in any block, with the byte range
+/// it is written in.
+pub fn include_argument_spans(tree: &SyntaxTree) -> Vec<(std::ops::Range<u32>, String)> {
     // A directive named `include` has those bytes in the file, however it
     // is quoted (nginx keeps other escapes as written): most files of a
     // large configuration have none, and need no walk.
     if memchr::memmem::find(&tree.source, b"include").is_none() {
         return Vec::new();
     }
-    fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<String>) {
+    fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<(std::ops::Range<u32>, String)>) {
         for d in block_directives(tree, block) {
-            if d.name_is("include") {
-                out.extend(d.arg_value(0));
+            if d.name_is("include")
+                && let Some(arg) = d.args().next()
+            {
+                out.push((arg.span(), arg.value_string()));
             }
             if let Some(inner) = d.block() {
                 walk(tree, inner, out);
@@ -333,11 +344,27 @@ pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
     out
 }
 
+/// Where an include argument points when the configuration is a copy
+/// checked as itself (see `locate`), whatever the machine has; `None` for
+/// an absolute path outside it.
+pub fn in_tree(prefix: &Path, pattern: &str) -> Option<PathBuf> {
+    locate(prefix, Path::new(pattern), false).ok()
+}
+
+/// How nginx's `include` matches (the C library's glob with no flags): a
+/// wildcard does not match a name's leading dot, so `sites-enabled/*` does
+/// not read `.app.orig`; case matters.
+const NGINX_GLOB: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: true,
+};
+
 fn expand_glob(path: &Path) -> Vec<PathBuf> {
     let Some(text) = path.to_str() else {
         return Vec::new();
     };
-    let mut found: Vec<PathBuf> = match glob::glob(text) {
+    let mut found: Vec<PathBuf> = match glob::glob_with(text, NGINX_GLOB) {
         Ok(paths) => paths.filter_map(Result::ok).collect(),
         Err(_) => Vec::new(),
     };

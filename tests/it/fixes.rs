@@ -181,6 +181,106 @@ fn fixing_stdin_prints_the_fixed_config() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("Fixed 1 finding"));
 }
 
+/// `wslint --fix - < a.conf > b.conf` never loses the configuration: stdout
+/// is the configuration, fixed or as it came, whatever else happens; the
+/// report goes to stderr.
+#[test]
+fn fixing_stdin_always_prints_the_configuration() {
+    let run = |input: &[u8]| {
+        crate::support::wslint(
+            &crate::support::repo_root(),
+            &["--fix", "--nginx-version", "1.28.0", "-"],
+            Some(input),
+        )
+    };
+    // Nothing to fix.
+    let clean = b"server {\n    listen 80;\n}\n";
+    let out = run(clean);
+    assert_eq!(out.stdout, clean);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no problems found"));
+    // A syntax error: nothing can be fixed, the input comes back as it was.
+    let broken = b"server {\n    location /ws/ { proxy_pass http://a; }\n    listen 80\n";
+    let out = run(broken);
+    assert_eq!(out.stdout, broken);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("syntax error"));
+    // An nginx -T dump cannot be fixed in place: it comes back whole.
+    let dump = b"# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    server {\n        location /ws/ { proxy_pass http://127.0.0.1:9000; }\n    }\n}\n\n";
+    let out = run(dump);
+    assert_eq!(out.stdout, dump);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be fixed in place"));
+}
+
+/// `--diff` writes nothing and prints only the diff on stdout: no report
+/// describes lines that are not on disk, and stderr says what it would fix.
+#[test]
+fn diff_prints_the_diff_and_what_it_would_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    broken_tree(dir.path(), "");
+    let before = std::fs::read(dir.path().join("nginx.conf")).unwrap();
+    let out = wslint(
+        dir.path(),
+        &["--diff", "--nginx-version", "1.28.0", "."],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.starts_with("diff --git a/nginx.conf b/nginx.conf\n"),
+        "{diff}"
+    );
+    assert!(!diff.contains("Checked") && !diff.contains("WS0"), "{diff}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("Would fix 1 finding"), "{stderr}");
+    assert!(!stderr.contains("no problems found"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.path().join("nginx.conf")).unwrap(),
+        before
+    );
+}
+
+/// When no file is written, the report is about the files on disk: its
+/// places are lines the files have, and it does not say "Fixed".
+#[test]
+fn a_refused_fix_reports_the_files_as_they_are() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    broken_tree(dir.path(), "");
+    let main = dir.path().join("nginx.conf");
+    std::fs::set_permissions(&main, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = wslint(
+        dir.path(),
+        &[
+            "--fix",
+            "--format",
+            "json",
+            "--nginx-version",
+            "1.28.0",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines = std::fs::read_to_string(&main).unwrap().lines().count() as u64;
+    let findings = report["diagnostics"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|d| d["code"] == "WS002"),
+        "the unfixed finding is reported: {report:#}"
+    );
+    for d in findings {
+        assert!(d["line"].as_u64().unwrap() <= lines, "{d:#}");
+    }
+    assert_eq!(report["summary"]["fixed"], 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("read-only") && stderr.contains("No file was written"),
+        "{stderr}"
+    );
+}
+
 /// A small whole configuration with one fixable WebSocket route.
 fn broken_tree(dir: &Path, extra_http_line: &str) {
     std::fs::write(
@@ -210,14 +310,114 @@ fn backup_keeps_the_original_beside_the_fixed_file() {
         None,
     );
     assert_ne!(out.status.code(), Some(2));
+    // Hidden, so no `include` glob of the tree reads it.
     assert_eq!(
-        std::fs::read(dir.path().join("nginx.conf.orig")).unwrap(),
+        std::fs::read(dir.path().join(".nginx.conf.orig")).unwrap(),
         original
     );
+    assert!(!dir.path().join("nginx.conf.orig").exists());
     let fixed = std::fs::read_to_string(dir.path().join("nginx.conf")).unwrap();
     assert!(
         fixed.contains("proxy_set_header Upgrade $http_upgrade;"),
         "{fixed}"
+    );
+    // An empty suffix is refused: no backup could be told from its original.
+    let out = wslint(dir.path(), &["--fix", "--backup", "", "."], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// On a Debian layout (`include sites-enabled/*;`), a backup is never read
+/// by nginx as a second site, a second run keeps the first backup, and a
+/// refused run leaves none.
+#[test]
+fn backups_stay_out_of_include_globs_and_are_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sites-enabled")).unwrap();
+    std::fs::write(
+        root.join("nginx.conf"),
+        "events {}\nhttp {\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        '' close;\n    }\n    include sites-enabled/*;\n}\n",
+    )
+    .unwrap();
+    let site = "upstream app { server 127.0.0.1:9000; }\nserver {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://app;\n        proxy_read_timeout 30s;\n    }\n}\n";
+    std::fs::write(root.join("sites-enabled/app"), site).unwrap();
+    let args = [
+        "--fix",
+        "--backup",
+        ".orig",
+        "--nginx-version",
+        "1.28.0",
+        ".",
+    ];
+    let out = wslint(root, &args, None);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("sites-enabled/.app.orig")).unwrap(),
+        site
+    );
+    // Checking the tree again reads the site once: the backup is not a site.
+    let again = wslint(root, &["-v", "--format", "concise", "."], None);
+    let read = String::from_utf8_lossy(&again.stderr);
+    assert!(!read.contains(".app.orig"), "{read}");
+    // The unsafe fix changes the site again: the first backup stays.
+    let first_fix = std::fs::read_to_string(root.join("sites-enabled/app")).unwrap();
+    let out = wslint(
+        root,
+        &[
+            "--fix",
+            "--unsafe-fixes",
+            "--backup",
+            ".orig",
+            "--nginx-version",
+            "1.28.0",
+            ".",
+        ],
+        None,
+    );
+    assert_ne!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(root.join("sites-enabled/.app.orig")).unwrap(),
+        site
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("sites-enabled/.app.orig.1")).unwrap(),
+        first_fix
+    );
+    // A refused run (a read-only file of the fix) leaves no backup.
+    use std::os::unix::fs::PermissionsExt;
+    let refused = tempfile::tempdir().unwrap();
+    broken_tree(refused.path(), "");
+    let main = refused.path().join("nginx.conf");
+    std::fs::set_permissions(&main, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = wslint(
+        refused.path(),
+        &[
+            "--fix",
+            "--backup",
+            ".orig",
+            "--nginx-version",
+            "1.28.0",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let hidden: Vec<_> = std::fs::read_dir(refused.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.file_name())
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("Fixed"),
+        "nothing was fixed on disk: {stderr}"
     );
 }
 
@@ -259,12 +459,129 @@ fn verify_writes_only_what_nginx_accepts() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("nginx -t rejects the fixed configuration"),
+        stderr.contains("nginx -t rejects this configuration before the fix too"),
         "{stderr}"
     );
     assert!(stderr.contains("no_such_module_directive"), "{stderr}");
+    assert!(!stderr.contains("Fixed"), "{stderr}");
     assert_eq!(
         std::fs::read(bad.path().join("nginx.conf")).unwrap(),
         before
     );
+}
+
+/// Run as a user who may not write a file (in a folder that user may
+/// write): the file is refused, not replaced with a new owner. Needs root
+/// to make such a user (setpriv); skipped and said otherwise.
+#[test]
+fn a_file_this_user_may_not_write_is_refused() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let is_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if !is_root || Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("skipped: needs root and setpriv to run as another user");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    broken_tree(dir.path(), "");
+    let main = dir.path().join("nginx.conf");
+    std::fs::set_permissions(&main, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = std::fs::read(&main).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_wslint"))
+        .args(["--fix", "--nginx-version", "1.28.0", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("may not write it"), "{stderr}");
+    assert_eq!(std::fs::read(&main).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&main).unwrap().uid(),
+        0,
+        "the owner stays"
+    );
+}
+
+/// `--verify` tests the files of the checked tree, wherever its includes
+/// say they are: a stock Debian layout passes (its modules load from the
+/// system), an absolute include into the tree is tested from the tree and
+/// not from this machine's /etc/nginx, a site file alone is tested inside
+/// the blocks it belongs in, and a FIFO beside a file argument is never
+/// opened.
+#[test]
+fn verify_tests_the_checked_files_in_their_context() {
+    let Some(_) = crate::support::nginx() else {
+        return;
+    };
+    let args = [
+        "--fix",
+        "--verify",
+        "--nginx-version",
+        "1.28.0",
+        "--format",
+        "concise",
+    ];
+    let site = "server {\n    listen 127.0.0.1:18490;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Host $host;\n    }\n}\n";
+    let fixed = |path: &Path| {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .contains("proxy_set_header Connection")
+    };
+
+    // A copy of this machine's Debian /etc/nginx, with a site to fix.
+    if Path::new("/etc/nginx/modules-enabled").is_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("nginx");
+        let copied = Command::new("cp")
+            .arg("-rL")
+            .arg("/etc/nginx")
+            .arg(&tree)
+            .status()
+            .unwrap();
+        assert!(copied.success());
+        std::fs::write(tree.join("sites-enabled/chat"), site).unwrap();
+        let out = wslint(&tree, &[&args[..], &["."]].concat(), None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(2), "{stderr}");
+        assert!(fixed(&tree.join("sites-enabled/chat")), "{stderr}");
+    }
+
+    // `include /etc/nginx/conf.d/*.conf;` in a repository: the tree's own
+    // conf.d is what nginx -t reads in the copy.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("conf.d")).unwrap();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("conf.d/site.conf"),
+        site.replace("listen", "no_such_module_directive on;\n    listen"),
+    )
+    .unwrap();
+    let out = wslint(dir.path(), &[&args[..], &["."]].concat(), None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no_such_module_directive"),
+        "the tree's conf.d was tested: {stderr}"
+    );
+    assert!(!fixed(&dir.path().join("conf.d/site.conf")));
+
+    // A site file checked alone, in a folder that also holds a FIFO.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.conf"), site).unwrap();
+    let fifo = Command::new("mkfifo")
+        .arg(dir.path().join("pipe"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let out = wslint(dir.path(), &[&args[..], &["site.conf"]].concat(), None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    assert!(fixed(&dir.path().join("site.conf")), "{stderr}");
 }

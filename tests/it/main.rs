@@ -10,6 +10,7 @@ mod dump;
 mod e2e;
 mod fixes;
 mod formats;
+mod interrupts;
 mod labeled;
 mod live;
 mod model;

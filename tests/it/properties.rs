@@ -151,11 +151,13 @@ fn fix_in_memory(bytes: Vec<u8>) -> (Vec<u8>, usize) {
         }],
         errors: Vec::new(),
         skipped: Vec::new(),
+        stdin_dump: None,
     };
-    let (outcome, report) =
-        wslint::fix::apply::fix(loaded, &wslint::rules::RuleSettings::default(), true);
+    let mut loaded = loaded;
+    let report =
+        wslint::fix::apply::fix(&mut loaded, &wslint::rules::RuleSettings::default(), true);
     (
-        outcome.files.get(file).tree.source.to_vec(),
+        loaded.files.get(file).tree.source.to_vec(),
         report.applied.len(),
     )
 }
