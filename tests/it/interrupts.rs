@@ -29,8 +29,11 @@ fn tree(dir: &Path) {
     }
 }
 
+/// Every file's bytes, by path relative to a tree's folder.
+type Snapshot = Vec<(String, Vec<u8>)>;
+
 /// Every file's bytes, by path relative to `dir`.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+fn snapshot(dir: &Path) -> Snapshot {
     files_below(dir)
         .into_iter()
         .map(|p| {
@@ -59,7 +62,7 @@ fn fix_command(dir: &Path) -> Command {
 }
 
 /// The tree before and after a complete fix.
-fn before_and_after() -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>) {
+fn before_and_after() -> (Snapshot, Snapshot) {
     let dir = tempfile::tempdir().unwrap();
     tree(dir.path());
     let before = snapshot(dir.path());
@@ -125,7 +128,7 @@ fn sigkill_leaves_a_journal_that_the_next_fix_finishes() {
     let (before, after) = before_and_after();
     for &ms in DELAYS_MS {
         let dir = interrupted("-KILL", Duration::from_millis(ms));
-        let now: Vec<(String, Vec<u8>)> = snapshot(dir.path())
+        let now: Snapshot = snapshot(dir.path())
             .into_iter()
             .filter(|(p, _)| !p.contains(".wslint"))
             .collect();
@@ -143,7 +146,7 @@ fn sigkill_leaves_a_journal_that_the_next_fix_finishes() {
         if journal {
             assert!(stderr.contains("finished a fix"), "{stderr}");
         }
-        let done: Vec<(String, Vec<u8>)> = snapshot(dir.path())
+        let done: Snapshot = snapshot(dir.path())
             .into_iter()
             .filter(|(p, _)| !p.starts_with(".wslint-") && !p.contains("/.wslint-"))
             .collect();
