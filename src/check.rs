@@ -70,7 +70,7 @@ pub fn run(inputs: &[Input], settings: &RuleSettings) -> Outcome {
 /// hands all its memory back at exit.
 pub fn run_to_exit(inputs: &[Input], settings: &RuleSettings) -> Outcome {
     let loaded = load(inputs);
-    let model = Model::build(&loaded.files, &loaded.entries);
+    let model = Model::build_for(&loaded.files, &loaded.entries, settings.nginx_version);
     let outcome = findings(&model, &loaded, settings, rules::run_to_exit);
     std::mem::forget(model);
     Outcome {
@@ -83,7 +83,7 @@ pub fn run_to_exit(inputs: &[Input], settings: &RuleSettings) -> Outcome {
 /// set is empty: the caller keeps `loaded` (the fixer changes it between
 /// passes) and puts the files in when it is done.
 pub fn analyse(loaded: &Loaded, settings: &RuleSettings) -> Outcome {
-    let model = Model::build(&loaded.files, &loaded.entries);
+    let model = Model::build_for(&loaded.files, &loaded.entries, settings.nginx_version);
     findings(&model, loaded, settings, rules::run)
 }
 
@@ -96,9 +96,19 @@ fn findings(
     run_rules: fn(&Model, &RuleSettings) -> Vec<Diagnostic>,
 ) -> Outcome {
     // The rules' findings are the bulk: add the model's few to them (the
-    // list is sorted below) rather than copying the bulk.
+    // list is sorted below) rather than copying the bulk. The model's
+    // checks are selected like rules, but what nginx cannot even parse is
+    // always reported.
     let mut diagnostics = run_rules(model, settings);
-    diagnostics.extend(model.diagnostics.iter().cloned());
+    diagnostics.extend(
+        model
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.is_syntax || rules::find_rule(d.code).is_none_or(|meta| settings.is_enabled(meta))
+            })
+            .cloned(),
+    );
     diagnostics.retain(|d| {
         let path = &loaded.files.get(d.location.file).path;
         !settings

@@ -153,9 +153,11 @@ impl Config {
     pub fn apply(&self, settings: &mut RuleSettings) -> Result<(), ConfigError> {
         let f = &self.file;
         if let Some(select) = &f.select {
+            crate::rules::check_codes(select, "select").map_err(|e| self.error(e))?;
             settings.select = select.clone();
         }
         if let Some(ignore) = &f.ignore {
+            crate::rules::check_codes(ignore, "ignore").map_err(|e| self.error(e))?;
             settings.ignore = ignore.clone();
         }
         if let Some(v) = &f.nginx_version {
@@ -183,6 +185,11 @@ impl Config {
             })?;
         }
         for (code, level) in f.severity.iter().flatten() {
+            if crate::rules::find_rule(code).is_none_or(|m| !m.code.eq_ignore_ascii_case(code)) {
+                return Err(self.error(format!(
+                    "severity.{code}: no rule has this code (`wslint rules` lists them)"
+                )));
+            }
             let severity = parse_severity(level).ok_or_else(|| {
                 self.error(format!(
                     "severity.{code}: `{level}` is not error, warning or info"
@@ -194,6 +201,8 @@ impl Config {
         }
         let base = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
         for (pattern, codes) in f.per_path_ignores.iter().flatten() {
+            crate::rules::check_codes(codes, &format!("per-path-ignores.\"{pattern}\""))
+                .map_err(|e| self.error(e))?;
             let glob = glob::Pattern::new(pattern)
                 .map_err(|e| self.error(format!("per-path-ignores: `{pattern}`: {e}")))?;
             settings.per_path_ignores.push(crate::rules::PathIgnore {
@@ -228,11 +237,27 @@ pub fn resolve(
     if let Some(path) = &path {
         load(path)?.apply(&mut settings)?;
     }
+    let usage = |message: String| ConfigError {
+        path: "command line".into(),
+        position: String::new(),
+        message,
+    };
     if !cli.select.is_empty() {
+        crate::rules::check_codes(&cli.select, "--select").map_err(usage)?;
         settings.select = cli.select.clone();
     }
     if !cli.ignore.is_empty() {
+        crate::rules::check_codes(&cli.ignore, "--ignore").map_err(usage)?;
         settings.ignore = cli.ignore.clone();
+    }
+    if settings
+        .ignore
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case("E005"))
+    {
+        return Err(usage(
+            "E005 reports what nginx cannot parse (a syntax error); it cannot be ignored".into(),
+        ));
     }
     settings
         .websocket_paths

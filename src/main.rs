@@ -79,7 +79,7 @@ fn main() -> ExitCode {
         } => {
             let (version, source) = target_version(settings.nginx_version);
             let loaded = discover::load(&inputs);
-            let model = Model::build(&loaded.files, &loaded.entries);
+            let model = Model::build_for(&loaded.files, &loaded.entries, version);
             let reports = inspect::inspect(&model, version, location.as_deref());
             if json {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());

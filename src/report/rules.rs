@@ -1,7 +1,7 @@
 //! `wslint rules` (the catalogue as a table) and `wslint rule CODE` (one
 //! rule's explanation).
 
-use crate::rules::{RuleMeta, all_rules};
+use crate::rules::{RuleMeta, all_metas};
 use std::fmt::Write;
 
 /// The catalogue: code, name, severity, fix availability, default.
@@ -12,8 +12,7 @@ pub fn table() -> String {
         "{:<6} {:<32} {:<8} {:<9} default",
         "code", "name", "severity", "fix"
     );
-    for rule in all_rules() {
-        let m = rule.meta();
+    for m in all_metas() {
         let _ = writeln!(
             out,
             "{:<6} {:<32} {:<8} {:<9} {}",

@@ -5,7 +5,7 @@
 
 use super::located::{Located, Place};
 use crate::diagnostic::Severity;
-use crate::rules::all_rules;
+use crate::rules::all_metas;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::borrow::Cow;
@@ -264,7 +264,7 @@ fn rule_catalogue(metas: &[&crate::rules::RuleMeta]) -> Vec<Value> {
 
 /// Writes the SARIF document to `out` as it is serialized.
 pub fn write(located: &Located, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    let metas: Vec<_> = all_rules().into_iter().map(|r| r.meta()).collect();
+    let metas = all_metas();
     let notifications: Vec<Notification> = located
         .errors
         .iter()

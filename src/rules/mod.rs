@@ -6,6 +6,7 @@
 //!
 //! Rules only read the model: they never touch bytes or files.
 
+pub mod model_rules;
 pub mod routes;
 pub mod suppress;
 pub mod values;
@@ -104,12 +105,40 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     ]
 }
 
-/// The metadata of the rule with this code.
-pub fn find_rule(code: &str) -> Option<&'static RuleMeta> {
-    all_rules()
-        .into_iter()
-        .map(|r| r.meta())
-        .find(|m| m.code.eq_ignore_ascii_case(code))
+/// Every code of the catalogue: the model's checks (E001–E005), then the
+/// rules, by code.
+pub fn all_metas() -> Vec<&'static RuleMeta> {
+    model_rules::ALL
+        .iter()
+        .copied()
+        .chain(all_rules().into_iter().map(|r| r.meta()))
+        .collect()
+}
+
+/// The catalogue entry with this code or name (`WS016`,
+/// `missing-host-header`), in any case.
+pub fn find_rule(code_or_name: &str) -> Option<&'static RuleMeta> {
+    all_metas().into_iter().find(|m| {
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+/// Checks a list of codes or prefixes (`--select`, `ignore = […]`): each
+/// must be `ALL` or the start of some code. `what` names the list in the
+/// error.
+pub fn check_codes(list: &[String], what: &str) -> Result<(), String> {
+    let metas = all_metas();
+    for item in list {
+        let upper = item.to_ascii_uppercase();
+        if upper == "ALL" || (!upper.is_empty() && metas.iter().any(|m| m.code.starts_with(&upper)))
+        {
+            continue;
+        }
+        return Err(format!(
+            "{what}: `{item}` is no rule code or prefix of one (`wslint rules` lists them)"
+        ));
+    }
+    Ok(())
 }
 
 /// Settings the rules read.

@@ -8,6 +8,61 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../grammar/directives.tsv");
+const VERSIONS: &str = include_str!("../../grammar/versions.tsv");
+
+/// Something a later nginx added (grammar/versions.tsv): an older target
+/// rejects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub directive: &'static str,
+    pub form: Form,
+    pub since: super::NginxVersion,
+}
+
+/// What a later nginx added to a directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    /// The directive itself.
+    Directive,
+    /// This word as one of its arguments (`keepalive 32 local`).
+    Argument(&'static str),
+    /// This one-word entry of its block (`volatile;` in `geo`).
+    Entry(&'static str),
+}
+
+/// The rows of grammar/versions.tsv, parsed on first use.
+pub fn added() -> &'static [Added] {
+    static ADDED: OnceLock<Vec<Added>> = OnceLock::new();
+    ADDED.get_or_init(|| {
+        VERSIONS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .filter_map(|line| {
+                let f: Vec<&'static str> = line.split('\t').collect();
+                let [directive, form, since, _source] = f[..] else {
+                    return None;
+                };
+                let form = match form.split_once(':') {
+                    Some(("argument", word)) => Form::Argument(word),
+                    Some(("entry", word)) => Form::Entry(word),
+                    _ if form == "directive" => Form::Directive,
+                    _ => return None,
+                };
+                Some(Added {
+                    directive,
+                    form,
+                    since: super::NginxVersion::parse(since)?,
+                })
+            })
+            .collect()
+    })
+}
+
+/// What later nginx releases added to `directive`.
+pub fn additions(directive: &str) -> impl Iterator<Item = &'static Added> + '_ {
+    added().iter().filter(move |a| a.directive == directive)
+}
 
 /// How many arguments a directive takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +233,19 @@ mod tests {
         assert_eq!(t.inherit("proxy_read_timeout"), Inherit::Scalar);
         assert!(t.lookup("location")[0].block);
         assert!(t.lookup("no_such_directive").is_empty());
+    }
+
+    #[test]
+    fn every_version_row_parses() {
+        let rows = VERSIONS.lines().filter(|l| !l.starts_with('#')).count() - 1;
+        assert_eq!(added().len(), rows);
+        let keepalive: Vec<&Added> = additions("keepalive").collect();
+        assert_eq!(keepalive.len(), 1);
+        assert_eq!(keepalive[0].form, Form::Argument("local"));
+        assert_eq!(
+            keepalive[0].since,
+            crate::semantic::NginxVersion::new(1, 29, 7)
+        );
     }
 
     #[test]

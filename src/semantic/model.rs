@@ -9,8 +9,9 @@
 //! diagnostics are deduplicated by place, so each is reported once.
 
 use super::context::Context;
-use super::directives::table;
+use super::directives::{Added, Form, additions, table};
 use super::files::{EntryPoint, FileSet, IncludeTarget};
+use super::version::NginxVersion;
 use crate::diagnostic::{Diagnostic, FileId, FileSpan, Severity};
 use crate::syntax::{Block, DirectiveEnd, DirectiveView, views::block_directives};
 use rustc_hash::FxHashMap as HashMap;
@@ -265,9 +266,26 @@ pub struct AnalysedEntry {
 
 impl<'a> Model<'a> {
     /// Builds the model: every primary entry point, then every other entry
-    /// point that no analysed entry reached.
+    /// point that no analysed entry reached, checking directives against
+    /// nginx's assumed version (see [`Model::build_for`]).
     pub fn build(files: &'a FileSet, entry_points: &[EntryPoint]) -> Self {
-        Self::build_splitting_at(files, entry_points, SPLIT_INCLUDE_BYTES, usize::MAX)
+        Self::build_for(files, entry_points, NginxVersion::ASSUMED)
+    }
+
+    /// [`Model::build`] for a target nginx version: what a later nginx
+    /// added (grammar/versions.tsv) is reported where the target rejects it.
+    pub fn build_for(
+        files: &'a FileSet,
+        entry_points: &[EntryPoint],
+        version: NginxVersion,
+    ) -> Self {
+        Self::build_splitting_at(
+            files,
+            entry_points,
+            SPLIT_INCLUDE_BYTES,
+            usize::MAX,
+            version,
+        )
     }
 
     /// [`Model::build`], walking glob includes of at least `split_bytes`
@@ -278,8 +296,10 @@ impl<'a> Model<'a> {
         entry_points: &[EntryPoint],
         split_bytes: usize,
         front_limit: usize,
+        version: NginxVersion,
     ) -> Self {
         let mut builder = Builder {
+            version,
             files,
             scopes: Vec::new(),
             closed: Lists::default(),
@@ -474,6 +494,8 @@ impl<'a> Model<'a> {
 }
 
 struct Builder<'a> {
+    /// The target nginx version.
+    version: NginxVersion,
     files: &'a FileSet,
     scopes: Vec<Level<'a>>,
     /// The lists of every closed level, one after another.
@@ -716,7 +738,9 @@ impl<'a> Builder<'a> {
         let untaken = crate::both_ends::Untaken::with_front_limit(ids.len(), self.front_limit);
         let (files, entry, entry_context) = (self.files, self.entry, self.entry_context);
         let include_stack = self.include_stack.clone();
+        let version = self.version;
         let fresh = || Builder {
+            version,
             files,
             scopes: Vec::new(),
             closed: Lists::default(),
@@ -831,7 +855,10 @@ impl<'a> Builder<'a> {
     fn check_entries(&mut self, block_name: &str, file: FileId, block: &'a Block) {
         let (one_word, example): (&[&str], &str) = match block_name {
             "map" => (&["hostnames", "volatile"], "'' close;"),
-            "geo" => (&["ranges", "proxy_recursive"], "10.0.0.0/8 inside;"),
+            "geo" => (
+                &["ranges", "proxy_recursive", "volatile"],
+                "10.0.0.0/8 inside;",
+            ),
             _ => return,
         };
         let tree = &self.files.get(file).tree;
@@ -855,6 +882,15 @@ impl<'a> Builder<'a> {
                     let words = view.args().len() + 1;
                     let allowed =
                         words == 2 || (words == 1 && one_word.iter().any(|w| view.name() == *w));
+                    let name = view.name();
+                    let too_new = additions(block_name).find(|a| {
+                        words == 1 && matches!(a.form, Form::Entry(word) if word == name)
+                    });
+                    if let Some(added) = too_new
+                        && self.too_new(node, added)
+                    {
+                        continue;
+                    }
                     if !allowed {
                         self.diagnostics.push(wrong_argument_count(
                             format!(
@@ -939,6 +975,16 @@ impl<'a> Builder<'a> {
             ));
             return;
         }
+        let too_new = additions(name).find(|a| match a.form {
+            Form::Directive => true,
+            Form::Argument(word) => node.view.args().any(|arg| arg.value_string() == word),
+            Form::Entry(_) => false,
+        });
+        if let Some(added) = too_new
+            && self.too_new(node, added)
+        {
+            return;
+        }
         let count = node.view.args().len();
         if !here().any(|s| s.args.accepts(count)) {
             self.diagnostics.push(wrong_argument_count(
@@ -946,6 +992,45 @@ impl<'a> Builder<'a> {
                 node.location(),
             ));
         }
+    }
+}
+
+impl Builder<'_> {
+    /// Reports what `added` describes at `node` when the target nginx is
+    /// older than the release that added it (E003 for a directive, E004
+    /// for an argument or entry); whether it did.
+    fn too_new(&mut self, node: Node, added: &Added) -> bool {
+        if self.version >= added.since {
+            return false;
+        }
+        let (target, since, directive) = (self.version, added.since, added.directive);
+        let (code, name, what) = match added.form {
+            Form::Directive => (
+                "E003",
+                "directive-not-allowed-here",
+                format!("the \"{directive}\" directive"),
+            ),
+            Form::Argument(word) => (
+                "E004",
+                "wrong-argument-count",
+                format!("the \"{word}\" parameter of \"{directive}\""),
+            ),
+            Form::Entry(word) => (
+                "E004",
+                "wrong-argument-count",
+                format!("the \"{word}\" entry of a {directive} block"),
+            ),
+        };
+        self.diagnostics.push(Diagnostic::new(
+            code,
+            name,
+            Severity::Error,
+            format!(
+                "{what} appeared in nginx {since}; the target nginx {target} rejects it (nginx -t fails; set the target with --nginx-version)"
+            ),
+            node.location(),
+        ));
+        true
     }
 }
 
@@ -1193,14 +1278,20 @@ mod tests {
             std::fs::write(root.join(format!("sites/site{i}.conf")), text).unwrap();
         }
         let loaded = load(&[Input::Path(root.to_path_buf())]);
-        let in_turn =
-            Model::build_splitting_at(&loaded.files, &loaded.entries, usize::MAX, usize::MAX);
+        let in_turn = Model::build_splitting_at(
+            &loaded.files,
+            &loaded.entries,
+            usize::MAX,
+            usize::MAX,
+            NginxVersion::ASSUMED,
+        );
         let (files, entries) = (&loaded.files, &loaded.entries);
         // This thread walks the first three files; the other the rest,
         // last first, each into a builder of its own.
-        let split = Model::build_splitting_at(files, entries, 0, 3);
+        let split = Model::build_splitting_at(files, entries, 0, 3, NginxVersion::ASSUMED);
         // And as it comes: this thread takes files until the two meet.
-        let as_it_comes = Model::build_splitting_at(files, entries, 0, usize::MAX);
+        let as_it_comes =
+            Model::build_splitting_at(files, entries, 0, usize::MAX, NginxVersion::ASSUMED);
         let (in_turn, split, as_it_comes) = (shape(&in_turn), shape(&split), shape(&as_it_comes));
         assert!(
             in_turn.len() > 60 && in_turn.iter().any(|l| l.starts_with("E002")),

@@ -14,6 +14,7 @@ mod interrupts;
 mod labeled;
 mod live;
 mod model;
+mod nginx_behaviour;
 mod probe;
 mod properties;
 mod robustness;

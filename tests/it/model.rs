@@ -298,7 +298,12 @@ fn inheritance_http_server_location_nested_if() {
 #[test]
 fn add_header_inherit_merge_and_off() {
     let loaded = load_file("inherit/add-header-inherit.conf");
-    let model = Model::build(&loaded.files, &loaded.entries);
+    // The directive appeared in nginx 1.29.3: older targets reject it.
+    let old = Model::build(&loaded.files, &loaded.entries);
+    assert_eq!(old.diagnostics.len(), 3, "{:?}", old.diagnostics);
+    assert!(old.diagnostics.iter().all(|d| d.code == "E003"));
+    let version = wslint::semantic::NginxVersion::new(1, 29, 3);
+    let model = Model::build_for(&loaded.files, &loaded.entries, version);
     assert!(model.diagnostics.is_empty(), "{:?}", model.diagnostics);
     let names = |pattern: &str| -> Vec<String> {
         model

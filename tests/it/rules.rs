@@ -215,7 +215,7 @@ fn readme_rule_table_matches_wslint_rules() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let in_readme: Vec<(String, String)> = readme
         .lines()
-        .filter(|l| l.starts_with("| WS"))
+        .filter(|l| l.starts_with("| WS") || l.starts_with("| E0"))
         .map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
             (cells[1].to_string(), cells[2].to_string())
@@ -235,4 +235,48 @@ fn rule_explanations_print_and_unknown_codes_fail() {
     assert!(stdout(&out).contains("## Fix safety"));
     let out = wslint(&repo_root(), &["rule", "WS999"], None);
     assert_eq!(out.status.code(), Some(2));
+    // By name too, and the model's checks have explanations as well.
+    let out = wslint(&repo_root(), &["rule", "missing-host-header"], None);
+    assert!(stdout(&out).starts_with("# WS016 missing-host-header"));
+    let out = wslint(&repo_root(), &["rule", "e004"], None);
+    assert!(stdout(&out).starts_with("# E004 wrong-argument-count"));
+}
+
+/// A typo in a rule code is an error, not a run that checks nothing.
+#[test]
+fn unknown_codes_are_refused_and_model_checks_can_be_ignored() {
+    for args in [
+        &["--select", "WS099", "fixtures/demo"][..],
+        &["--ignore", "WSX", "fixtures/demo"][..],
+        &["--ignore", "E005", "fixtures/demo"][..],
+    ] {
+        let out = wslint(&repo_root(), args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).starts_with("error:"),
+            "{args:?}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".wslint.toml"),
+        "[severity]\nWS099 = \"info\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("site.conf"), "server { listen 80; }\n").unwrap();
+    let out = wslint(dir.path(), &["site.conf"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WS099"));
+    // E001 is selected and ignored like a rule.
+    let tree = "fixtures/alone/absolute-include";
+    let with = stdout(&wslint(&repo_root(), &["--format", "concise", tree], None));
+    let without = stdout(&wslint(
+        &repo_root(),
+        &["--format", "concise", "--ignore", "E001", tree],
+        None,
+    ));
+    assert!(
+        with.contains(" E001 ") && !without.contains(" E001 "),
+        "{without}"
+    );
 }
