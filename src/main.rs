@@ -241,11 +241,13 @@ fn warn_of_pending_fix(inputs: &[Input]) {
 /// not check, with the reason.
 fn list_files(outcome: &check::Outcome) {
     let mut text = String::new();
+    let safe =
+        |path: &std::path::Path| report::terminal_safe(&path.display().to_string()).into_owned();
     for file in &outcome.files.files {
-        text.push_str(&format!("wslint: read {}\n", file.path.display()));
+        text.push_str(&format!("wslint: read {}\n", safe(&file.path)));
     }
     for (path, reason) in &outcome.skipped {
-        text.push_str(&format!("wslint: skipped {}: {reason}\n", path.display()));
+        text.push_str(&format!("wslint: skipped {}: {reason}\n", safe(path)));
     }
     eprint!("{text}");
 }

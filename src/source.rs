@@ -56,18 +56,6 @@ impl SourceFile {
         Ok(Self::from_bytes(path, bytes))
     }
 
-    /// Reads and parses standard input.
-    pub fn read_stdin() -> Result<Self, ReadError> {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| ReadError {
-                path: STDIN_NAME.into(),
-                message: e.to_string(),
-            })?;
-        Ok(Self::from_bytes(STDIN_NAME, bytes))
-    }
-
     /// The name shown in messages.
     pub fn display_name(&self) -> &str {
         &self.display
@@ -126,7 +114,40 @@ pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(err("is not a regular file; refusing to read it".into()));
     }
+    if meta.len() > MAX_FILE_LEN as u64 {
+        return Err(err(too_large()));
+    }
     std::fs::read(path).map_err(|e| err(io_message(&e)))
+}
+
+/// The largest configuration file wslint reads (the parser's limit).
+pub const MAX_FILE_LEN: usize = crate::syntax::MAX_SOURCE_LEN;
+
+fn too_large() -> String {
+    format!(
+        "is larger than {} MiB, more than any configuration; not read",
+        (MAX_FILE_LEN + 1) >> 20
+    )
+}
+
+/// Reads standard input, at most [`MAX_FILE_LEN`] bytes: `wslint - <
+/// /dev/zero` ends with an error instead of filling the memory.
+pub fn read_stdin_bounded() -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .take(MAX_FILE_LEN as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError {
+            path: STDIN_NAME.into(),
+            message: io_message(&e),
+        })?;
+    if read > MAX_FILE_LEN {
+        return Err(ReadError {
+            path: STDIN_NAME.into(),
+            message: too_large(),
+        });
+    }
+    Ok(bytes)
 }
 
 /// An I/O error as a short lowercase message without the OS error number.

@@ -67,16 +67,10 @@ pub fn load(inputs: &[Input]) -> Loaded {
 
     for input in inputs {
         match input {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                match std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
-                    Ok(_) => raw.push((PathBuf::from(STDIN_NAME), bytes)),
-                    Err(e) => errors.push(ReadError {
-                        path: STDIN_NAME.into(),
-                        message: io_message(&e),
-                    }),
-                }
-            }
+            Input::Stdin => match crate::source::read_stdin_bounded() {
+                Ok(bytes) => raw.push((PathBuf::from(STDIN_NAME), bytes)),
+                Err(e) => errors.push(e),
+            },
             Input::Path(path) => match std::fs::metadata(path) {
                 Err(e) => errors.push(ReadError {
                     path: path.display().to_string(),

@@ -24,6 +24,9 @@ pub struct FixReport {
     pub applied: Vec<&'static str>,
     /// Fixes dropped because a file would no longer parse: (code, file).
     pub failed: Vec<(&'static str, String)>,
+    /// Files whose fixes would make them larger than wslint reads: they
+    /// keep the fixes of earlier passes, and get no more.
+    pub too_large: Vec<String>,
     /// The bytes each changed file had before fixing.
     pub originals: BTreeMap<FileId, Vec<u8>>,
 }
@@ -35,15 +38,26 @@ pub fn fix(loaded: &mut Loaded, settings: &RuleSettings, unsafe_fixes: bool) -> 
         |a: Applicability| a == Applicability::Safe || (unsafe_fixes && a == Applicability::Unsafe);
     let mut report = FixReport::default();
     let mut failed: HashSet<Fix> = HashSet::new();
+    let mut too_large: HashSet<FileId> = HashSet::new();
     for _ in 0..MAX_PASSES {
         let outcome = analyse(loaded, settings);
         let broken: Vec<FileId> = (0..loaded.files.files.len() as FileId)
             .filter(|&f| !loaded.files.get(f).tree.errors.is_empty())
             .collect();
-        let chosen: Vec<(&'static str, Fix)> = choose(&outcome.diagnostics, &failed, &allowed)
+        let mut chosen: Vec<(&'static str, Fix)> = choose(&outcome.diagnostics, &failed, &allowed)
             .into_iter()
             .filter(|(_, fix)| fix.edits.iter().all(|e| !broken.contains(&e.file)))
+            .filter(|(_, fix)| fix.edits.iter().all(|e| !too_large.contains(&e.file)))
             .collect();
+        // A file the fixes would grow past what wslint reads back is not
+        // fixed further (parsing it fix by fix would never end).
+        for file in growing_too_large(loaded, &chosen) {
+            too_large.insert(file);
+            report
+                .too_large
+                .push(loaded.files.get(file).display_name().to_string());
+        }
+        chosen.retain(|(_, fix)| fix.edits.iter().all(|e| !too_large.contains(&e.file)));
         if chosen.is_empty() {
             break;
         }
@@ -129,6 +143,22 @@ impl TakenRanges {
     }
 }
 
+/// The files that `chosen` would make larger than a file wslint reads.
+fn growing_too_large(loaded: &Loaded, chosen: &Chosen) -> Vec<FileId> {
+    let mut growth: BTreeMap<FileId, i64> = BTreeMap::new();
+    for e in chosen.iter().flat_map(|(_, f)| &f.edits) {
+        *growth.entry(e.file).or_default() += e.text.len() as i64 - e.range.len() as i64;
+    }
+    growth
+        .into_iter()
+        .filter(|&(file, grows)| {
+            loaded.files.get(file).tree.source.len() as i64 + grows
+                > crate::source::MAX_FILE_LEN as i64
+        })
+        .map(|(file, _)| file)
+        .collect()
+}
+
 /// The new bytes of every file the edits touch. Edits must not overlap.
 fn apply_edits(loaded: &Loaded, edits: &[&Edit]) -> BTreeMap<FileId, Vec<u8>> {
     let mut by_file: BTreeMap<FileId, Vec<&Edit>> = BTreeMap::new();
@@ -156,37 +186,55 @@ fn apply_edits(loaded: &Loaded, edits: &[&Edit]) -> BTreeMap<FileId, Vec<u8>> {
 
 type Chosen = Vec<(&'static str, Fix)>;
 
-/// Splits the chosen fixes into those whose files keep parsing and those
-/// that would leave a file with more syntax errors (with that file). All
-/// fixes are applied together and each touched file is parsed once. Only
-/// when a file gets worse are its fixes taken one at a time, each kept if
-/// the file still parses with it and the ones kept before it.
+/// Splits the chosen fixes into those that keep every file they touch
+/// parsing and those that would break a file (with that file). When all of
+/// them together keep the files parsing, that is one parse per file; when
+/// not, the breaking ones are found by halving the list, so a pass costs a
+/// number of parses that grows with the breaking fixes, not with all of
+/// them.
 fn keep_parsing(loaded: &Loaded, chosen: Chosen) -> (Chosen, Vec<(&'static str, Fix, FileId)>) {
-    let all: Vec<&Edit> = chosen.iter().flat_map(|(_, f)| &f.edits).collect();
-    let worse = files_made_worse(loaded, &all);
-    if worse.is_empty() {
-        return (chosen, Vec::new());
-    }
-    let mut keep: Chosen = Vec::new();
+    let mut keep = Vec::new();
     let mut breaking = Vec::new();
-    for (code, fix) in chosen {
-        if !fix.edits.iter().any(|e| worse.contains(&e.file)) {
-            keep.push((code, fix));
-            continue;
-        }
-        let touched: HashSet<FileId> = fix.edits.iter().map(|e| e.file).collect();
-        let with_it: Vec<&Edit> = keep
-            .iter()
-            .flat_map(|(_, f)| &f.edits)
-            .chain(&fix.edits)
-            .filter(|e| touched.contains(&e.file))
-            .collect();
-        match files_made_worse(loaded, &with_it).into_iter().min() {
-            Some(file) => breaking.push((code, fix, file)),
-            None => keep.push((code, fix)),
-        }
-    }
+    sift(loaded, chosen, &mut keep, &mut breaking);
     (keep, breaking)
+}
+
+/// Moves the fixes of `candidates` that keep their files parsing together
+/// with `keep` into it, the others into `breaking`.
+fn sift(
+    loaded: &Loaded,
+    candidates: Chosen,
+    keep: &mut Chosen,
+    breaking: &mut Vec<(&'static str, Fix, FileId)>,
+) {
+    if candidates.is_empty() {
+        return;
+    }
+    let touched: HashSet<FileId> = candidates
+        .iter()
+        .flat_map(|(_, f)| f.edits.iter().map(|e| e.file))
+        .collect();
+    let edits: Vec<&Edit> = keep
+        .iter()
+        .chain(&candidates)
+        .flat_map(|(_, f)| &f.edits)
+        .filter(|e| touched.contains(&e.file))
+        .collect();
+    let worse = files_made_worse(loaded, &edits);
+    if worse.is_empty() {
+        keep.extend(candidates);
+        return;
+    }
+    if candidates.len() == 1 {
+        let (code, fix) = candidates.into_iter().next().expect("one candidate");
+        let file = worse.into_iter().min().expect("a file got worse");
+        breaking.push((code, fix, file));
+        return;
+    }
+    let mut first = candidates;
+    let second = first.split_off(first.len() / 2);
+    sift(loaded, first, keep, breaking);
+    sift(loaded, second, keep, breaking);
 }
 
 /// The files the edits would leave with more syntax errors than they have.

@@ -75,6 +75,12 @@ pub fn run(
             "error: the fix for {code} would leave {file} unparseable; that fix was not applied\n"
         ));
     }
+    for file in &report.too_large {
+        out.stderr.push_str(&format!(
+            "error: fixing {file} further would make it larger than {} MiB, more than wslint reads back; its other fixes were not applied\n",
+            (crate::source::MAX_FILE_LEN + 1) >> 20
+        ));
+    }
     let stdin_id = loaded.files.id_of(Path::new(STDIN_NAME));
     let to_stdin = stdin_id.is_some() || loaded.stdin_dump.is_some();
 

@@ -13,7 +13,7 @@ pub fn render(located: &Located, summary: &str) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            p.file,
+            super::terminal_safe(&p.file),
             p.line,
             p.column,
             d.code,
@@ -27,7 +27,7 @@ pub fn render(located: &Located, summary: &str) -> String {
                 let _ = writeln!(
                     out,
                     "{}:{l}:{c}: {} [error] {}",
-                    e.file,
+                    super::terminal_safe(&e.file),
                     e.kind,
                     one_line(&e.message)
                 );
@@ -36,7 +36,7 @@ pub fn render(located: &Located, summary: &str) -> String {
                 let _ = writeln!(
                     out,
                     "{}: {} [error] {}",
-                    e.file,
+                    super::terminal_safe(&e.file),
                     e.kind,
                     one_line(&e.message)
                 );
@@ -47,6 +47,7 @@ pub fn render(located: &Located, summary: &str) -> String {
     out
 }
 
+/// `text` on one line, safe to print on a terminal.
 fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    super::terminal_safe(&text.replace(['\n', '\r'], " ")).into_owned()
 }

@@ -6,11 +6,15 @@ use super::located::Located;
 use crate::diagnostic::Severity;
 use std::fmt::Write;
 
-/// Escapes a command's message (data).
+/// Escapes a command's message (data); control characters from the
+/// configuration are shown, not printed (the log is read in a terminal
+/// too).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::terminal_safe(&escaped).into_owned()
 }
 
 /// Escapes a command property.

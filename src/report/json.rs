@@ -29,6 +29,17 @@ pub fn write(
     fixed: usize,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
+    let mut escaped = super::json_text::EscapeC1::new(out);
+    write_document(outcome, fixed, &mut escaped)?;
+    escaped.finish().map(|_| ())
+}
+
+/// The document, written as [`write`] says.
+fn write_document(
+    outcome: &Outcome,
+    fixed: usize,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     use crate::diagnostic::Severity::*;
     let findings: Vec<&Diagnostic> = outcome.findings().collect();
     let errors = errors(outcome);

@@ -113,3 +113,77 @@ mod tests {
         }
     }
 }
+
+/// A writer that passes JSON text on with every C1 control character
+/// (U+0080 to U+009F, which JSON allows raw) written as its `\u00XX`
+/// escape, so a document printed on a terminal cannot carry an escape
+/// sequence from a configuration. Outside strings JSON has no such
+/// characters, so the escape keeps the document's meaning.
+pub struct EscapeC1<W: std::io::Write> {
+    inner: W,
+    /// A 0xC2 byte (the lead byte of every C1 character) held back until
+    /// the next byte shows what it starts.
+    held: bool,
+}
+
+impl<W: std::io::Write> EscapeC1<W> {
+    pub fn new(inner: W) -> Self {
+        EscapeC1 { inner, held: false }
+    }
+
+    /// Writes a byte held back at the end of the last write.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if self.held {
+            self.inner.write_all(&[0xC2])?;
+        }
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for EscapeC1<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = Vec::with_capacity(buf.len() + 8);
+        let mut previous_c2 = std::mem::take(&mut self.held);
+        for &b in buf {
+            if previous_c2 {
+                previous_c2 = false;
+                if (0x80..=0x9f).contains(&b) {
+                    out.extend_from_slice(b"\\u00");
+                    out.push(HEX[(b >> 4) as usize]);
+                    out.push(HEX[(b & 0xf) as usize]);
+                    continue;
+                }
+                out.push(0xC2);
+            }
+            if b == 0xC2 {
+                previous_c2 = true;
+            } else {
+                out.push(b);
+            }
+        }
+        self.held = previous_c2;
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod c1_tests {
+    use super::EscapeC1;
+    use std::io::Write;
+
+    #[test]
+    fn c1_characters_are_escaped_even_across_writes() {
+        let mut w = EscapeC1::new(Vec::new());
+        w.write_all("\"a\u{9b}31m é".as_bytes()).unwrap();
+        w.write_all(&[0xC2]).unwrap();
+        w.write_all(&[0x85, b'"']).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(out, "\"a\\u009b31m é\\u0085\"");
+    }
+}

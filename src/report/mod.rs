@@ -86,6 +86,31 @@ pub fn write(
     }
 }
 
+/// `text` safe to print on a terminal: control characters (C0 but tab and
+/// line feed, DEL, C1) from a configuration or a file name are shown as
+/// `\x1b` or `\u{9b}` instead of being printed, so a configuration from an
+/// untrusted repository cannot rewrite the reader's terminal.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c);
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            if (c as u32) < 0x80 {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            } else {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// What the run could not see: " (a location snippet: outer levels not
 /// seen)", " (3 files checked alone, 1 include not followed: outer levels
 /// not seen)", or nothing.

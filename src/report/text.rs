@@ -30,7 +30,11 @@ struct Report {
 
 /// The lines of a file a report shows, with the file's own offsets and
 /// line numbers. Handing miette the whole file would copy and scan it for
-/// every report: quadratic time on a large file with many findings.
+/// every report: quadratic time on a large file with many findings. A line
+/// longer than [`LONG_LINE`] bytes is cut to the parts around the labels,
+/// with `…` where text was left out (a whole configuration on one line
+/// would otherwise be printed whole for every finding, and miette cannot
+/// draw a label past column 65,535).
 #[derive(Debug)]
 struct Excerpt {
     name: String,
@@ -39,12 +43,31 @@ struct Excerpt {
     start: usize,
     /// 0-based line number of the first line of `text`.
     first_line: usize,
+    /// Where labels start in this excerpt (in the file's offsets when
+    /// nothing was cut) and their 0-based column in the file, for the
+    /// `[file:line:column]` header.
+    columns: Vec<(usize, usize)>,
+}
+
+/// Lines longer than this many bytes are cut around their labels.
+const LONG_LINE: usize = 240;
+
+/// How many bytes of a long line are kept on each side of a label's ends.
+const KEEP_AROUND: usize = 60;
+
+/// A part of the file kept in an excerpt: its range in the file and where
+/// it starts in the excerpt's text.
+struct Kept {
+    from: usize,
+    to: usize,
+    at: usize,
 }
 
 impl Excerpt {
     /// The lines around `labels`, with a margin beyond the context lines
-    /// miette shows, so the snippet is the one the whole file would give.
-    fn of(file: &SourceFile, labels: &[LabeledSpan]) -> Excerpt {
+    /// miette shows, so the snippet is the one the whole file would give;
+    /// and the labels, moved to where their text is in the excerpt.
+    fn of(file: &SourceFile, labels: &[LabeledSpan]) -> (Excerpt, Vec<LabeledSpan>) {
         let start = labels.iter().map(|l| l.offset()).min().unwrap_or(0);
         let end = labels
             .iter()
@@ -55,13 +78,127 @@ impl Excerpt {
         let (range, first_line) =
             file.lines
                 .lines_around(source.len(), start as u32..end as u32, CONTEXT_LINES + 1);
-        Excerpt {
-            name: file.display_name().to_string(),
-            text: same_length_text(&source[range.clone()]),
+        let points: Vec<usize> = labels
+            .iter()
+            .flat_map(|l| [l.offset(), l.offset() + l.len()])
+            .collect();
+        let lines: Vec<Range<usize>> = (first_line..)
+            .map_while(|l| file.lines.line_range(l, source.len()))
+            .take_while(|r| r.start < range.end || (r.start == range.end && r.is_empty()))
+            .collect();
+        let (text, kept) = cut_long_lines(source, &lines, &points);
+        // A file offset's place in the excerpt (in the excerpt's own
+        // offsets, which start at the file's `range.start`).
+        let place = |offset: usize| -> usize {
+            let local = match kept.iter().find(|k| k.from <= offset && offset <= k.to) {
+                Some(k) => k.at + (offset - k.from),
+                None => kept
+                    .iter()
+                    .find(|k| k.from > offset)
+                    .map_or(text.len(), |k| k.at),
+            };
+            range.start + local
+        };
+        let moved: Vec<LabeledSpan> = labels
+            .iter()
+            .map(|l| {
+                let (a, b) = (place(l.offset()), place(l.offset() + l.len()));
+                let (text, span) = (l.label().map(String::from), (a, b.saturating_sub(a)));
+                if l.primary() {
+                    LabeledSpan::new_primary_with_span(text, span)
+                } else {
+                    LabeledSpan::new_with_span(text, span)
+                }
+            })
+            .collect();
+        let columns = labels
+            .iter()
+            .zip(&moved)
+            .map(|(l, m)| (m.offset(), file.line_col(l.offset() as u32).1 - 1))
+            .collect();
+        let excerpt = Excerpt {
+            name: super::terminal_safe(file.display_name()).into_owned(),
+            text,
             start: range.start,
             first_line,
-        }
+            columns,
+        };
+        (excerpt, moved)
     }
+}
+
+/// The `lines` (byte ranges) of `source` as text (see
+/// [`same_length_text`]), with every line longer than [`LONG_LINE`] bytes
+/// cut to the parts around `points` (file offsets), and the parts kept.
+/// Only what is kept is read: a file written on one line is not scanned for
+/// every finding.
+fn cut_long_lines(source: &[u8], lines: &[Range<usize>], points: &[usize]) -> (String, Vec<Kept>) {
+    let mut out = String::new();
+    let mut kept = Vec::new();
+    // A position moved onto the start of a character (not inside one).
+    let boundary = |mut at: usize, forward: bool| {
+        while at > 0 && at < source.len() && source[at] & 0xC0 == 0x80 {
+            if forward { at += 1 } else { at -= 1 }
+        }
+        at
+    };
+    for line in lines {
+        if line.len() <= LONG_LINE + 2 {
+            kept.push(Kept {
+                from: line.start,
+                to: line.end,
+                at: out.len(),
+            });
+            out.push_str(&same_length_text(&source[line.clone()]));
+            continue;
+        }
+        let ending = source[line.clone()]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        let (from, to) = (line.start, line.end - ending);
+        // Windows around the label ends on this line (the line's start
+        // when none is on it), merged, on character boundaries.
+        let mut windows: Vec<(usize, usize)> = points
+            .iter()
+            .filter(|&&p| (from..=to).contains(&p))
+            .map(|&p| {
+                let a = p.saturating_sub(KEEP_AROUND).max(from);
+                let b = (p + KEEP_AROUND).min(to);
+                (boundary(a, false), boundary(b, true))
+            })
+            .collect();
+        if windows.is_empty() {
+            windows.push((from, boundary((from + KEEP_AROUND).min(to), true)));
+        }
+        windows.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in windows {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let mut cursor = from;
+        for (a, b) in merged {
+            if a > cursor {
+                out.push('…');
+            }
+            kept.push(Kept {
+                from: a,
+                to: b,
+                at: out.len(),
+            });
+            out.push_str(&same_length_text(&source[a..b]));
+            cursor = b;
+        }
+        if cursor < to {
+            out.push('…');
+        }
+        out.push_str(&same_length_text(&source[to..line.end]));
+    }
+    (out, kept)
 }
 
 impl SourceCode for Excerpt {
@@ -80,6 +217,11 @@ impl SourceCode for Excerpt {
             context_lines_before,
             context_lines_after,
         )?;
+        let column = self
+            .columns
+            .iter()
+            .find(|(at, _)| *at == span.offset())
+            .map_or(inner.column(), |(_, column)| *column);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -88,7 +230,7 @@ impl SourceCode for Excerpt {
                 inner.span().len(),
             ),
             inner.line() + self.first_line,
-            inner.column(),
+            column,
             // miette counts the lines from the start of its input up to the
             // end of the snippet, and merges labels' snippets by it.
             inner.line_count() + self.first_line,
@@ -116,19 +258,29 @@ impl miette::Diagnostic for Report {
     }
 }
 
-/// The file's bytes as text of the same length: invalid UTF-8 bytes become `?`.
+/// The file's bytes as text of the same length, safe to print: invalid
+/// UTF-8 bytes and control characters (but tab, line feed and the CR of a
+/// CR LF) become `?`, one per byte, so offsets stay exact and the config
+/// cannot send a terminal escape sequence.
 fn same_length_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            let mut out = String::with_capacity(bytes.len());
-            for chunk in bytes.utf8_chunks() {
-                out.push_str(chunk.valid());
-                out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        for (i, c) in valid.char_indices() {
+            let shown = match c {
+                '\t' | '\n' => true,
+                '\r' => valid[i + 1..].starts_with('\n'),
+                c => !c.is_control() && !('\u{80}'..='\u{9f}').contains(&c),
+            };
+            if shown {
+                out.push(c);
+            } else {
+                out.extend(std::iter::repeat_n('?', c.len_utf8()));
             }
-            out
         }
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
     }
+    out
 }
 
 /// Lines of source shown before and after a labelled line.
@@ -163,13 +315,25 @@ fn render_report(
     color: Color,
 ) -> String {
     let (line, col) = file.line_col(at);
-    let name = file.display_name();
+    let name = super::terminal_safe(file.display_name());
+    let (src, labels) = Excerpt::of(file, &labels);
     let report = Report {
         code,
-        message: format!("{name}:{line}:{col}: {message}"),
-        help,
-        src: Excerpt::of(file, &labels),
-        labels,
+        message: format!("{name}:{line}:{col}: {}", super::terminal_safe(message)),
+        help: help.map(|h| super::terminal_safe(&h).into_owned()),
+        src,
+        labels: labels
+            .into_iter()
+            .map(|l| {
+                let text = l.label().map(|t| super::terminal_safe(t).into_owned());
+                let span = (l.offset(), l.len());
+                if l.primary() {
+                    LabeledSpan::new_primary_with_span(text, span)
+                } else {
+                    LabeledSpan::new_with_span(text, span)
+                }
+            })
+            .collect(),
     };
     let mut out = String::new();
     if handler(color).render_report(&mut out, &report).is_err() {
@@ -277,7 +441,7 @@ pub fn write(
     super::chunks::write_in_order(&entries, 64, render, out)?;
     let mut tail = String::new();
     for error in &outcome.read_errors {
-        let _ = writeln!(tail, "error: {error}");
+        let _ = writeln!(tail, "error: {}", super::terminal_safe(&error.to_string()));
     }
     tail.push_str(&super::summary_line(outcome));
     out.write_all(tail.as_bytes())
@@ -310,6 +474,7 @@ mod tests {
             text: same_length_text(&file.tree.source),
             start: 0,
             first_line: 0,
+            columns: Vec::new(),
         }
     }
 
@@ -353,8 +518,9 @@ mod tests {
                 .enumerate()
                 .map(|(i, s)| label("l", s, i == 0))
                 .collect();
+            let (excerpt, moved) = Excerpt::of(&file, &labels);
             assert_eq!(
-                rendered(Excerpt::of(&file, &labels), &labels),
+                rendered(excerpt, &moved),
                 rendered(whole(&file), &labels),
                 "labels at {spans:?}"
             );

@@ -267,6 +267,9 @@ pub struct Cx<'m, 'a> {
     pub routes: Vec<Route<'a>>,
     pub settings: &'m RuleSettings,
     pub vars: VariableIndex<'a>,
+    /// The edit adding the Connection map for (entry, variable), made once:
+    /// every route of an entry that lacks it gets the same one.
+    maps: std::sync::Mutex<rustc_hash::FxHashMap<(usize, String), Option<crate::fix::Edit>>>,
 }
 
 impl<'m, 'a> Cx<'m, 'a> {
@@ -605,6 +608,7 @@ fn run_freeing(model: &Model, settings: &RuleSettings, free_routes: bool) -> Vec
         routes: routes::find(model, settings, &markers),
         settings,
         vars,
+        maps: Default::default(),
     };
     let mut enabled: Vec<&'static dyn Rule> = all_rules()
         .into_iter()
@@ -709,6 +713,16 @@ impl<'a> Cx<'_, 'a> {
         Some(crate::fix::Fix::new(applicability, title, extra))
     }
 
+    /// The edit that defines `$var` with the standard Connection map in
+    /// the http context of `entry` (see
+    /// [`crate::fix::build::add_connection_map`]), made once per entry.
+    pub fn connection_map(&self, entry: usize, var: &str) -> Option<crate::fix::Edit> {
+        let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
+        maps.entry((entry, var.to_string()))
+            .or_insert_with(|| crate::fix::build::add_connection_map(self.model, entry, var))
+            .clone()
+    }
+
     /// The value to use for a Connection header on the route, and the edit
     /// that defines it: `$connection_upgrade` when a map defines it or one
     /// can be added to the http context, else the literal `"upgrade"` (a
@@ -722,7 +736,7 @@ impl<'a> Cx<'_, 'a> {
         {
             return ("$connection_upgrade".into(), Vec::new());
         }
-        match crate::fix::build::add_connection_map(self.model, entry, "connection_upgrade") {
+        match self.connection_map(entry, "connection_upgrade") {
             Some(edit) => ("$connection_upgrade".into(), vec![edit]),
             None => ("\"upgrade\"".into(), Vec::new()),
         }

@@ -112,9 +112,7 @@ impl super::Rule for Rule {
                                 ),
                             };
                             let fix = (header == "connection")
-                                .then(|| {
-                                    crate::fix::build::add_connection_map(cx.model, entry, var.name)
-                                })
+                                .then(|| cx.connection_map(entry, var.name))
                                 .flatten()
                                 .map(|e| {
                                     crate::fix::Fix::new(

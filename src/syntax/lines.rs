@@ -6,7 +6,16 @@
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// For a file with long lines, made on the first column asked past
+    /// [`CHECKPOINT`] bytes into a line: how many characters come before
+    /// each multiple of [`CHECKPOINT`] bytes, so a column costs at most
+    /// that many bytes of counting however long its line is (a whole
+    /// configuration written on one line).
+    checkpoints: std::sync::OnceLock<Vec<u32>>,
 }
+
+/// Bytes between two character-count checkpoints.
+const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(source: &[u8]) -> Self {
@@ -42,7 +51,21 @@ impl LineIndex {
                 .filter(|(_, b)| **b == b'\n')
                 .map(|(i, _)| (tail_start + i) as u32 + 1),
         );
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            checkpoints: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The byte range of 0-based line `line` (its line end included), if
+    /// the file has it.
+    pub fn line_range(&self, line: usize, source_len: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line)? as usize;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(source_len, |&s| s as usize);
+        Some(start..end)
     }
 
     /// 1-based line of a byte offset.
@@ -54,8 +77,30 @@ impl LineIndex {
     pub fn line_col(&self, source: &[u8], offset: u32) -> (usize, usize) {
         let line = self.line_of(offset) - 1;
         let start = self.line_starts[line] as usize;
-        let end = (offset as usize).min(source.len());
-        (line + 1, char_count(&source[start..end.max(start)]) + 1)
+        let end = (offset as usize).min(source.len()).max(start);
+        let chars = if end - start <= CHECKPOINT {
+            char_count(&source[start..end])
+        } else {
+            self.chars_before(source, end) - self.chars_before(source, start)
+        };
+        (line + 1, chars + 1)
+    }
+
+    /// The number of characters in `source[..offset]`, from the nearest
+    /// checkpoint.
+    fn chars_before(&self, source: &[u8], offset: usize) -> usize {
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut counted = 0u32;
+            let mut out = Vec::with_capacity(source.len() / CHECKPOINT + 1);
+            for block in source.chunks(CHECKPOINT) {
+                out.push(counted);
+                counted += char_count(block) as u32;
+            }
+            out.push(counted);
+            out
+        });
+        let block = offset / CHECKPOINT;
+        checkpoints[block] as usize + char_count(&source[block * CHECKPOINT..offset])
     }
 
     /// The byte range of whole lines around `range`: from the start of the
@@ -153,5 +198,41 @@ mod tests {
         // Clamped at both ends of the file.
         assert_eq!(idx.lines_around(src.len(), 0..1, 2), (0..9, 0));
         assert_eq!(idx.lines_around(src.len(), 13..14, 3), (3..14, 1));
+    }
+}
+
+#[cfg(test)]
+mod long_lines {
+    use super::*;
+
+    /// Columns on lines far longer than a checkpoint, with multi-byte
+    /// characters on both sides of checkpoints, agree with counting from
+    /// the start of the line.
+    #[test]
+    fn columns_on_long_lines_agree_with_counting() {
+        let mut text = String::from("short\n");
+        for i in 0..3000 {
+            text.push_str(if i % 7 == 0 { "é€ " } else { "abc " });
+        }
+        text.push_str("\nend");
+        let src = text.as_bytes();
+        let idx = LineIndex::new(src);
+        let line_start = 6;
+        for offset in (0..src.len() as u32).step_by(97).chain([src.len() as u32]) {
+            let (line, col) = idx.line_col(src, offset);
+            let start = if (offset as usize) < line_start {
+                0
+            } else if offset as usize > text.rfind('\n').unwrap() {
+                text.rfind('\n').unwrap() + 1
+            } else {
+                line_start
+            };
+            assert_eq!(
+                col,
+                char_count(&src[start..offset as usize]) + 1,
+                "at {offset}"
+            );
+            assert_eq!(line, idx.line_of(offset));
+        }
     }
 }

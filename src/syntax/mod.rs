@@ -15,7 +15,7 @@ pub mod source_text;
 pub mod tree;
 pub mod views;
 
-pub use lexer::{Token, TokenKind};
+pub use lexer::{MAX_SOURCE_LEN, Token, TokenKind};
 pub use lines::LineIndex;
 pub use parser::{MAX_DEPTH, parse};
 pub use source_text::SourceText;

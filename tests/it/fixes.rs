@@ -585,3 +585,70 @@ fn verify_tests_the_checked_files_in_their_context() {
     assert_ne!(out.status.code(), Some(2), "{stderr}");
     assert!(fixed(&dir.path().join("site.conf")), "{stderr}");
 }
+
+/// `--diff` output applies with `git apply` whatever the file names hold
+/// (spaces, tabs, quotes, a newline, non-ASCII), and for a file outside the
+/// current folder with `git apply --unsafe-paths`.
+#[test]
+fn diffs_apply_with_git_whatever_the_names() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let site = "server {\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Host $host;\n    }\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    let outside = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let names = [
+        "plain.conf",
+        "with space.conf",
+        "tab\there.conf",
+        "quote\"d.conf",
+        "new\nline.conf",
+        "caf\u{e9}.conf",
+    ];
+    for name in names {
+        std::fs::write(work.join(name), site).unwrap();
+    }
+    let far = outside.join("far.conf");
+    std::fs::write(&far, site).unwrap();
+    let mut args = vec!["--diff", "--nginx-version", "1.28.0"];
+    args.extend(names);
+    let far_arg = far.to_str().unwrap().to_string();
+    args.push(&far_arg);
+    let out = wslint(&work, &args, None);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let patch = dir.path().join("fix.diff");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    let applied = Command::new("git")
+        .args(["apply", "--unsafe-paths"])
+        .arg(&patch)
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "git apply: {}\n{}",
+        String::from_utf8_lossy(&applied.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    for name in names {
+        let fixed = std::fs::read_to_string(work.join(name)).unwrap();
+        assert!(
+            fixed.contains("proxy_set_header Connection"),
+            "{name:?}: {fixed}"
+        );
+    }
+    assert!(
+        std::fs::read_to_string(&far)
+            .unwrap()
+            .contains("proxy_set_header Connection")
+    );
+}

@@ -236,3 +236,127 @@ fn a_fix_across_files_is_not_half_written() {
         main
     );
 }
+
+/// A configuration written on one line: a whole http block of servers, a
+/// `geo` of many entries. Linting (text, JSON) and `wslint parse` take time
+/// in proportion to the input (eight times the statements on the line take
+/// about eight times as long, not sixty-four), and the text report cuts the
+/// line around each finding instead of failing past column 65,535.
+#[test]
+fn one_line_configurations_cost_time_in_proportion() {
+    let servers = |n: usize| {
+        let body: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "server {{ listen {}; location /ws/ {{ proxy_pass http://127.0.0.1:9; }} }}",
+                    1000 + i
+                )
+            })
+            .collect();
+        format!("events {{}}\nhttp {{ {} }}\n", body.join(" "))
+    };
+    let geo = |n: usize| {
+        let entries: Vec<String> = (0..n)
+            .map(|i| format!("10.{}.{}.0/24 v{i};", i / 256 % 256, i % 256))
+            .collect();
+        format!("http {{ geo $x {{ default 0; {} }} }}\n", entries.join(" "))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let time = |text: &str, args: &[&str]| {
+        let path = dir.path().join("one-line.conf");
+        std::fs::write(&path, text).unwrap();
+        let start = std::time::Instant::now();
+        let mut all = args.to_vec();
+        all.push("one-line.conf");
+        let out = wslint(dir.path(), &all, None);
+        assert_ne!(
+            out.status.code(),
+            Some(101),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (start.elapsed().as_secs_f64(), out)
+    };
+    for (what, make, args) in [
+        (
+            "json",
+            &servers as &dyn Fn(usize) -> String,
+            &["--format", "json"][..],
+        ),
+        ("parse", &servers, &["parse"][..]),
+        ("parse of a geo", &geo, &["parse"][..]),
+    ] {
+        let (small, _) = time(&make(1000), args);
+        let (large, _) = time(&make(8000), args);
+        assert!(
+            large < 20.0 * small.max(0.05),
+            "{what}: 1,000 statements on a line took {small:.2} s, 8,000 took {large:.2} s"
+        );
+    }
+    // The text report of a finding past column 65,535.
+    let (_, out) = time(&servers(2000), &["--color", "never"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(":2:109") && text.contains('…'),
+        "the line is cut around the label"
+    );
+    assert!(
+        text.lines().all(|l| l.chars().count() < 400),
+        "no line is printed whole"
+    );
+}
+
+/// Input larger than any configuration is refused with a clear error
+/// instead of filling the memory: standard input (`wslint - < /dev/zero`)
+/// is read up to the limit only.
+#[test]
+fn stdin_is_bounded() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wslint"))
+        .arg("-")
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("<stdin>") && text.contains("larger than 256 MiB"),
+        "{text}"
+    );
+}
+
+/// Terminal escape sequences in a configuration (and in its file name) are
+/// shown, never sent to the reader's terminal, in every format printed for
+/// people; JSON and SARIF escape them as their formats say.
+#[test]
+fn control_characters_from_a_config_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}]0;owned\u{7}.conf";
+    std::fs::write(
+        dir.path().join(name),
+        "server {\n    location /ws\u{1b}[2J\u{9b}31m/ {\n        proxy_pass http://127.0.0.1:9;\n        # \u{1b}[31m red \u{1b}[0m\n    }\n}\n",
+    )
+    .unwrap();
+    for format in ["text", "concise", "github", "json", "sarif"] {
+        let out = wslint(
+            dir.path(),
+            &["--color", "never", "--format", format, name],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let printed = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        assert!(
+            !printed.contains(&0x1b),
+            "{format}: an ESC byte was printed"
+        );
+        assert!(!printed.contains(&0x07), "{format}: a BEL byte was printed");
+        assert!(
+            !printed.windows(2).any(|w| w == [0xc2, 0x9b]),
+            "{format}: a C1 CSI was printed"
+        );
+    }
+}
