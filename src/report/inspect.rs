@@ -38,9 +38,20 @@ pub fn render_text(
                     place(&p.origin)
                 );
             }
-            None => {
-                let _ = writeln!(out, "  {:<22} (none: not proxied)", "proxy_pass");
-            }
+            None => match &r.proxy_pass_not_inherited {
+                Some(outer) => {
+                    let _ = writeln!(
+                        out,
+                        "  {:<22} (none: nginx serves files here; the `proxy_pass {}` of {} is not inherited by a nested location)",
+                        "proxy_pass",
+                        outer.value,
+                        place(&outer.origin)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "  {:<22} (none: not proxied)", "proxy_pass");
+                }
+            },
         }
         if let Some(u) = &r.upstream {
             let keepalive = u
@@ -60,13 +71,20 @@ pub fn render_text(
             let _ = writeln!(out, "  {:<22} {:<24} {}", s.directive, s.value, from);
         }
         for a in &r.arrays {
-            if a.entries.is_empty() && a.hidden.is_empty() && a.cancelled.is_empty() {
+            if a.entries.is_empty()
+                && a.hidden.is_empty()
+                && a.cancelled.is_empty()
+                && a.implicit.is_empty()
+            {
                 let _ = writeln!(out, "  {}: none", a.directive);
                 continue;
             }
             let _ = writeln!(out, "  {}:", a.directive);
             for e in &a.entries {
                 entry_line(&mut out, "", e);
+            }
+            for value in &a.implicit {
+                let _ = writeln!(out, "    {value:<44} (nginx's default: no entry sets it)");
             }
             for e in &a.hidden {
                 entry_line(&mut out, "hidden: ", e);

@@ -30,6 +30,8 @@ mod ws015;
 mod ws016;
 mod ws017;
 mod ws018;
+mod ws019;
+mod ws020;
 
 use crate::decimal::decimal;
 use crate::diagnostic::{Diagnostic, FileSpan, Severity};
@@ -102,6 +104,8 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &ws016::Rule,
         &ws017::Rule,
         &ws018::Rule,
+        &ws019::Rule,
+        &ws020::Rule,
     ]
 }
 
@@ -264,7 +268,11 @@ fn once<T>(cell: &std::sync::OnceLock<T>, make: impl FnOnce() -> T) -> &T {
 /// What a rule sees: the model, the WebSocket routes and the settings.
 pub struct Cx<'m, 'a> {
     pub model: &'m Model<'a>,
+    /// The WebSocket routes that proxy (or are snippets whose location
+    /// proxies): what most rules check.
     pub routes: Vec<Route<'a>>,
+    /// The WebSocket routes that proxy nothing (WS019).
+    pub unproxied: Vec<Route<'a>>,
     pub settings: &'m RuleSettings,
     pub vars: VariableIndex<'a>,
     /// The edit adding the Connection map for (entry, variable), made once:
@@ -603,9 +611,13 @@ fn run_freeing(model: &Model, settings: &RuleSettings, free_routes: bool) -> Vec
         let vars = vars.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (markers, vars)
     });
+    let (routes, unproxied) = routes::find(model, settings, &markers)
+        .into_iter()
+        .partition(|r| r.proxied);
     let cx = Cx {
         model,
-        routes: routes::find(model, settings, &markers),
+        routes,
+        unproxied,
         settings,
         vars,
         maps: Default::default(),
@@ -773,7 +785,7 @@ mod tests {
             enabled(
                 &["WS01"],
                 &[
-                    "WS011", "WS012", "WS013", "WS014", "WS016", "WS017", "WS018"
+                    "WS011", "WS012", "WS013", "WS014", "WS016", "WS017", "WS018", "WS019"
                 ]
             ),
             ["WS010"]

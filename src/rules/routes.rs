@@ -161,9 +161,19 @@ pub struct Route<'a> {
     /// nothing is unseen, or when the list comes from a location written
     /// whole in the checked files (see `headers_unseen`).
     pub headers_unseen: Option<Unseen>,
-    /// The host its `proxy_pass` names (its own or its enclosing
+    /// The host its `proxy_pass` names (its own or, in an `if`, its
     /// location's; empty without one), read once for every rule.
     pub proxy_host: std::borrow::Cow<'a, str>,
+    /// What nginx sends as `Host` when no `proxy_set_header Host` is in
+    /// effect (`$proxy_host`); `None` without a `proxy_pass`, or when its
+    /// URL has variables.
+    pub host_header: Option<String>,
+    /// Whether the route proxies: it has a `proxy_pass` (its own, or in an
+    /// `if` its location's), or it is a snippet of location-level
+    /// directives, whose `proxy_pass` is in the location that includes it.
+    /// A route that does not serves files (WS019); the other rules look at
+    /// proxied routes only.
+    pub proxied: bool,
     /// The `upstream` block that host names, if any.
     pub upstream: Option<ScopeId>,
     /// The effective `proxy_set_header` entries and the hidden ones.
@@ -321,9 +331,24 @@ fn route<'a>(
     };
     // Most locations are not routes: decide on the `proxy_pass` setting and
     // its scheme, and read its host and upstream only for a route.
-    let proxy_setting = model.scalar(scope, "proxy_pass");
+    let proxy_setting = model.handler(scope, "proxy_pass");
     let has_proxy = proxy_setting.is_some_and(|s| s.node.view.args().next().is_some());
-    if !has_proxy && !marked && snippet_file.is_none() {
+    // A location that proxies nothing is still meant as a WebSocket route
+    // when it is marked, sets an `Upgrade` header itself, or sits in a
+    // location that proxies (its author expected `proxy_pass` to carry
+    // over, which it does not): those serve files, and WS019 says so.
+    let unproxied_route = || {
+        let own_upgrade = model.own(scope, "proxy_set_header").any(|h| {
+            h.node
+                .view
+                .args()
+                .next()
+                .is_some_and(|n| n.text_eq_ignore_ascii_case("upgrade"))
+        });
+        (marked || own_upgrade || model.outer_proxy_pass(scope).is_some())
+            && !model.answers_otherwise(scope)
+    };
+    if !has_proxy && snippet_file.is_none() && !unproxied_route() {
         return None;
     }
     let ws_scheme = proxy_setting.is_some_and(|s| {
@@ -372,6 +397,7 @@ fn route<'a>(
         });
     let headers_unseen = headers_unseen(model, scope, &proxy_set_header, &unseen);
     Some(Route {
+        proxied: has_proxy || snippet_file.is_some(),
         scope,
         signal,
         signal_text: std::sync::OnceLock::new(),
@@ -379,6 +405,7 @@ fn route<'a>(
         dedicated_path,
         path_segment: segment,
         upstream: proxy.as_ref().and_then(|p| p.upstream),
+        host_header: proxy.as_ref().and_then(|p| p.host_header()),
         proxy_host: proxy.map(|p| p.host).unwrap_or_default(),
         unseen,
         headers_unseen,
@@ -474,24 +501,61 @@ fn mentions_upgrade(value: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(b"upgrade"))
 }
 
-/// Whether a Connection header value asks for an upgrade: it contains the
-/// word, or is a variable whose name or map values do.
+/// Whether a Connection header value asks for an upgrade. A literal must
+/// hold the word (in any case) and no quote characters: `\"upgrade\"` in an
+/// unquoted word sends the quotes too, and `"upgrade"` with them is not the
+/// token (NGINX_FACTS 28). A variable alone asks for one when it is the
+/// client's own `$http_connection`, or a map that gives `upgrade`; not
+/// `$http_upgrade`, which sends the client's `Upgrade` value (`websocket`).
+/// Other variables (set elsewhere, or undefined, which WS005 reports) are
+/// given the benefit of the doubt.
 pub fn names_upgrade(vars: &VariableIndex, entry: usize, value: &str) -> bool {
-    if mentions_upgrade(value) || value.eq_ignore_ascii_case("$http_connection") {
+    if has_quote_characters(value) {
+        return false;
+    }
+    let Some(var) = single_variable(value) else {
+        return mentions_upgrade(value);
+    };
+    if var.eq_ignore_ascii_case("http_connection") {
         return true;
     }
-    let Some(var) = value.strip_prefix('$') else {
+    if var.eq_ignore_ascii_case("http_upgrade") {
         return false;
-    };
-    vars.definitions(entry, var).iter().any(|node| {
-        node.view.map_entries().is_some_and(|entries| {
-            entries.iter().any(|e| {
-                e.value
-                    .as_deref()
-                    .is_some_and(|v| v.eq_ignore_ascii_case("upgrade"))
-            })
+    }
+    let definitions = vars.definitions(entry, var);
+    let maps: Vec<_> = definitions
+        .iter()
+        .filter_map(|node| node.view.map_entries())
+        .collect();
+    if maps.is_empty() {
+        return true;
+    }
+    maps.iter().any(|entries| {
+        entries.iter().any(|e| {
+            e.value
+                .as_deref()
+                .is_some_and(|v| v.eq_ignore_ascii_case("upgrade"))
         })
     })
+}
+
+/// The name of the variable that is the whole of `value` (`$name` or
+/// `${name}`), if it is one.
+pub fn single_variable(value: &str) -> Option<&str> {
+    let name = value.strip_prefix('$')?;
+    let name = name
+        .strip_prefix('{')
+        .and_then(|n| n.strip_suffix('}'))
+        .unwrap_or(name);
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then_some(name)
+}
+
+/// Whether a header value holds quote characters, which nginx sends as
+/// they are (written as `\"` in an unquoted word, or inside the other kind
+/// of quotes): a token such as `upgrade` or `websocket` never has them.
+pub fn has_quote_characters(value: &str) -> bool {
+    value.contains(['"', '\''])
 }
 
 fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
@@ -501,9 +565,28 @@ fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
     })
 }
 
+/// Whether a location pattern ends in a file name with an extension
+/// (`/pad/socket.io/socket.io.js`, `/ws/app.css`): such a location serves
+/// that file, whatever its folders are called.
+fn names_a_file(pattern: &str) -> bool {
+    const FILE_EXTENSIONS: &[&str] = &[
+        "js", "mjs", "cjs", "map", "css", "html", "htm", "json", "txt", "xml", "png", "jpg",
+        "jpeg", "gif", "svg", "ico", "webp", "woff", "woff2", "ttf", "otf", "eot", "wasm", "gz",
+        "br", "zip", "pdf", "php",
+    ];
+    let trimmed = pattern.trim_end_matches(['$', ')']);
+    let last = trimmed.rsplit(['/', '\\']).next().unwrap_or("");
+    last.rsplit_once('.')
+        .is_some_and(|(_, ext)| FILE_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
 /// The first WebSocket path segment in a location pattern (prefix or
-/// regex): the pattern is cut at `/` and at regex punctuation.
+/// regex): the pattern is cut at `/` and at regex punctuation. A pattern
+/// that names a file has none.
 pub fn path_segment(pattern: &str) -> Option<&'static str> {
+    if names_a_file(pattern) {
+        return None;
+    }
     let cleaned = if pattern.as_bytes().windows(2).any(|w| w == b"\\.") {
         std::borrow::Cow::Owned(pattern.replace("\\.", "."))
     } else {
@@ -563,5 +646,10 @@ mod tests {
         assert_eq!(path_segment("/aws-s3/"), None);
         assert_eq!(path_segment("/news/"), None);
         assert_eq!(path_segment("/"), None);
+        // A file, not an endpoint.
+        assert_eq!(path_segment("/pad/socket.io/socket.io.js"), None);
+        assert_eq!(path_segment("~ ^/socket.io/socket.io.js$"), None);
+        assert_eq!(path_segment("= /ws/client.min.js"), None);
+        assert_eq!(path_segment("/socket.io"), Some("socket.io"));
     }
 }

@@ -19,7 +19,9 @@ pub static META: RuleMeta = RuleMeta {
 On a WebSocket route, looks at the effective `proxy_set_header Upgrade`
 entries (inherited ones included). It fires when there is none, when the
 value is empty, or when the value is not the protocol the client asked for:
-a literal `upgrade`, or the Connection variable `$connection_upgrade`.
+a literal `upgrade`, the Connection variable `$connection_upgrade`, or a
+value with quote characters (`\\\"websocket\\\"` in an unquoted word sends the
+quotes too).
 
 ## Why is this bad
 `Upgrade` is a hop-by-hop header: nginx never forwards it unless the
@@ -106,6 +108,8 @@ impl super::Rule for Rule {
             };
             let consequence = if nothing_sent {
                 ", so nginx sends no Upgrade header and the handshake fails"
+            } else if super::routes::has_quote_characters(&bad.value) {
+                ", with the quote characters (an escaped `\\\"` in an unquoted word is sent as it is), which is not a protocol name; use `$http_upgrade`"
             } else {
                 " instead of the client's protocol; use `$http_upgrade`"
             };
@@ -137,7 +141,11 @@ impl super::Rule for Rule {
 /// Connection value (a map whose outputs are `upgrade`/`close`).
 fn is_wrong_upgrade_value(cx: &Cx, route: &super::routes::Route, value: &str) -> bool {
     let is = |word: &str| value.eq_ignore_ascii_case(word);
-    if is("upgrade") || is("keep-alive") || is("close") {
+    if is("upgrade")
+        || is("keep-alive")
+        || is("close")
+        || super::routes::has_quote_characters(value)
+    {
         return true;
     }
     let Some(var) = value.strip_prefix('$') else {

@@ -1,7 +1,7 @@
 //! WS003 missing-connection-header: a WebSocket route passes no
 //! `Connection` header that asks for the upgrade.
 
-use super::routes::names_upgrade;
+use super::routes::{has_quote_characters, names_upgrade, single_variable};
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
@@ -19,8 +19,10 @@ pub static META: RuleMeta = RuleMeta {
 On a WebSocket route, looks at the effective `proxy_set_header Connection`
 entries. It fires when there is none, or when every value sent is something
 other than an upgrade (`close`, `keep-alive`, a variable whose map never
-says `upgrade`). An empty `Connection \"\"` is WS009's business, and an
-undefined variable is WS005's.
+says `upgrade`, `$http_upgrade`, which is the client's `Upgrade` value
+`websocket`, or `\\\"upgrade\\\"` written in an unquoted word, which sends
+the quote characters too). An empty `Connection \"\"` is WS009's business,
+and an undefined variable is WS005's.
 
 ## Why is this bad
 `Connection` is hop-by-hop: nginx sends its own (`close`, or nothing from
@@ -113,7 +115,24 @@ impl super::Rule for Rule {
             {
                 continue;
             }
-            let (value, map) = cx.connection_value(route);
+            // A token written with its quote characters sent along: the
+            // fix writes it quoted instead.
+            let unquoted = last.value.replace(['"', '\''], "");
+            let (value, map) =
+                if has_quote_characters(&last.value) && names_upgrade(&cx.vars, entry, &unquoted) {
+                    (format!("\"{unquoted}\""), Vec::new())
+                } else {
+                    cx.connection_value(route)
+                };
+            let why = if has_quote_characters(&last.value) {
+                ", with the quote characters (an escaped `\\\"` in an unquoted word is sent as it is), which is not the token `upgrade`"
+            } else if single_variable(&last.value)
+                .is_some_and(|v| v.eq_ignore_ascii_case("http_upgrade"))
+            {
+                ": `$http_upgrade` is the client's `Upgrade` value (`websocket`), which does not ask for an upgrade"
+            } else {
+                ", which never asks for an upgrade"
+            };
             let fix = replace_arg_fix(
                 last.setting.node,
                 1,
@@ -128,7 +147,7 @@ impl super::Rule for Rule {
                     route,
                     cx.anchor(route, Some(last.setting.node)),
                     format!(
-                        "{place} sends `Connection: {}` ({}), which never asks for an upgrade",
+                        "{place} sends `Connection: {}` ({}){why}",
                         last.value,
                         cx.file_line(last.setting.node)
                     ),

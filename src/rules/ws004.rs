@@ -82,7 +82,9 @@ impl super::Rule for Rule {
         {
             let place = cx.place(route);
             for h in cx.headers(route, "connection") {
-                let literal = !h.value.contains('$');
+                // Quote characters make it no upgrade at all (WS003).
+                let literal =
+                    !h.value.contains('$') && !super::routes::has_quote_characters(&h.value);
                 if literal && h.value.to_ascii_lowercase().contains("upgrade") {
                     // Without an http context there is no map to use.
                     let (value, map) = cx.connection_value(route);

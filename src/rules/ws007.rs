@@ -11,14 +11,17 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::Always,
     default_enabled: true,
-    summary: "`proxy_pass` uses ws:// or wss://, which nginx refuses",
+    summary: "`proxy_pass ws://` (or an upstream `server ws://`), which nginx refuses",
     explanation: "\
 ## What it does
-Reports every `proxy_pass` whose URL starts with `ws://` or `wss://`.
+Reports every `proxy_pass` whose URL starts with `ws://` or `wss://`, and
+every `server` of an `upstream` block written with such a scheme.
 
 ## Why is this bad
 nginx only accepts `http://` and `https://` in `proxy_pass`; `ws://` stops it
-at startup with `invalid URL prefix`. WebSockets are proxied over HTTP: the
+at startup with `invalid URL prefix`. In an `upstream` block a server is
+`host:port` (or `unix:`), and `server ws://…` stops it with `invalid host in
+upstream`. WebSockets are proxied over HTTP: the
 handshake is an HTTP request, and the `Upgrade`/`Connection` headers turn it
 into a WebSocket.
 
@@ -42,7 +45,8 @@ location /ws/ {
 
 ## Fix safety
 Safe: the configuration did not load before, and `http://` is what the
-author meant.
+author meant. For an upstream `server wss://…` the fix (dropping the scheme)
+is unsafe: the TLS the author meant moves to `proxy_pass https://`.
 
 ## References
 - NGINX_FACTS 5: `[emerg] invalid URL prefix`
@@ -58,6 +62,7 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
+        upstream_servers(cx, out);
         let Some(proxy_pass) = cx.model.name_id("proxy_pass") else {
             return;
         };
@@ -123,6 +128,59 @@ impl super::Rule for Rule {
                 });
                 out.push(d.with_fix(fix));
             }
+        }
+    }
+}
+
+/// `server ws://…;` in an `upstream` block: nginx -t fails ("invalid host
+/// in upstream"), since upstream servers are `host[:port]` or `unix:`.
+fn upstream_servers(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for scope in cx.model.scopes_of(crate::semantic::Context::Upstream) {
+        for node in cx.model.named(scope, "server") {
+            let Some(first) = node.view.args().next() else {
+                continue;
+            };
+            let Some(scheme) = crate::semantic::effective::websocket_scheme(&first) else {
+                continue;
+            };
+            let raw = String::from_utf8_lossy(first.raw()).into_owned();
+            let at = raw
+                .as_bytes()
+                .windows(scheme.len())
+                .position(|w| w.eq_ignore_ascii_case(scheme.as_bytes()))
+                .unwrap_or(0);
+            let address = format!("{}{}", &raw[..at], &raw[at + scheme.len()..]);
+            // Without the scheme the address is what nginx wants; for
+            // wss:// the TLS moves to `proxy_pass https://`, which the fix
+            // cannot write, so it needs a look.
+            let applicability = if scheme == "ws://" {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
+            let fix = Fix::new(
+                applicability,
+                "write the upstream server as host:port",
+                vec![Edit {
+                    file: node.file,
+                    range: first.span(),
+                    text: address.clone(),
+                }],
+            );
+            out.push(
+                Diagnostic::new(
+                    META.code,
+                    META.name,
+                    META.severity,
+                    format!(
+                        "`server {}` ({}) in an upstream block has a {scheme} scheme, which nginx rejects (invalid host in upstream); an upstream server is `host:port` ({address}), and the scheme belongs to `proxy_pass` (http:// or https://)",
+                        first.text(),
+                        cx.file_line(node)
+                    ),
+                    node.location(),
+                )
+                .with_fix(Some(fix)),
+            );
         }
     }
 }

@@ -12,18 +12,22 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     default_enabled: true,
-    summary: "`add_header Access-Control-*` on a WebSocket route has no effect",
+    summary: "CORS headers on a WebSocket route (`add_header` or `proxy_set_header Access-Control-*`) have no effect",
     explanation: "\
 ## What it does
 On a dedicated WebSocket route (its path is a WebSocket path such as `/ws/`
 or `/socket.io/`), reports `add_header Access-Control-…` entries in effect.
+On any WebSocket route, reports `proxy_set_header Access-Control-…`: a CORS
+response header written as a request header to the backend.
 
 ## Why is this bad
-`add_header` is only sent on 200, 201, 204, 206 and redirect responses (and
-with `always` on errors); never on `101 Switching Protocols`. And browsers do
-not apply CORS to WebSocket handshakes at all: they send `Origin` and leave
-the decision to the server. The headers give a false sense of protection
-while any site can open a WebSocket to the route.
+Without `always`, `add_header` is only sent on 200, 201, 204, 206 and
+redirect responses, never on `101 Switching Protocols`; with `always` it is
+sent on the 101 too. Either way browsers do not apply CORS to WebSocket
+handshakes: they send `Origin` and leave the decision to the server. The
+headers give a false sense of protection while any site can open a WebSocket
+to the route. `proxy_set_header` sets a header of the request to the backend,
+so an `Access-Control-*` header there never reaches the browser at all.
 
 ## Example
 ```nginx
@@ -78,6 +82,18 @@ impl super::Rule for Rule {
                 .iter()
                 .filter_map(|s| s.node.view.arg_value(0))
                 .collect();
+            let always = |s: &crate::semantic::Setting| {
+                s.node.view.arg_value(2).as_deref() == Some("always")
+            };
+            // Without `always`, add_header skips a 101; with it, the 101
+            // carries the headers, and browsers ignore them there.
+            let sent = if cors.iter().all(always) {
+                "that nginx sends on the 101 response too (`always`), but browsers do not apply CORS to a WebSocket handshake"
+            } else if cors.iter().any(always) {
+                "some of which nginx never sends on a 101 response (they have no `always`), and browsers do not apply CORS to a WebSocket handshake anyway"
+            } else {
+                "that nginx never sends on a 101 response (without `always`, `add_header` applies to 200, 201, 204, 206 and 301-308 only), and browsers do not apply CORS to a WebSocket handshake anyway"
+            };
             let own: Vec<_> = cors
                 .iter()
                 .filter(|s| s.scope == route.scope)
@@ -90,17 +106,44 @@ impl super::Rule for Rule {
                     own,
                 )
             });
-            out.push(cx.finding(
-                &META,
-                route,
-                cx.anchor(route, Some(first.node)),
-                format!(
-                    "{} adds CORS headers ({}, {}) that are never sent on a 101 response, and WebSocket handshakes are not subject to CORS; check `Origin` instead",
-                    cx.place(route),
-                    names.join(", "),
-                    cx.file_line(first.node)
-                ),
-            ).with_fix(fix));
+            out.push(
+                cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(first.node)),
+                    format!(
+                        "{} adds CORS headers ({}, {}) {sent}; check `Origin` instead",
+                        cx.place(route),
+                        names.join(", "),
+                        cx.file_line(first.node)
+                    ),
+                )
+                .with_fix(fix),
+            );
+        }
+        // CORS response headers written as request headers: they go to the
+        // backend, never to the browser.
+        for route in &cx.routes {
+            for h in route.headers.iter().filter(|h| is_cors(Some(&h.name))) {
+                let fix = (h.setting.scope == route.scope).then(|| {
+                    Fix::new(
+                        Applicability::Unsafe,
+                        "remove the CORS request header",
+                        vec![remove_directive(cx.model, h.setting.node)],
+                    )
+                });
+                out.push(cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(h.setting.node)),
+                    format!(
+                        "{} sends `{}` to the backend as a request header ({}): `proxy_set_header` sets what the backend receives, so the browser never sees it (a response header is `add_header`, and WebSocket handshakes are not subject to CORS)",
+                        cx.place(route),
+                        h.name,
+                        cx.file_line(h.setting.node)
+                    ),
+                ).with_fix(fix));
+            }
         }
     }
 }

@@ -61,12 +61,19 @@ impl super::Rule for Rule {
             if cx.headers(route, "host").any(|h| !h.value.is_empty()) {
                 continue;
             }
-            // A snippet of location-level directives has no `proxy_pass`:
-            // nginx's own default is all that can be named.
-            let target = if route.proxy_host.is_empty() {
-                "$proxy_host"
-            } else {
-                &route.proxy_host
+            // What nginx sends instead: `$proxy_host`, the host and port as
+            // the `proxy_pass` URL writes them. A URL with variables only
+            // has one once they are set; a snippet has no `proxy_pass`.
+            let sees = match &route.host_header {
+                Some(host) => format!("`Host: {host}` (the host and port of `proxy_pass`)"),
+                None if route.proxy_host.is_empty() => {
+                    "`Host: $proxy_host` (the host and port of the `proxy_pass` that includes it)"
+                        .to_string()
+                }
+                None => format!(
+                    "the host and port of `proxy_pass` as its variables make them (`{}`), not the name the browser used",
+                    route.proxy_host
+                ),
             };
             let lines = cx.header_lines(route, &[Line::text("proxy_set_header Host $host;")]);
             let fix = cx.add_lines_fix(
@@ -81,7 +88,7 @@ impl super::Rule for Rule {
                 route,
                 cx.location_anchor(route.scope),
                 format!(
-                    "{} passes no `Host` header, so the backend sees `Host: {target}` and a backend that checks `Origin` against `Host` rejects the handshake; add `proxy_set_header Host $host;`",
+                    "{} passes no `Host` header, so the backend sees {sees} and a backend that checks `Origin` against `Host` rejects the handshake; add `proxy_set_header Host $host;`",
                     cx.place(route)
                 ),
                 cx.unseen_headers(route),

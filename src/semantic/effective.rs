@@ -13,6 +13,7 @@
 //! Every value points at the directive that supplied it and the scope it
 //! was written in.
 
+use super::context::Context;
 use super::model::{Model, Node, ScopeId};
 use std::borrow::Cow;
 
@@ -73,6 +74,39 @@ pub struct ProxyTarget<'a> {
     pub host: Cow<'a, str>,
     /// The `upstream` block the host names, if any.
     pub upstream: Option<ScopeId>,
+}
+
+impl ProxyTarget<'_> {
+    /// What nginx sends as `Host` when no `proxy_set_header Host` is in
+    /// effect: `$proxy_host`, the host and port as written in the URL, the
+    /// port left out when it is the scheme's default, `localhost` for a
+    /// unix socket (NGINX_FACTS 26). `None` when the URL has variables:
+    /// then it is only known once they are set.
+    pub fn host_header(&self) -> Option<String> {
+        proxy_host(&self.url)
+    }
+}
+
+/// `$proxy_host` for a `proxy_pass` URL; see [`ProxyTarget::host_header`].
+pub fn proxy_host(url: &str) -> Option<String> {
+    if url.contains('$') {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    if rest.starts_with("unix:") {
+        return Some("localhost".into());
+    }
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "https" | "wss" => ":443",
+        _ => ":80",
+    };
+    Some(
+        authority
+            .strip_suffix(default_port)
+            .unwrap_or(authority)
+            .to_string(),
+    )
 }
 
 /// The inheritance mode set by `add_header_inherit` and its siblings.
@@ -208,10 +242,69 @@ impl<'a> Model<'a> {
         HeaderEntry::from_settings(&self.array(scope, "proxy_set_header").entries)
     }
 
-    /// The `proxy_pass` of a location (its own, or of the location or `if`
-    /// around it) and the upstream it names.
+    /// The content handler directive `name` (`proxy_pass`, `fastcgi_pass`,
+    /// …) in effect at `scope`: its own, or, in an `if` or `limit_except`
+    /// block, the location's around it. A nested location does not inherit
+    /// it (NGINX_FACTS 25): without one of its own it serves files.
+    pub fn handler(&self, scope: ScopeId, name: &str) -> Option<Setting<'a>> {
+        let id = self.name_id(name)?;
+        for level in self.ancestors(scope) {
+            if let Some(setting) = self.own_by_id(level, id).next_back() {
+                return Some(setting);
+            }
+            if !matches!(
+                self.scope(level).context,
+                Context::IfInLocation | Context::LimitExcept
+            ) {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The `proxy_pass` of the nearest location around `scope`, which a
+    /// nested location does not inherit: set there, and absent here, it is
+    /// the one place a WebSocket location is left without one by mistake.
+    pub fn outer_proxy_pass(&self, scope: ScopeId) -> Option<Setting<'a>> {
+        let outer = self
+            .ancestors(scope)
+            .skip(1)
+            .find(|&a| self.scope(a).context == Context::Location)?;
+        self.handler(outer, "proxy_pass")
+    }
+
+    /// Whether something other than a file answers requests at `scope`: a
+    /// content handler (`proxy_pass` and its kin, a Lua or njs content
+    /// handler) or a directive that answers or redirects before content
+    /// (`return`, `rewrite`, `try_files`), or `internal`.
+    pub fn answers_otherwise(&self, scope: ScopeId) -> bool {
+        const OTHERS: &[&str] = &[
+            "fastcgi_pass",
+            "uwsgi_pass",
+            "scgi_pass",
+            "grpc_pass",
+            "memcached_pass",
+            "return",
+            "rewrite",
+            "try_files",
+            "internal",
+            "content_by_lua_block",
+            "content_by_lua_file",
+            "content_by_lua",
+            "js_content",
+            "perl",
+            "empty_gif",
+            "stub_status",
+        ];
+        OTHERS
+            .iter()
+            .any(|name| self.handler(scope, name).is_some())
+    }
+
+    /// The `proxy_pass` of a location (its own, or, in an `if`, the
+    /// location's around it) and the upstream it names.
     pub fn proxy_pass(&self, scope: ScopeId) -> Option<ProxyTarget<'a>> {
-        self.proxy_target(self.scalar(scope, "proxy_pass")?)
+        self.proxy_target(self.handler(scope, "proxy_pass")?)
     }
 
     /// What a `proxy_pass` setting names: its URL's scheme and host, and the
@@ -357,5 +450,27 @@ mod tests {
         assert_eq!(url_parts("$backend"), ("", "$backend"));
         assert_eq!(url_parts("http://"), ("http", ""));
         assert_eq!(url_parts(""), ("", ""));
+    }
+
+    #[test]
+    fn proxy_host_keeps_the_port_as_written() {
+        use super::proxy_host;
+        assert_eq!(
+            proxy_host("http://127.0.0.1:19001/ws/").as_deref(),
+            Some("127.0.0.1:19001")
+        );
+        assert_eq!(proxy_host("http://backend").as_deref(), Some("backend"));
+        assert_eq!(proxy_host("http://app:80/").as_deref(), Some("app"));
+        assert_eq!(proxy_host("https://app:443").as_deref(), Some("app"));
+        assert_eq!(proxy_host("https://app:80").as_deref(), Some("app:80"));
+        assert_eq!(
+            proxy_host("http://[::1]:8080").as_deref(),
+            Some("[::1]:8080")
+        );
+        assert_eq!(
+            proxy_host("http://unix:/run/app.sock:/ws").as_deref(),
+            Some("localhost")
+        );
+        assert_eq!(proxy_host("http://$upstream_app:$port"), None);
     }
 }

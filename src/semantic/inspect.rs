@@ -49,6 +49,10 @@ pub struct ArrayReport {
     pub directive: &'static str,
     pub entries: Vec<EntryReport>,
     pub hidden: Vec<EntryReport>,
+    /// What nginx sends on its own for `proxy_set_header` when no entry
+    /// sets the header (`Host $proxy_host`, and `Connection close` before
+    /// 1.29.7), for a location that proxies; empty otherwise.
+    pub implicit: Vec<String>,
 }
 
 /// The upstream block a `proxy_pass` names.
@@ -69,6 +73,9 @@ pub struct LocationReport {
     /// `location ~* ^/ws` as written (unquoted).
     pub location: String,
     pub proxy_pass: Option<EntryReport>,
+    /// Without a `proxy_pass`: the outer location's, which this nested
+    /// location does not inherit (it serves files).
+    pub proxy_pass_not_inherited: Option<EntryReport>,
     pub scalars: Vec<ScalarReport>,
     pub server: Option<String>,
     pub upstream: Option<UpstreamReport>,
@@ -180,11 +187,30 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
                 value: s.node.args().join(" "),
                 origin: origin(model, scope, *s),
             };
+            let sets = |header: &str| {
+                value.entries.iter().any(|s| {
+                    s.node
+                        .view
+                        .args()
+                        .next()
+                        .is_some_and(|h| h.text_eq_ignore_ascii_case(header))
+                })
+            };
+            let mut implicit = Vec::new();
+            if name == "proxy_set_header" && proxy.is_some() {
+                if !sets("host") {
+                    implicit.push("Host $proxy_host".to_string());
+                }
+                if !sets("connection") && !version.defaults_to_http11() {
+                    implicit.push("Connection close".to_string());
+                }
+            }
             ArrayReport {
                 directive: name,
                 entries: value.entries.iter().map(entry).collect(),
                 hidden: value.hidden.iter().map(entry).collect(),
                 cancelled: value.cancelled.iter().map(entry).collect(),
+                implicit,
             }
         })
         .collect();
@@ -194,6 +220,13 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
         column,
         location: words.join(" "),
         server,
+        proxy_pass_not_inherited: match &proxy {
+            Some(_) => None,
+            None => model.outer_proxy_pass(scope).map(|s| EntryReport {
+                value: s.node.args().join(" "),
+                origin: origin(model, scope, s),
+            }),
+        },
         proxy_pass: proxy.map(|p| EntryReport {
             value: p.url.to_string(),
             origin: origin(model, scope, p.setting),

@@ -328,6 +328,26 @@ fn readme_examples_are_true() {
         readme.contains(&pasted),
         "README snippet output is stale:\n{pasted}"
     );
+    let inspect = stdout(&wslint(
+        &repo_root(),
+        &[
+            "inspect",
+            "--nginx-version",
+            "1.28.0",
+            "--location",
+            "/ws/",
+            "fixtures/inherit/chain.conf",
+        ],
+        None,
+    ));
+    let shown = block(
+        "target nginx 1.28.0 (from --nginx-version)\n\nfixtures/inherit",
+        "\n...\n",
+    );
+    assert!(
+        inspect.starts_with(&shown),
+        "README inspect output is stale:\n{inspect}"
+    );
     let diff = stdout(&wslint(&repo_root(), &["--diff", "fixtures/demo"], None));
     assert!(
         readme.contains(&diff),

@@ -155,6 +155,7 @@ fn e2e_missing_host_header_with_origin_checking_backend() {
         Checks {
             host: true,
             origin: false,
+            ..Checks::default()
         },
         NO_IDLE,
         &[],
@@ -168,6 +169,7 @@ fn e2e_hidden_inherited_host_header() {
         Checks {
             host: true,
             origin: false,
+            ..Checks::default()
         },
         NO_IDLE,
         &[],
@@ -181,6 +183,7 @@ fn e2e_origin_cleared() {
         Checks {
             host: false,
             origin: true,
+            ..Checks::default()
         },
         NO_IDLE,
         &[],
@@ -204,6 +207,7 @@ fn e2e_bare_location_gets_every_fix() {
         Checks {
             host: true,
             origin: true,
+            ..Checks::default()
         },
         NO_IDLE,
         &[],
@@ -217,6 +221,7 @@ fn e2e_route_with_an_included_snippet() {
         Checks {
             host: true,
             origin: false,
+            ..Checks::default()
         },
         NO_IDLE,
         &[(
@@ -239,6 +244,7 @@ fn snippet_fixed_alone(
     let backend = Backend::start(Checks {
         host: true,
         origin: true,
+        ..Checks::default()
     });
     let run = |text: &str| {
         let dir = tempfile::tempdir().unwrap();
@@ -295,5 +301,63 @@ fn e2e_bare_directive_snippet_fixed_alone() {
             let site = "server {\n    listen 127.0.0.1:NGINX_PORT;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:BACKEND_PORT;\n        include snippets/websocket.conf;\n    }\n}\n".to_string();
             (site, vec![("snippets/websocket.conf", snippet.to_string())])
         },
+    );
+}
+
+#[test]
+fn e2e_escaped_quotes_in_connection() {
+    fixes_end_to_end(
+        "server {\n    listen 127.0.0.1:NGINX_PORT;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:BACKEND_PORT;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \\\"upgrade\\\";\n        proxy_set_header Host $host;\n        proxy_read_timeout 1h;\n    }\n}\n",
+        Checks::default(),
+        NO_IDLE,
+        &[],
+    );
+}
+
+#[test]
+fn e2e_connection_from_http_upgrade() {
+    fixes_end_to_end(
+        "server {\n    listen 127.0.0.1:NGINX_PORT;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:BACKEND_PORT;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $http_upgrade;\n        proxy_set_header Host $host;\n        proxy_read_timeout 1h;\n    }\n}\n",
+        Checks::default(),
+        NO_IDLE,
+        &[],
+    );
+}
+
+#[test]
+fn e2e_upstream_server_with_a_websocket_scheme() {
+    fixes_end_to_end(
+        "upstream app {\n    server ws://127.0.0.1:BACKEND_PORT;\n}\n\nserver {\n    listen 127.0.0.1:NGINX_PORT;\n    location /ws/ {\n        proxy_pass http://app;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_set_header Host $host;\n        proxy_read_timeout 1h;\n    }\n}\n",
+        Checks::default(),
+        NO_IDLE,
+        &[],
+    );
+}
+
+#[test]
+fn e2e_nested_location_without_proxy_pass() {
+    fixes_end_to_end(
+        "server {\n    listen 127.0.0.1:NGINX_PORT;\n    location / {\n        proxy_pass http://127.0.0.1:BACKEND_PORT;\n        location /ws/ {\n            proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection \"upgrade\";\n            proxy_set_header Host $host;\n            proxy_read_timeout 1h;\n        }\n    }\n}\n",
+        Checks::default(),
+        NO_IDLE,
+        &[],
+    );
+}
+
+/// `Host` twice (once through an included snippet): a strict backend
+/// answers 400; the unsafe fix sets it once.
+#[test]
+fn e2e_host_set_twice() {
+    fixes_end_to_end(
+        "server {\n    listen 127.0.0.1:NGINX_PORT;\n    location /ws/ {\n        include snippets/proxy-params.conf;\n        proxy_pass http://127.0.0.1:BACKEND_PORT;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_set_header Host $host;\n        proxy_read_timeout 1h;\n    }\n}\n",
+        Checks {
+            one_host: true,
+            ..Checks::default()
+        },
+        NO_IDLE,
+        &[(
+            "snippets/proxy-params.conf",
+            "proxy_set_header Host $host;\nproxy_set_header X-Real-IP $remote_addr;\n",
+        )],
     );
 }

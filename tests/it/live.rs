@@ -25,6 +25,9 @@ pub struct Checks {
     pub host: bool,
     /// Reject handshakes without an Origin header.
     pub origin: bool,
+    /// Reject a request with more than one Host header, as Go's net/http
+    /// and other strict servers do (400).
+    pub one_host: bool,
 }
 
 /// A WebSocket echo server on a free loopback port.
@@ -81,7 +84,7 @@ fn serve(stream: TcpStream, checks: Checks) {
     // tungstenite drops a request that is not an upgrade without a word;
     // real servers answer it with 400, and so does this one, so that a
     // proxy that loses the upgrade shows the way it does in production.
-    let Some(stream) = refuse_plain_requests(stream) else {
+    let Some(stream) = refuse_plain_requests(stream, checks) else {
         return;
     };
     let callback = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
@@ -118,7 +121,7 @@ fn serve(stream: TcpStream, checks: Checks) {
 /// Reads the request head; answers 400 and returns `None` unless it is an
 /// HTTP/1.1 WebSocket upgrade, else hands back the stream with the head
 /// still to be read.
-fn refuse_plain_requests(mut stream: TcpStream) -> Option<Replay> {
+fn refuse_plain_requests(mut stream: TcpStream, checks: Checks) -> Option<Replay> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -139,7 +142,14 @@ fn refuse_plain_requests(mut stream: TcpStream) -> Option<Replay> {
                     .any(|t| t.trim().eq_ignore_ascii_case(token))
         })
     };
-    let why = if request.version != Some(1) {
+    let hosts = request
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("host"))
+        .count();
+    let why = if checks.one_host && hosts > 1 {
+        Some("more than one Host header")
+    } else if request.version != Some(1) {
         Some("WebSocket needs HTTP/1.1")
     } else if !has("upgrade", "websocket") {
         Some("no Upgrade: websocket header")
@@ -269,4 +279,133 @@ pub fn start_nginx(bin: &Path, dir: &Path, port: u16) -> Result<Nginx, String> {
         std::thread::sleep(Duration::from_millis(50));
     }
     Err("nginx did not start listening".into())
+}
+
+/// A backend on a free loopback port that records the head of every
+/// request it receives (request line and headers, as sent) and answers an
+/// upgrade with `101` (and anything else with `200`), then closes: what
+/// nginx sends, byte for byte, for the behaviour table. Like a real
+/// WebSocket server it upgrades only an HTTP/1.1 request with `Upgrade:
+/// websocket` and a `Connection` naming upgrade.
+pub struct Recorder {
+    pub port: u16,
+    heads: Arc<std::sync::Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Recorder {
+    pub fn start() -> Recorder {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let heads = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (flag, seen) = (stop.clone(), heads.clone());
+        let thread = std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => record(stream, &seen),
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(5))
+                    }
+                    Err(_) => break,
+                }
+            }
+        });
+        Recorder {
+            port,
+            heads,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The request heads received so far, in order.
+    pub fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn record(mut stream: TcpStream, seen: &std::sync::Mutex<Vec<String>>) {
+    stream.set_nonblocking(false).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let key = header_values(&text, "sec-websocket-key").into_iter().next();
+    // As RFC 6455 servers do: an upgrade needs `Upgrade: websocket` and a
+    // `Connection` that names upgrade, over HTTP/1.1.
+    let upgrade = header_values(&text, "upgrade")
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case("websocket"))
+        && header_values(&text, "connection").iter().any(|v| {
+            v.split(',')
+                .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+        })
+        && text.lines().next().is_some_and(|l| l.ends_with("HTTP/1.1"));
+    seen.lock().unwrap().push(text);
+    let answer = match (upgrade, key) {
+        (true, Some(key)) => format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+            tungstenite::handshake::derive_accept_key(key.as_bytes())
+        ),
+        _ => "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".to_string(),
+    };
+    let _ = stream.write_all(answer.as_bytes());
+    std::thread::sleep(Duration::from_millis(50));
+}
+
+/// The values of every `name` header in a request or response head, in
+/// order, as sent.
+pub fn header_values(head: &str, name: &str) -> Vec<String> {
+    head.lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim().to_string())
+        .collect()
+}
+
+/// Sends a browser's WebSocket handshake for `path` to nginx on `port` and
+/// returns the head of the answer (empty when none came).
+pub fn handshake(port: u16, path: &str) -> String {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {PUBLIC_HOST}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: https://{PUBLIC_HOST}\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_err() {
+        return String::new();
+    }
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
 }

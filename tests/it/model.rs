@@ -258,9 +258,12 @@ fn inheritance_http_server_location_nested_if() {
             .args(),
         ["1h"]
     );
+    // A nested location does not inherit the content handler: nginx
+    // serves files there; the outer location's proxy_pass is still known.
+    assert!(model.proxy_pass(nested).is_none());
     assert_eq!(
-        model.proxy_pass(nested).unwrap().url,
-        "http://127.0.0.1:19001"
+        model.outer_proxy_pass(nested).unwrap().node.args(),
+        ["http://127.0.0.1:19001"]
     );
 
     // `if` blocks are levels of their own inside the nested location.

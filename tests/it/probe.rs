@@ -339,6 +339,7 @@ fn probe_origin_and_host_options_reach_the_backend() {
     let checks = Checks {
         host: true,
         origin: true,
+        ..Checks::default()
     };
     let Some(site) = start_site(SITE, checks, &[]) else {
         return;
