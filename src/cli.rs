@@ -42,8 +42,9 @@ pub struct Cli {
     pub ignore: Vec<String>,
 
     /// Treat locations whose pattern matches this glob as WebSocket routes
-    /// (repeatable), e.g. `/live/*`
-    #[arg(long, value_name = "GLOB")]
+    /// (repeatable), e.g. `/live/*`; `GLOB=APP` also names the app behind
+    /// them, e.g. `/rt/*=socket.io` (`wslint apps` lists the apps)
+    #[arg(long, value_name = "GLOB[=APP]", global = true)]
     pub websocket_path: Vec<String>,
 
     /// Apply safe fixes in place (with `-`, print the fixed input)
@@ -152,6 +153,13 @@ pub enum SubCommand {
     },
     /// List every rule: code, name, severity, fix availability, default
     Rules,
+    /// List the WebSocket apps wslint knows (grammar/websocket-apps.tsv):
+    /// endpoint paths, heartbeat, Origin check, default ports; with an app
+    /// id, that app's facts and their sources
+    Apps {
+        /// An app id, e.g. socket.io or home-assistant
+        app: Option<String>,
+    },
     /// Work with the configuration file
     Config {
         #[command(subcommand)]
@@ -263,6 +271,9 @@ pub enum Command {
         code: String,
     },
     Rules,
+    Apps {
+        app: Option<String>,
+    },
     ConfigInit,
     Completions(clap_complete::Shell),
     Man,
@@ -331,6 +342,7 @@ impl Cli {
             },
             Some(SubCommand::Rule { code }) => Command::Rule { code },
             Some(SubCommand::Rules) => Command::Rules,
+            Some(SubCommand::Apps { app }) => Command::Apps { app },
             Some(SubCommand::Config {
                 action: ConfigAction::Init,
             }) => Command::ConfigInit,

@@ -4,8 +4,8 @@
 //! silently does nothing.
 
 use crate::diagnostic::Severity;
-use crate::rules::RuleSettings;
 use crate::rules::values::parse_time_ms;
+use crate::rules::{DeclaredPath, RuleSettings};
 use crate::semantic::NginxVersion;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -36,6 +36,11 @@ pub const DEFAULT_CONFIG: &str = r#"# wslint configuration. Command-line options
 # their configuration says so.
 # websocket-paths = ["/live/*", "/events"]
 
+# Location patterns (globs) that are WebSocket routes of a known app
+# (`wslint apps` lists them): findings then use what wslint knows of it
+# (its heartbeat, whether it checks Origin) and name it.
+# websocket-apps = { "/rt/" = "socket.io", "/terminal/*" = "ttyd" }
+
 # Lowest severity that makes the run fail (exit 1): "error", "warning" or
 # "info".
 # fail-on = "warning"
@@ -58,6 +63,7 @@ pub struct ConfigFile {
     pub nginx_version: Option<String>,
     pub timeout_threshold: Option<TimeValue>,
     pub websocket_paths: Option<Vec<String>>,
+    pub websocket_apps: Option<BTreeMap<String, String>>,
     pub fail_on: Option<String>,
     pub severity: Option<BTreeMap<String, String>>,
     pub per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
@@ -176,8 +182,15 @@ impl Config {
                 }
             };
         }
-        if let Some(paths) = &f.websocket_paths {
-            settings.websocket_paths.extend(paths.iter().cloned());
+        for glob in f.websocket_paths.iter().flatten() {
+            let declared = DeclaredPath::new(glob, None)
+                .map_err(|e| self.error(format!("websocket-paths: {e}")))?;
+            settings.websocket_paths.push(declared);
+        }
+        for (glob, app) in f.websocket_apps.iter().flatten() {
+            let declared = DeclaredPath::new(glob, Some(app))
+                .map_err(|e| self.error(format!("websocket-apps.\"{glob}\": {e}")))?;
+            settings.websocket_paths.push(declared);
         }
         if let Some(level) = &f.fail_on {
             settings.fail_on = parse_severity(level).ok_or_else(|| {
@@ -259,9 +272,15 @@ pub fn resolve(
             "E005 reports what nginx cannot parse (a syntax error); it cannot be ignored".into(),
         ));
     }
-    settings
+    // The command line's declarations come first: the first glob that
+    // matches a location names its app.
+    let mut declared = cli
         .websocket_paths
-        .extend(cli.websocket_paths.iter().cloned());
+        .iter()
+        .map(|text| DeclaredPath::parse(text).map_err(|e| usage(format!("--websocket-path: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    declared.append(&mut settings.websocket_paths);
+    settings.websocket_paths = declared;
     if let Some(level) = cli.fail_on {
         settings.fail_on = level;
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use wslint::cli::{Cli, Command, Settings};
 use wslint::discover::Input;
 use wslint::rules::{self, RuleSettings};
-use wslint::semantic::version::{VersionSource, target_version};
+use wslint::semantic::version::VersionSource;
 use wslint::semantic::{Model, inspect};
 use wslint::{check, config, discover, probe, report};
 
@@ -44,6 +44,20 @@ fn main() -> ExitCode {
             print(&report::rules::table());
             0
         }
+        Command::Apps { app: None } => {
+            print(&report::apps::table());
+            0
+        }
+        Command::Apps { app: Some(id) } => match report::apps::explain(&id) {
+            Some(text) => {
+                print(&text);
+                0
+            }
+            None => {
+                eprintln!("error: no app `{id}`; `wslint apps` lists them");
+                2
+            }
+        },
         Command::ConfigInit => config_init(),
         Command::Completions(shell) => {
             clap_complete::generate(shell, &mut Cli::command(), "wslint", &mut std::io::stdout());
@@ -77,10 +91,20 @@ fn main() -> ExitCode {
             location,
             json,
         } => {
-            let (version, source) = target_version(settings.nginx_version);
+            // The same settings as a check: the target version and the
+            // declared WebSocket paths of `.wslint.toml` and the command line.
+            let (rule_settings, source) = match config::resolve(&settings, &inputs) {
+                Ok(resolved) => resolved,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let version = rule_settings.nginx_version;
             let loaded = discover::load(&inputs);
             let model = Model::build_for(&loaded.files, &loaded.entries, version);
-            let reports = inspect::inspect(&model, version, location.as_deref());
+            let routes = rules::routes::reports(&model, &rule_settings);
+            let reports = inspect::inspect(&model, version, location.as_deref(), &routes);
             if json {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 let _ = report::inspect::write_json(&reports, version, &mut out)

@@ -208,8 +208,22 @@ impl Failure {
         }
     }
 
-    /// The diagnosis for this failure when probing `target`.
+    /// The diagnosis for this failure when probing `target`, with what
+    /// wslint knows of the app whose endpoint the URL is, when the failure
+    /// is an idle close.
     pub fn diagnose(&self, target: &Target) -> Diagnosis {
+        let mut diagnosis = self.diagnose_proxy(target);
+        let idle = matches!(
+            self,
+            Failure::ClosedWhileIdle { .. } | Failure::NoPongAfterIdle { .. }
+        );
+        if idle && let Some(app) = idle_app_note(&target.path) {
+            diagnosis.explanation.insert(0, app);
+        }
+        diagnosis
+    }
+
+    fn diagnose_proxy(&self, target: &Target) -> Diagnosis {
         let d = |kind, summary: String, explanation: &[&str], rules: &[RuleHint]| Diagnosis {
             kind,
             summary,
@@ -494,6 +508,33 @@ impl Failure {
     }
 }
 
+/// What the app whose endpoint `path` is does on an idle connection
+/// (grammar/websocket-apps.tsv), for an idle close.
+fn idle_app_note(path: &str) -> Option<String> {
+    use crate::semantic::apps::{Heartbeat, by_request_path};
+    let path = path.split('?').next().unwrap_or(path);
+    let app = by_request_path(path)?;
+    let name = app.name;
+    Some(match app.heartbeat {
+        Heartbeat::Silent => format!(
+            "`{path}` is {name}'s WebSocket endpoint, which sends nothing while idle: every quiet connection is cut at the timeout, so `proxy_read_timeout` must be longer than the longest quiet period."
+        ),
+        Heartbeat::Every {
+            seconds,
+            side: "client",
+        } => format!(
+            "`{path}` is {name}'s WebSocket endpoint: its client pings every {seconds}s, which this probe does not do, so real clients stay connected when the timeout is longer than {seconds}s."
+        ),
+        Heartbeat::Every { seconds, .. } => format!(
+            "`{path}` is {name}'s WebSocket endpoint, whose server pings every {seconds}s by default: a close after a quieter period than that means a timeout shorter than {seconds}s (or the heartbeat is turned off)."
+        ),
+        Heartbeat::Unknown => format!(
+            "`{path}` is {name}'s WebSocket endpoint; nothing wslint knows says it pings while idle (`wslint apps {}`).",
+            app.id
+        ),
+    })
+}
+
 /// The diagnosis of a handshake answered with `status` instead of 101.
 fn status_diagnosis(
     target: &Target,
@@ -718,6 +759,32 @@ mod tests {
             timeout: Duration::from_secs(10),
         }
         .diagnose(&target);
+        assert_eq!(d.rules, [WS006]);
+        assert!(
+            d.explanation[0].starts_with("The connection looks open"),
+            "no app at /: {d:?}"
+        );
+    }
+
+    #[test]
+    fn idle_closes_on_a_known_endpoint_say_what_the_app_sends() {
+        let closed = |url: &str| {
+            Failure::ClosedWhileIdle {
+                idle: Duration::from_secs(90),
+                after: Some(Duration::from_secs(60)),
+            }
+            .diagnose(&parse_url(url).unwrap())
+        };
+        let d = closed("wss://h/api/websocket");
+        assert!(d.explanation[0].contains("Home Assistant"), "{d:?}");
+        assert!(d.explanation[0].contains("pings every 55s"), "{d:?}");
+        let d = closed("wss://h/socket.io/?EIO=4&transport=websocket");
+        assert!(d.explanation[0].contains("Socket.IO"), "{d:?}");
+        let d = closed("wss://h/live/websocket?vsn=2.0.0");
+        assert!(
+            d.explanation[0].contains("its client pings every 30s"),
+            "{d:?}"
+        );
         assert_eq!(d.rules, [WS006]);
     }
 

@@ -28,6 +28,31 @@ pub fn render_text(
             let _ = write!(out, "  (server {server})");
         }
         out.push('\n');
+        if let Some(route) = &r.websocket {
+            let unproxied = if route.proxied {
+                ""
+            } else {
+                " (but it proxies nothing: WS019)"
+            };
+            let _ = writeln!(out, "  {:<22} {}{unproxied}", "WebSocket route", route.why);
+            if let Some(app) = &route.app {
+                let or_unknown = |v: &str| if v.is_empty() { "not known" } else { v }.to_string();
+                // How it was recognised, unless the line above said it.
+                let what = if route.why.contains(&app.recognised) {
+                    app.name.to_string()
+                } else {
+                    app.recognised.clone()
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<22} {what} (heartbeat: {}; Origin check: {}; `wslint apps {}` shows the sources)",
+                    "app",
+                    or_unknown(&app.heartbeat),
+                    or_unknown(app.origin_check),
+                    app.id
+                );
+            }
+        }
         match &r.proxy_pass {
             Some(p) => {
                 let _ = writeln!(
@@ -147,7 +172,7 @@ mod tests {
         let loaded = crate::discover::load(&[crate::discover::Input::Path(path)]);
         let model = Model::build(&loaded.files, &loaded.entries);
         let version = NginxVersion::ASSUMED;
-        let reports = inspect(&model, version, None);
+        let reports = inspect(&model, version, None, &Default::default());
         assert!(
             reports
                 .iter()

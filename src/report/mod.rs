@@ -7,9 +7,11 @@
 //! - [`parse_json`]: the tree as JSON for `wslint parse`;
 //! - [`inspect`]: effective configuration per location for `wslint inspect`;
 //! - [`rules`]: `wslint rules` and `wslint rule CODE`;
+//! - [`apps`]: `wslint apps` and `wslint apps APP`;
 //! - `chunks` (rendering long report lists on two threads, in order) and
 //!   `json_text` (JSON strings and numbers), shared by the formats.
 
+pub mod apps;
 mod chunks;
 pub mod concise;
 pub mod github;

@@ -145,6 +145,40 @@ pub fn check_codes(list: &[String], what: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A location pattern the user declared a WebSocket route
+/// (`--websocket-path /rt/*=socket.io`, `websocket-apps` in `.wslint.toml`).
+#[derive(Debug, Clone)]
+pub struct DeclaredPath {
+    pub glob: glob::Pattern,
+    /// The app behind it (a row of grammar/websocket-apps.tsv).
+    pub app: Option<&'static crate::semantic::apps::App>,
+}
+
+impl DeclaredPath {
+    /// A glob and an optional app id; the error says which part is wrong.
+    pub fn new(glob: &str, app: Option<&str>) -> Result<DeclaredPath, String> {
+        let pattern =
+            glob::Pattern::new(glob).map_err(|e| format!("`{glob}` is not a glob: {e}"))?;
+        let app = match app {
+            None => None,
+            Some(id) => Some(crate::semantic::apps::find(id).ok_or_else(|| {
+                format!(
+                    "`{id}` is not an app wslint knows (`wslint apps` lists them; grammar/websocket-apps.tsv holds the table)"
+                )
+            })?),
+        };
+        Ok(DeclaredPath { glob: pattern, app })
+    }
+
+    /// `GLOB` or `GLOB=APP`, as `--websocket-path` takes it.
+    pub fn parse(text: &str) -> Result<DeclaredPath, String> {
+        match text.rsplit_once('=') {
+            Some((glob, id)) => DeclaredPath::new(glob, Some(id)),
+            None => DeclaredPath::new(text, None),
+        }
+    }
+}
+
 /// Settings the rules read.
 #[derive(Debug, Clone)]
 pub struct RuleSettings {
@@ -152,8 +186,8 @@ pub struct RuleSettings {
     /// WS006 fires below this many seconds.
     pub timeout_threshold_secs: u64,
     /// Extra location patterns (globs such as `/live/*`) that are WebSocket
-    /// routes.
-    pub websocket_paths: Vec<String>,
+    /// routes, each with the app behind it when the user named one.
+    pub websocket_paths: Vec<DeclaredPath>,
     /// Codes or prefixes to run (empty: every default-enabled rule).
     pub select: Vec<String>,
     /// Codes or prefixes not to run.

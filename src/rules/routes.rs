@@ -27,8 +27,10 @@ use super::RuleSettings;
 use super::suppress::Comments;
 use super::values::VariableIndex;
 use crate::diagnostic::{Assumption, FileSpan};
+use crate::semantic::apps;
 use crate::semantic::effective::websocket_scheme;
 use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ScopeId};
+use crate::syntax::LocationModifier;
 
 /// Path segments (or words of a segment split at `-` and `_`) that name
 /// WebSocket endpoints in common software:
@@ -104,6 +106,11 @@ pub enum Signal {
     ConnectionHeader(At),
     HiddenUpgrade(At),
     UserPath(String),
+    /// Its path is a known app's endpoint.
+    AppEndpoint(apps::Recognised),
+    /// It proxies to where a known app runs, and its path holds that
+    /// app's endpoint (`location /` for Streamlit), the path given.
+    AppTarget(apps::Recognised, &'static str),
     PathSegment(&'static str),
 }
 
@@ -129,6 +136,17 @@ impl Signal {
                 at.show(model)
             ),
             Signal::UserPath(p) => format!("its path matches the configured WebSocket path `{p}`"),
+            Signal::AppEndpoint(app) => format!("its path is {}", app.describe()),
+            Signal::AppTarget(app, "/") => format!(
+                "{} ({} opens its WebSockets anywhere under `/`)",
+                app.describe(),
+                app.app.name
+            ),
+            Signal::AppTarget(app, path) => format!(
+                "{} ({} opens a WebSocket at `{path}`, which requests reach through this location)",
+                app.describe(),
+                app.app.name
+            ),
             Signal::PathSegment(s) => format!("its path has the WebSocket segment `{s}`"),
         }
     }
@@ -152,6 +170,9 @@ pub struct Route<'a> {
     pub dedicated_path: bool,
     /// The WebSocket path segment in its pattern, if any.
     pub path_segment: Option<&'static str>,
+    /// The software behind the route, when its path, a declaration or
+    /// where it proxies tells (grammar/websocket-apps.tsv).
+    pub app: Option<apps::Recognised>,
     /// Why some levels that apply to the route were not seen (none when
     /// the route belongs to a whole configuration with every include on
     /// its way followed). Rules that report something *missing* still
@@ -262,6 +283,27 @@ pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments)
     })
 }
 
+/// What `wslint inspect` shows of each WebSocket route: why it is one and
+/// the app behind it, by location.
+pub fn reports(
+    model: &Model,
+    settings: &RuleSettings,
+) -> std::collections::HashMap<ScopeId, crate::semantic::inspect::RouteReport> {
+    use crate::semantic::inspect::{AppReport, RouteReport};
+    let comments = Comments::collect(model);
+    find(model, settings, &comments)
+        .into_iter()
+        .map(|route| {
+            let report = RouteReport {
+                app: route.app.as_ref().map(AppReport::new),
+                proxied: route.proxied,
+                why: route.signal.describe(model),
+            };
+            (route.scope, report)
+        })
+        .collect()
+}
+
 /// For every scope: whether it or a level around it writes a
 /// `proxy_set_header` for `Upgrade` or `Connection`. Where none does, no
 /// header signal can hold, and the search need not build the header list.
@@ -314,16 +356,41 @@ fn route<'a>(
         None if s.parent.is_none() => Some(model.entries[s.entry].point.file),
         None => return None,
     };
-    let pattern = s
-        .opener
-        .and_then(|o| o.view.location_match())
-        .map(|m| m.pattern)
-        .unwrap_or_default();
+    let location = s.opener.and_then(|o| o.view.location_match());
+    let regex = location.as_ref().is_some_and(|m| {
+        matches!(
+            m.modifier,
+            Some(LocationModifier::Regex | LocationModifier::RegexCaseless)
+        )
+    });
+    let pattern = location.map(|m| m.pattern).unwrap_or_default();
     let segment = path_segment(&pattern);
-    let path_signal = user_path(settings, &pattern)
-        .map(Signal::UserPath)
+    // The app a path declares (`--websocket-path GLOB=APP`) or is the known
+    // endpoint of; a file name is nobody's endpoint.
+    let declared = user_path(settings, &pattern);
+    let by_path = match &declared {
+        Some((glob, Some(app))) => Some(apps::Recognised {
+            app,
+            evidence: apps::Evidence::Declared(glob.clone()),
+        }),
+        _ if segment.is_none() && pattern_names_a_file(&pattern) => None,
+        _ => apps::by_path(&pattern, regex).or_else(|| framework_of(segment)),
+    };
+    let path_signal = declared
+        .map(|(glob, _)| Signal::UserPath(glob))
+        .or_else(|| {
+            by_path
+                .clone()
+                .filter(|r| r.by_path())
+                .map(Signal::AppEndpoint)
+        })
         .or_else(|| segment.map(Signal::PathSegment));
-    let dedicated_path = path_signal.is_some();
+    // A path is the WebSocket endpoint's own unless the app serves plain
+    // HTTP there too (Mastodon's streaming API, Collabora's `/cool/`).
+    let mut dedicated_path = match &path_signal {
+        Some(Signal::AppEndpoint(r)) => segment.is_some() || r.app.websocket_only != Some(false),
+        other => other.is_some(),
+    };
     let marked = match (s.opener, snippet_file) {
         (Some(o), _) => comments.marks_websocket(o.file, o.view.span().start),
         (None, Some(file)) => comments.marks_file(file),
@@ -358,10 +425,57 @@ fn route<'a>(
             .next()
             .is_some_and(|url| websocket_scheme(&url).is_some())
     });
-    if !marked && !ws_scheme && path_signal.is_none() && !upgrade_headers_around[scope as usize] {
+    // Where it proxies can name the app behind it: a service name, or the
+    // app's own default port (a weaker signal, stated as an inference).
+    let proxy = proxy_setting.and_then(|s| model.proxy_target(s));
+    let by_target = proxy.as_ref().and_then(|p| target_app(model, p));
+    // The first of its endpoints that requests reach through this
+    // location (no other location takes them).
+    let held_endpoint = by_target.as_ref().and_then(|r| {
+        if regex || s.opener.is_none() {
+            return None;
+        }
+        apps::endpoints_held(r.app, &pattern)
+            .find(|path| !taken_elsewhere(model, scope, &pattern, path))
+    });
+    let target_holds_endpoint = held_endpoint.is_some();
+    if !marked
+        && !ws_scheme
+        && path_signal.is_none()
+        && !target_holds_endpoint
+        && !upgrade_headers_around[scope as usize]
+    {
         return None;
     }
-    let proxy = proxy_setting.and_then(|s| model.proxy_target(s));
+    // A path that is too common to name an app by itself (`/socket`) is
+    // that app's endpoint when the location proxies to where it runs.
+    let by_path = by_path.or_else(|| {
+        let target = by_target.as_ref()?;
+        apps::endpoint_of(target.app, &pattern, regex).map(|path| apps::Recognised {
+            app: target.app,
+            evidence: apps::Evidence::Path(path),
+        })
+    });
+    let target_signal = by_target.clone().zip(held_endpoint);
+    let app = match (by_path, by_target) {
+        // A specific app behind a framework's path (Uptime Kuma behind
+        // `/socket.io/`) is the one to name.
+        (Some(path), Some(target))
+            if path.app.framework
+                && matches!(path.evidence, apps::Evidence::Path(p) if target.app.paths.contains(&p)) =>
+        {
+            Some(apps::Recognised {
+                app: target.app,
+                evidence: path.evidence,
+            })
+        }
+        (Some(path), _) => Some(path),
+        (None, target) => target,
+    };
+    // `/socket` proxied to Jellyfin is Jellyfin's WebSocket-only endpoint.
+    dedicated_path |= app.as_ref().is_some_and(|r| {
+        matches!(r.evidence, apps::Evidence::Path(_)) && r.app.websocket_only == Some(true)
+    });
     let proxy_set_header = model.array(scope, "proxy_set_header");
     let headers = HeaderEntry::from_settings(&proxy_set_header.entries);
     let signal = if marked {
@@ -384,8 +498,12 @@ fn route<'a>(
         Signal::ConnectionHeader(At::of(h.setting.node))
     } else if let Some(hidden) = hidden_upgrade(&proxy_set_header, &headers) {
         Signal::HiddenUpgrade(At::of(hidden))
+    } else if let Some(path) = path_signal {
+        path
+    } else if let Some((target, path)) = target_signal {
+        Signal::AppTarget(target, path)
     } else {
-        path_signal?
+        return None;
     };
     let entry_context = model.entries[s.entry].context;
     let unseen = model
@@ -401,7 +519,8 @@ fn route<'a>(
         scope,
         signal,
         signal_text: std::sync::OnceLock::new(),
-        place_text: place_text(model, scope),
+        place_text: place_text(model, scope, app.as_ref()),
+        app,
         dedicated_path,
         path_segment: segment,
         upstream: proxy.as_ref().and_then(|p| p.upstream),
@@ -416,11 +535,85 @@ fn route<'a>(
 
 /// [`super::Place`] as a string, written into room for a typical one
 /// (growing the string from nothing took several allocations per route).
-fn place_text(model: &Model, scope: ScopeId) -> Box<str> {
+fn place_text(model: &Model, scope: ScopeId, app: Option<&apps::Recognised>) -> Box<str> {
     use std::fmt::Write;
     let mut text = String::with_capacity(96);
     let _ = write!(text, "{}", super::Place { model, scope });
+    // Every finding on the route names the app behind it.
+    if let Some(app) = app {
+        let _ = write!(text, " ({})", app.label());
+    }
     text.into_boxed_str()
+}
+
+/// Whether a request for the endpoint `path` goes to another location
+/// than `scope` (whose prefix is `pattern`): one beside it or inside it
+/// (`location /socket` next to `location /`).
+fn taken_elsewhere(model: &Model, scope: ScopeId, pattern: &str, path: &str) -> bool {
+    let beside = model
+        .scope(scope)
+        .parent
+        .map_or(&[][..], |p| model.children(p));
+    beside
+        .iter()
+        .chain(model.children(scope))
+        .filter(|&&other| other != scope)
+        .filter_map(|&other| model.scope(other).opener?.view.location_match())
+        .any(|m| apps::location_takes(m.modifier, &m.pattern, pattern, path))
+}
+
+/// The app a `proxy_pass` points at, by host name or default port: an
+/// upstream's name, else its servers; a host written as a variable
+/// (`http://$jellyfin:8096`) leaves only the port.
+fn target_app(model: &Model, target: &crate::semantic::ProxyTarget) -> Option<apps::Recognised> {
+    let url = target.setting.node.view.arg_text(0)?;
+    if let Some(upstream) = target.upstream {
+        // Its servers must all point at the same app: one server on
+        // 8006 beside one on 9006 says nothing.
+        return apps::by_target(&target.host, None).or_else(|| {
+            let mut servers = model.own(upstream, "server").map(|server| {
+                let address = server.node.view.arg_text(0)?;
+                let (host, port) = host_and_port(&address);
+                apps::by_target(host, port)
+            });
+            let first = servers.next()??;
+            servers
+                .all(|other| other.is_some_and(|o| std::ptr::eq(o.app, first.app)))
+                .then_some(first)
+        });
+    }
+    let rest = url.split_once("://").map_or(url.as_ref(), |(_, r)| r);
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let (host, port) = host_and_port(authority);
+    let host = if host.contains('$') { "" } else { host };
+    if port.is_none() && authority.contains('$') {
+        return None;
+    }
+    apps::by_target(host, port)
+}
+
+/// `host:port` split, the port parsed when there is one.
+fn host_and_port(authority: &str) -> (&str, Option<u16>) {
+    match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
+            (host, port.parse().ok())
+        }
+        _ => (authority, None),
+    }
+}
+
+/// The framework a generic path segment names when no table path does:
+/// SockJS's `sockjs-node` and SignalR's `signalr` (both ping often).
+fn framework_of(segment: Option<&str>) -> Option<apps::Recognised> {
+    let id = match segment? {
+        "sockjs" | "sockjs-node" => "sockjs",
+        "signalr" => "signalr",
+        _ => return None,
+    };
+    Some(apps::Recognised {
+        app: apps::find(id)?,
+        evidence: apps::Evidence::Segment(segment?.to_string()),
+    })
 }
 
 /// What is unseen for the route's `proxy_set_header` list, given what is
@@ -558,17 +751,24 @@ pub fn has_quote_characters(value: &str) -> bool {
     value.contains(['"', '\''])
 }
 
-fn user_path(settings: &RuleSettings, pattern: &str) -> Option<String> {
-    settings.websocket_paths.iter().find_map(|glob| {
-        let matcher = glob::Pattern::new(glob).ok()?;
-        matcher.matches(pattern).then(|| glob.clone())
+/// The `--websocket-path` (or `websocket-paths`, `websocket-apps`) glob
+/// the pattern matches, with the app it declares, if any.
+fn user_path(
+    settings: &RuleSettings,
+    pattern: &str,
+) -> Option<(String, Option<&'static apps::App>)> {
+    settings.websocket_paths.iter().find_map(|declared| {
+        declared
+            .glob
+            .matches(pattern)
+            .then(|| (declared.glob.as_str().to_string(), declared.app))
     })
 }
 
 /// Whether a location pattern ends in a file name with an extension
 /// (`/pad/socket.io/socket.io.js`, `/ws/app.css`): such a location serves
 /// that file, whatever its folders are called.
-fn names_a_file(pattern: &str) -> bool {
+fn pattern_names_a_file(pattern: &str) -> bool {
     const FILE_EXTENSIONS: &[&str] = &[
         "js", "mjs", "cjs", "map", "css", "html", "htm", "json", "txt", "xml", "png", "jpg",
         "jpeg", "gif", "svg", "ico", "webp", "woff", "woff2", "ttf", "otf", "eot", "wasm", "gz",
@@ -584,7 +784,7 @@ fn names_a_file(pattern: &str) -> bool {
 /// regex): the pattern is cut at `/` and at regex punctuation. A pattern
 /// that names a file has none.
 pub fn path_segment(pattern: &str) -> Option<&'static str> {
-    if names_a_file(pattern) {
+    if pattern_names_a_file(pattern) {
         return None;
     }
     let cleaned = if pattern.as_bytes().windows(2).any(|w| w == b"\\.") {

@@ -15,9 +15,12 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`Connection \"upgrade\"` is sent on every request of a location that also serves plain HTTP",
     explanation: "\
 ## What it does
-On a WebSocket route whose path is not a dedicated WebSocket path (no
-`/ws/`, `/socket.io/`, … segment), it reports a literal
-`proxy_set_header Connection \"upgrade\";`.
+On a WebSocket route whose path is not a dedicated WebSocket path, it
+reports a literal `proxy_set_header Connection \"upgrade\";`. Dedicated
+paths are those with a `/ws/`, `/socket.io/`, … segment, those declared
+with `--websocket-path`, and the endpoints of known apps that carry only
+WebSockets there (`/api/websocket` of Home Assistant, `/cable` of Action
+Cable; grammar/websocket-apps.tsv, `wslint apps`).
 
 ## Why is this bad
 The literal is sent on every request through the location, not just on

@@ -4,6 +4,7 @@ use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
 use crate::fix::build::Line;
+use crate::semantic::apps::OriginCheck;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS016",
@@ -25,6 +26,15 @@ Django Channels' `AllowedHostsOriginValidator`, …) then reject the handshake,
 although plain pages load fine. Virtual-host routing and generated URLs on the
 backend break the same way.
 
+## Severity
+A warning, unless wslint knows the app behind the route
+(grammar/websocket-apps.tsv, `wslint apps`) and that app does not compare
+`Origin` with `Host`: then the handshake works and only what the app builds
+from `Host` (links, redirects, its idea of its own name) is wrong, which is
+worth knowing but breaks no WebSocket, so it is info. Where nothing says
+how the backend checks `Origin`, it stays a warning: gorilla/websocket's
+default, Rails, Jupyter, Cockpit and many others refuse the handshake.
+
 ## Example
 ```nginx
 location /socket.io/ {
@@ -45,6 +55,7 @@ Safe for WebSocket routes: `$host` is the name the client connected to.
 
 ## References
 - NGINX_FACTS 1 (the proxy module's default `Host $proxy_host`)
+- tests/it/nginx_behaviour.rs `a_bare_proxy_pass_sends_http10_its_own_host_and_no_upgrade`
 - nginx docs: `proxy_set_header`
 ",
 };
@@ -83,17 +94,52 @@ impl super::Rule for Rule {
                 "add `proxy_set_header Host $host;`",
                 Vec::new(),
             );
-            out.push(cx.missing_finding(
+            // How much it matters depends on the app behind the route.
+            let (severity, consequence) = match route
+                .app
+                .as_ref()
+                .map(|r| (r.app, r.app.origin_check))
+            {
+                Some((app, Some(OriginCheck::Host))) => (
+                    Severity::Warning,
+                    format!(
+                        "{} compares the handshake's `Origin` with `Host` and rejects it",
+                        app.name
+                    ),
+                ),
+                Some((app, Some(OriginCheck::Allowlist))) => (
+                    Severity::Info,
+                    format!(
+                        "{} checks `Origin` against its own setting, not `Host`, so the handshake works; only what the backend derives from `Host` (links, redirects, virtual hosts) gets the wrong name",
+                        app.name
+                    ),
+                ),
+                Some((app, Some(OriginCheck::None))) => (
+                    Severity::Info,
+                    format!(
+                        "{} does not check `Origin`, so the handshake works; only what the backend derives from `Host` (links, redirects, virtual hosts) gets the wrong name",
+                        app.name
+                    ),
+                ),
+                _ => (
+                    Severity::Warning,
+                    "a backend that checks `Origin` against `Host` rejects the handshake"
+                        .to_string(),
+                ),
+            };
+            let mut finding = cx.missing_finding(
                 &META,
                 route,
                 cx.location_anchor(route.scope),
                 format!(
-                    "{} passes no `Host` header, so the backend sees {sees} and a backend that checks `Origin` against `Host` rejects the handshake; add `proxy_set_header Host $host;`",
+                    "{} passes no `Host` header, so the backend sees {sees} and {consequence}; add `proxy_set_header Host $host;`",
                     cx.place(route)
                 ),
                 cx.unseen_headers(route),
                 "the `Host` header",
-            ).with_fix(fix));
+            ).with_fix(fix);
+            finding.severity = severity;
+            out.push(finding);
         }
     }
 }

@@ -63,6 +63,56 @@ pub struct UpstreamReport {
     pub origin: Origin,
 }
 
+/// Why a location is a WebSocket route, and the app behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteReport {
+    pub app: Option<AppReport>,
+    /// Whether nginx proxies it (a route nginx serves files on is WS019).
+    pub proxied: bool,
+    /// The strongest signal, as findings state it.
+    pub why: String,
+}
+
+/// What wslint knows of the app behind a route (grammar/websocket-apps.tsv).
+#[derive(Debug, Clone, Serialize)]
+pub struct AppReport {
+    /// `25s server`, `none` (silent while idle), or empty when not known.
+    pub heartbeat: String,
+    pub id: &'static str,
+    pub name: &'static str,
+    /// `host`, `allowlist`, `none`, or empty when not known.
+    pub origin_check: &'static str,
+    /// How it was recognised: its endpoint path, or (an inference) the
+    /// host or port it proxies to.
+    pub recognised: String,
+    /// Whether its endpoint carries only WebSockets (`null`: not known).
+    pub websocket_only: Option<bool>,
+}
+
+impl AppReport {
+    pub fn new(recognised: &super::apps::Recognised) -> AppReport {
+        use super::apps::{Heartbeat, OriginCheck};
+        let app = recognised.app;
+        AppReport {
+            heartbeat: match app.heartbeat {
+                Heartbeat::Unknown => String::new(),
+                Heartbeat::Silent => "none".into(),
+                Heartbeat::Every { seconds, side } => format!("{seconds}s {side}"),
+            },
+            id: app.id,
+            name: app.name,
+            origin_check: match app.origin_check {
+                None => "",
+                Some(OriginCheck::Host) => "host",
+                Some(OriginCheck::Allowlist) => "allowlist",
+                Some(OriginCheck::None) => "none",
+            },
+            recognised: recognised.describe(),
+            websocket_only: app.websocket_only,
+        }
+    }
+}
+
 /// Everything shown for one location.
 #[derive(Debug, Clone, Serialize)]
 pub struct LocationReport {
@@ -79,6 +129,8 @@ pub struct LocationReport {
     pub scalars: Vec<ScalarReport>,
     pub server: Option<String>,
     pub upstream: Option<UpstreamReport>,
+    /// Set when wslint takes the location for a WebSocket route.
+    pub websocket: Option<RouteReport>,
 }
 
 /// Scalars shown, with nginx's defaults.
@@ -93,8 +145,14 @@ const SCALARS: &[(&str, &str)] = &[
 const ARRAYS: &[&str] = &["proxy_set_header", "proxy_hide_header", "add_header"];
 
 /// The reports of every location whose pattern contains `filter` (all
-/// locations without a filter), in file order.
-pub fn inspect(model: &Model, version: NginxVersion, filter: Option<&str>) -> Vec<LocationReport> {
+/// locations without a filter), in file order; `routes` says which are
+/// WebSocket routes (the rules layer finds them).
+pub fn inspect(
+    model: &Model,
+    version: NginxVersion,
+    filter: Option<&str>,
+    routes: &std::collections::HashMap<ScopeId, RouteReport>,
+) -> Vec<LocationReport> {
     let mut scopes: Vec<ScopeId> = model
         .locations()
         .filter(|&s| {
@@ -113,7 +171,10 @@ pub fn inspect(model: &Model, version: NginxVersion, filter: Option<&str>) -> Ve
     // once per place it is analysed in; identical reports are merged.
     let mut reports: Vec<LocationReport> = scopes
         .into_iter()
-        .map(|s| location_report(model, version, s))
+        .map(|s| LocationReport {
+            websocket: routes.get(&s).cloned(),
+            ..location_report(model, version, s)
+        })
         .collect();
     reports.dedup_by(|a, b| serde_json::to_string(a).ok() == serde_json::to_string(b).ok());
     reports
@@ -234,6 +295,7 @@ fn location_report(model: &Model, version: NginxVersion, scope: ScopeId) -> Loca
         upstream,
         scalars,
         arrays,
+        websocket: None,
     }
 }
 

@@ -10,6 +10,7 @@
 //! - [`inspect`]: the per-location view behind `wslint inspect`;
 //! - [`version`]: the targeted nginx version.
 
+pub mod apps;
 pub mod context;
 pub mod directives;
 pub mod dump;

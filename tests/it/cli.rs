@@ -22,9 +22,9 @@ fn demo_tree_reports_its_one_websocket_mistake() {
         2,
         "{text}"
     );
-    assert!(
-        text.contains("WebSocket route because its path has the WebSocket segment `socket.io`")
-    );
+    assert!(text.contains(
+        "WebSocket route because its path is Socket.IO's WebSocket endpoint `/socket.io/`"
+    ));
 }
 
 #[test]

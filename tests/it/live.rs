@@ -28,6 +28,9 @@ pub struct Checks {
     /// Reject a request with more than one Host header, as Go's net/http
     /// and other strict servers do (400).
     pub one_host: bool,
+    /// Send a ping this often while the client is quiet, as protocols
+    /// with a server heartbeat do (Socket.IO, SignalR).
+    pub ping_every: Option<Duration>,
 }
 
 /// A WebSocket echo server on a free loopback port.
@@ -110,7 +113,25 @@ fn serve(stream: TcpStream, checks: Checks) {
     let Ok(mut socket) = tungstenite::accept_hdr(stream, callback) else {
         return;
     };
-    while let Ok(message) = socket.read() {
+    if let Some(every) = checks.ping_every {
+        let _ = socket.get_mut().stream.set_read_timeout(Some(every));
+    }
+    // Bounded: a connection lives at most a few minutes.
+    for _ in 0..10_000 {
+        let message = match socket.read() {
+            Ok(message) => message,
+            // Quiet for `ping_every`: the heartbeat.
+            Err(tungstenite::Error::Io(e))
+                if checks.ping_every.is_some()
+                    && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
+            {
+                if socket.send(Message::Ping(Vec::new().into())).is_err() {
+                    break;
+                }
+                continue;
+            }
+            Err(_) => break,
+        };
         let echo = matches!(message, Message::Text(_) | Message::Binary(_));
         if message.is_close() || (echo && socket.send(message).is_err()) {
             break;

@@ -3,6 +3,7 @@
 //! end-to-end tests against a real nginx (`e2e`, `probe`, servers in `live`).
 
 mod alone;
+mod apps;
 mod cli;
 mod config;
 mod corpus;

@@ -8,9 +8,10 @@
 //! When nginx is missing these tests skip and say so, unless `CI` is set
 //! (then they fail: CI installs nginx).
 
-use crate::support::{nginx, wslint};
+use crate::support::{json_findings, nginx, wslint};
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 /// The installed nginx's version, as `nginx -v` prints it.
 fn installed_version(nginx: &Path) -> String {
@@ -48,6 +49,20 @@ pub fn nginx_t(nginx: &Path, config: &str) -> Result<(), String> {
     }
 }
 
+/// The (code, message) of each finding wslint reports on `config`, for
+/// nginx 1.28.0.
+fn messages(config: &str) -> Vec<(String, String)> {
+    let out = wslint(
+        &crate::support::repo_root(),
+        &["--nginx-version", "1.28.0", "--format", "json", "-"],
+        Some(config.as_bytes()),
+    );
+    json_findings(&out.stdout)
+        .into_iter()
+        .map(|f| (f.code, f.message))
+        .collect()
+}
+
 /// The (code, line) of each finding wslint reports on `config`, for a
 /// target nginx `version`.
 fn findings(config: &str, version: &str) -> Vec<(String, u64)> {
@@ -56,23 +71,12 @@ fn findings(config: &str, version: &str) -> Vec<(String, u64)> {
         &["--nginx-version", version, "--format", "json", "-"],
         Some(config.as_bytes()),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
+    json_findings(&out.stdout)
+        .into_iter()
+        .map(|f| (f.code, f.line))
         .collect()
 }
 
-/// What a later nginx added (grammar/versions.tsv) fails `nginx -t` on an
-/// older one, and wslint targeting that older release says so at the line;
-/// targeting a release that has it, wslint says nothing.
 #[test]
 fn what_a_later_nginx_added_fails_on_an_older_one() {
     let Some(nginx) = nginx() else { return };
@@ -231,17 +235,9 @@ fn through_nginx(nginx: &Path, site: &str, path: &str) -> Seen {
         &["--nginx-version", &version, "--format", "json", "."],
         None,
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let findings = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
+    let findings = json_findings(&out.stdout)
+        .into_iter()
+        .map(|f| (f.code, f.message))
         .collect();
     Seen {
         answer,
@@ -517,6 +513,143 @@ fn an_if_block_inherits_proxy_pass() {
     );
     assert_eq!(seen.status(), 101, "{}", seen.answer);
     assert!(seen.findings.iter().all(|(c, _)| c != "WS019"));
+}
+
+// --- How long an upgraded connection lives --------------------------------
+
+/// Whether a WebSocket opened through nginx at `path` still echoes after
+/// `quiet`, during which the client sends nothing, or an unsolicited pong
+/// every `client_every` (and never reads, so it answers no ping either).
+fn echoes_after(port: u16, path: &str, quiet: Duration, client_every: Option<Duration>) -> bool {
+    use tungstenite::Message;
+    use tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://127.0.0.1:{port}{path}")
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("host", crate::live::PUBLIC_HOST.parse().unwrap());
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let (mut socket, _) = tungstenite::client(request, stream).unwrap();
+    let start = std::time::Instant::now();
+    while start.elapsed() < quiet {
+        match client_every {
+            Some(every) => {
+                std::thread::sleep(every);
+                if socket.send(Message::Pong(Vec::new().into())).is_err() {
+                    return false;
+                }
+            }
+            None => std::thread::sleep(quiet),
+        }
+    }
+    if socket.send(Message::text("still there?")).is_err() {
+        return false;
+    }
+    // The server's pings may come first; bounded.
+    for _ in 0..100 {
+        match socket.read() {
+            Ok(Message::Text(t)) => return t.as_str() == "still there?",
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// nginx closes an upgraded connection after `proxy_read_timeout` without
+/// a frame, and any frame restarts that timer: one from the client (a
+/// pong nobody asked for) as much as one from the backend (a heartbeat
+/// ping). So an app whose protocol sends something more often than the
+/// timeout keeps its connections open, whichever side sends it; WS006
+/// rests on this, and says so naming the app.
+#[test]
+fn frames_either_way_restart_the_read_timeout() {
+    use crate::live::{Backend, Checks, free_port};
+    let Some(nginx) = nginx() else { return };
+    let quiet_backend = Backend::start(Checks::default());
+    let beating_backend = Backend::start(Checks {
+        ping_every: Some(Duration::from_millis(600)),
+        ..Checks::default()
+    });
+    let location = |path: &str, port: u16, timeouts: &str| {
+        format!(
+            "    location {path} {{\n        proxy_pass http://127.0.0.1:{port};\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        {timeouts}\n    }}\n"
+        )
+    };
+    let site = format!(
+        "server {{\n    listen 127.0.0.1:NGINX_PORT;\n{}{}{}}}\n",
+        location("/quiet/", quiet_backend.port, "proxy_read_timeout 2s;"),
+        location("/beat/", beating_backend.port, "proxy_read_timeout 2s;"),
+        location(
+            "/send/",
+            quiet_backend.port,
+            "proxy_read_timeout 1h; proxy_send_timeout 2s;"
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    write_prefix(dir.path(), &site, port, 0, &[]);
+    let _server = start_nginx(&nginx, dir.path(), port).unwrap_or_else(|e| panic!("{e}\n{site}"));
+    let quiet = Duration::from_secs(5);
+    let runs = [
+        ("/quiet/", None),
+        ("/quiet/", Some(Duration::from_millis(600))),
+        ("/beat/", None),
+        ("/send/", None),
+    ]
+    .map(|(path, every)| std::thread::spawn(move || echoes_after(port, path, quiet, every)));
+    let [silent, client_pongs, server_pings, short_send] = runs.map(|run| run.join().unwrap());
+    assert!(
+        !silent,
+        "a connection quiet for 5s outlived proxy_read_timeout 2s"
+    );
+    assert!(client_pongs, "frames from the client did not keep it open");
+    assert!(server_pings, "frames from the backend did not keep it open");
+    assert!(
+        short_send,
+        "proxy_send_timeout 2s closed an idle connection"
+    );
+
+    // What wslint says of it: Socket.IO pings every 25s, within a 30s
+    // timeout but not a 10s one; Home Assistant's endpoint is named.
+    let route = |path: &str, timeout: &str| {
+        format!(
+            "events {{}}\nhttp {{\n    server {{\n        location {path} {{\n            proxy_pass http://127.0.0.1:9000;\n            proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection \"upgrade\";\n            proxy_set_header Host $host;\n{timeout}        }}\n    }}\n}}\n"
+        )
+    };
+    let ws006 = |config: &str| -> Vec<String> {
+        messages(config)
+            .into_iter()
+            .filter(|(c, _)| c == "WS006")
+            .map(|(_, m)| m)
+            .collect()
+    };
+    assert!(
+        ws006(&route(
+            "/socket.io/",
+            "            proxy_read_timeout 30s;\n"
+        ))
+        .is_empty()
+    );
+    assert!(
+        ws006(&route("/socket.io/", "")).is_empty(),
+        "25s is within nginx's 60s"
+    );
+    let short = ws006(&route(
+        "/socket.io/",
+        "            proxy_read_timeout 10s;\n",
+    ));
+    assert!(
+        short[0].contains("its server pings only every 25s"),
+        "{short:?}"
+    );
 }
 
 // --- What nginx -t refuses ---------------------------------------------------

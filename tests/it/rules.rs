@@ -53,7 +53,9 @@ fn settings_for(path: &Path, code: &str) -> RuleSettings {
                 Some(("nginx-version", v)) => {
                     settings.nginx_version = NginxVersion::parse(v).unwrap()
                 }
-                Some(("websocket-path", v)) => settings.websocket_paths.push(v.into()),
+                Some(("websocket-path", v)) => settings
+                    .websocket_paths
+                    .push(wslint::rules::DeclaredPath::parse(v).unwrap()),
                 Some(("timeout-threshold", v)) => {
                     settings.timeout_threshold_secs = v.parse().unwrap()
                 }

@@ -122,3 +122,29 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// One finding of a `--format json` report.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub code: String,
+    pub line: u64,
+    pub message: String,
+}
+
+/// The findings of a `--format json` report, in report order (none when
+/// the output is not a report, e.g. after a usage error).
+pub fn json_findings(stdout: &[u8]) -> Vec<Finding> {
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(stdout) else {
+        return Vec::new();
+    };
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| Finding {
+            code: d["code"].as_str().unwrap().to_string(),
+            line: d["line"].as_u64().unwrap(),
+            message: d["message"].as_str().unwrap().to_string(),
+        })
+        .collect()
+}
