@@ -15,6 +15,7 @@ mod interrupts;
 mod labeled;
 mod live;
 mod model;
+mod outputs;
 mod nginx_behaviour;
 mod probe;
 mod properties;
