@@ -41,6 +41,7 @@ Check the tree that holds the included files, or add them to it.
 No fix: only the author knows where the file is.
 
 ## References
+- docs/nginx-facts.md F26: `include` paths start from the configuration prefix; a glob may match nothing
 - nginx docs: `include` (relative paths are taken from the prefix, the folder of nginx.conf)
 ",
 };
@@ -76,6 +77,7 @@ Include each file from one place.
 No fix.
 
 ## References
+- docs/nginx-facts.md F27: nginx does not detect include cycles
 - nginx docs: `include`
 ",
 };
@@ -113,6 +115,9 @@ Move the directive to a level that allows it, or use a `map`.
 No fix.
 
 ## References
+- docs/nginx-facts.md F28: each directive has fixed contexts and argument counts
+- docs/nginx-facts.md F29: what a later release added is rejected by an older nginx
+- tests/it/nginx_behaviour.rs `what_a_later_nginx_added_fails_on_an_older_one`
 - nginx docs: each directive's Context line; nginx CHANGES for when directives appeared
 ",
 };
@@ -151,6 +156,9 @@ proxy_set_header Connection \"upgrade\";
 No fix: where the `;` belongs is a guess.
 
 ## References
+- docs/nginx-facts.md F28: each directive has fixed contexts and argument counts
+- docs/nginx-facts.md F29: what a later release added is rejected by an older nginx
+- tests/it/nginx_behaviour.rs `what_a_later_nginx_added_fails_on_an_older_one`
 - nginx docs: each directive's Syntax line; ngx_http_map_module, ngx_http_geo_module
 ",
 };
@@ -187,6 +195,7 @@ location / {
 No fix.
 
 ## References
+- docs/nginx-facts.md F30: a `;` or a `{` ends every directive
 - nginx's tokenizer (src/core/ngx_conf_file.c)
 ",
 };

@@ -54,7 +54,9 @@ upstream that speaks HTTP/1.0 also accepts HTTP/1.1 requests, and it is the
 default from nginx 1.29.7 on.
 
 ## References
-- NGINX_FACTS 3: `proxy_http_version` defaults and the 1.29.7 change
+- docs/nginx-facts.md F12: `proxy_http_version` defaults to 1.0 before nginx 1.29.7
+- docs/nginx-facts.md F21: single-value directives come from the nearest level that sets them
+- tests/it/nginx_behaviour.rs `a_bare_proxy_pass_sends_http10_its_own_host_and_no_upgrade`
 - nginx docs: ngx_http_proxy_module `proxy_http_version`; \"WebSocket proxying\"
 ",
 };

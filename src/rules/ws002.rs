@@ -57,7 +57,11 @@ the location had no `proxy_set_header` of its own, adding one hides the
 inherited ones (see WS008), so the fix copies them into the location.
 
 ## References
-- NGINX_FACTS 1: hop-by-hop headers are never forwarded implicitly
+- docs/nginx-facts.md F1: `Upgrade` reaches the backend only when the configuration sets it
+- docs/nginx-facts.md F4: an empty value sends no header at all
+- docs/nginx-facts.md F6: `$http_upgrade` is the client's `Upgrade` value, empty on plain requests
+- docs/nginx-facts.md F7: `\\\"` in an unquoted word is a quote character kept in the value
+- tests/it/nginx_behaviour.rs `a_bare_proxy_pass_sends_http10_its_own_host_and_no_upgrade`
 - nginx docs: \"WebSocket proxying\"; RFC 6455 section 4.1
 ",
 };

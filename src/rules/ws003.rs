@@ -61,7 +61,14 @@ safe: plain requests keep `Connection: close`. Where no http context is
 reachable (a snippet checked alone) the fix uses `Connection \"upgrade\"`.
 
 ## References
-- NGINX_FACTS 1, 2: hop-by-hop headers; the recommended map
+- docs/nginx-facts.md F1: `Connection` reaches the backend only when the configuration sets it
+- docs/nginx-facts.md F3: before nginx 1.29.7, nginx sends `Connection: close` unless told otherwise
+- docs/nginx-facts.md F6: `$http_upgrade` is the client's `Upgrade` value
+- docs/nginx-facts.md F7: `\\\"` in an unquoted word is a quote character kept in the value
+- docs/nginx-facts.md F9: the recommended map
+- tests/it/nginx_behaviour.rs `upgrade_without_connection_sends_close`
+- tests/it/nginx_behaviour.rs `connection_from_http_upgrade_sends_websocket`
+- tests/it/nginx_behaviour.rs `escaped_quotes_are_sent_with_the_value`
 - nginx docs: \"WebSocket proxying\"
 ",
 };

@@ -60,7 +60,8 @@ Unsafe: replacing the literal by the map changes what plain requests send
 (`close` instead of `upgrade`), which a backend may rely on.
 
 ## References
-- NGINX_FACTS 2: a literal Connection is sent on every request
+- docs/nginx-facts.md F5: a literal Connection is sent on every request
+- docs/nginx-facts.md F9: the map recipe
 - nginx docs: \"WebSocket proxying\" (the map example)
 ",
 };

@@ -56,7 +56,10 @@ when nothing defines the variable. A wrong map is not rewritten: which value
 the author meant is a judgement.
 
 ## References
-- NGINX_FACTS 2, 6: the map, and the startup failure without it
+- docs/nginx-facts.md F9: the map recipe
+- docs/nginx-facts.md F10: `map` compares string keys without regard to case
+- docs/nginx-facts.md F11: a variable nothing defines stops nginx at startup
+- tests/it/nginx_behaviour.rs `what_wslint_calls_fatal_fails_nginx_t`
 - nginx docs: ngx_http_map_module; \"WebSocket proxying\"
 ",
 };

@@ -68,7 +68,10 @@ Unsafe: a longer timeout keeps dead connections open longer and changes
 resource use; only the author knows the right value.
 
 ## References
-- NGINX_FACTS 4: timeouts between successive reads/writes; keepalive_timeout
+- docs/nginx-facts.md F16: `proxy_read_timeout` closes a WebSocket silent in both directions
+- docs/nginx-facts.md F17: `proxy_send_timeout` does not close an idle WebSocket
+- docs/nginx-facts.md F18: `keepalive_timeout` does not apply to an upgraded connection
+- docs/nginx-facts.md F21: single-value directives come from the nearest level that sets them
 - tests/it/nginx_behaviour.rs `frames_either_way_restart_the_read_timeout`
 - nginx docs: `proxy_read_timeout`, `proxy_send_timeout`; \"WebSocket proxying\"
 ",

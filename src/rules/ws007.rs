@@ -49,7 +49,9 @@ author meant. For an upstream `server wss://…` the fix (dropping the scheme)
 is unsafe: the TLS the author meant moves to `proxy_pass https://`.
 
 ## References
-- NGINX_FACTS 5: `[emerg] invalid URL prefix`
+- docs/nginx-facts.md F14: `proxy_pass` accepts `http://` and `https://` only (`invalid URL prefix`)
+- docs/nginx-facts.md F15: an upstream `server` is an address, not a URL (`invalid host in upstream`)
+- tests/it/nginx_behaviour.rs `what_wslint_calls_fatal_fails_nginx_t`
 - nginx docs: ngx_http_proxy_module `proxy_pass`
 ",
 };

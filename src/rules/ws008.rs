@@ -58,7 +58,8 @@ Unsafe: copying the hidden headers into the location changes what the backend
 receives; the author may have meant to drop them.
 
 ## References
-- NGINX_FACTS 12: array directives inherit all or nothing
+- docs/nginx-facts.md F19: `proxy_set_header` levels replace, they do not merge
+- docs/nginx-facts.md F2: without `proxy_set_header Host`, the backend gets `$proxy_host`
 - nginx docs: `proxy_set_header` (\"inherited from the previous configuration
   level if and only if there are no proxy_set_header directives defined on the
   current level\")

@@ -59,7 +59,10 @@ Unsafe when the empty value is inherited: the fix adds headers to the
 location, which hides every other inherited `proxy_set_header` (WS008).
 
 ## References
-- NGINX_FACTS 7: the keepalive recipe and WebSocket routes
+- docs/nginx-facts.md F4: an empty value sends no header at all
+- docs/nginx-facts.md F19: an empty `Connection` set at an outer level reaches locations without `proxy_set_header` of their own
+- docs/nginx-facts.md F24: the upstream keepalive recipe
+- tests/it/nginx_behaviour.rs `an_empty_connection_sends_none`
 - nginx docs: ngx_http_upstream_module `keepalive`; \"WebSocket proxying\"
 ",
 };

@@ -56,7 +56,9 @@ Unsafe: removing the lines changes responses of any plain request that also
 reaches the location.
 
 ## References
-- NGINX_FACTS 13: which responses `add_header` applies to; CORS and WebSockets
+- docs/nginx-facts.md F23: without `always`, `add_header` applies to success and redirect statuses only
+- docs/nginx-facts.md F31: browsers do not apply CORS to WebSocket handshakes
+- tests/it/nginx_behaviour.rs `add_header_reaches_a_101_only_with_always`
 - RFC 6455 section 10.2 (Origin considerations)
 ",
 };

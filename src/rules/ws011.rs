@@ -46,7 +46,8 @@ Repeat the outer headers in the location, or (nginx 1.29.3+) write
 Unsafe: copying headers into the location changes its responses.
 
 ## References
-- NGINX_FACTS 12, 13: array inheritance; `add_header_inherit`
+- docs/nginx-facts.md F19: `add_header` levels replace, they do not merge
+- docs/nginx-facts.md F20: `add_header_inherit` (nginx 1.29.3)
 - nginx docs: ngx_http_headers_module `add_header`, `add_header_inherit`
 ",
 };

@@ -43,7 +43,7 @@ Adding `always` is safe for CORS headers: it only adds them to error
 responses.
 
 ## References
-- NGINX_FACTS 13: the status codes `add_header` applies to
+- docs/nginx-facts.md F23: the status codes `add_header` applies to
 - nginx docs: ngx_http_headers_module `add_header`
 ",
 };

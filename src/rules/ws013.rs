@@ -43,7 +43,7 @@ add_header Vary Origin always;
 No fix: which origins to allow is a policy decision.
 
 ## References
-- NGINX_FACTS 14
+- docs/nginx-facts.md F32: browsers reject `Access-Control-Allow-Origin *` on a credentialed request
 - Fetch standard, CORS protocol: credentialed requests and `*`
 ",
 };

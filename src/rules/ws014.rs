@@ -46,7 +46,7 @@ events {
 No fix: the right numbers depend on the machine and the expected load.
 
 ## References
-- NGINX_FACTS 10
+- docs/nginx-facts.md F25: each proxied WebSocket holds two worker connections
 - nginx docs: `worker_connections`, `worker_rlimit_nofile`
 ",
 };

@@ -44,7 +44,7 @@ Unsafe: an application that really uses another upgrade protocol stops
 working.
 
 ## References
-- NGINX_FACTS 11
+- docs/nginx-facts.md F13: any 101 answer turns the connection into a tunnel nginx no longer inspects
 - Bishop Fox, \"h2c Smuggling: Request Smuggling Via HTTP/2 Cleartext\" (2020)
 ",
 };

@@ -54,8 +54,9 @@ location /socket.io/ {
 Safe for WebSocket routes: `$host` is the name the client connected to.
 
 ## References
-- NGINX_FACTS 1 (the proxy module's default `Host $proxy_host`)
+- docs/nginx-facts.md F2: without `proxy_set_header Host`, the backend gets `$proxy_host`
 - tests/it/nginx_behaviour.rs `a_bare_proxy_pass_sends_http10_its_own_host_and_no_upgrade`
+- tests/it/nginx_behaviour.rs `host_of_an_upstream_name_is_the_name`
 - nginx docs: `proxy_set_header`
 ",
 };

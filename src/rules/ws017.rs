@@ -39,6 +39,8 @@ backend's allowed origins instead.
 Unsafe when a backend was configured around the missing header.
 
 ## References
+- docs/nginx-facts.md F4: an empty value sends no header, and hides the client's
+- docs/nginx-facts.md F31: browsers do not apply CORS to WebSocket handshakes
 - RFC 6455 sections 4.1 and 10.2: Origin in the handshake
 - nginx docs: `proxy_set_header` (an empty value removes the header)
 ",

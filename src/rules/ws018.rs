@@ -50,7 +50,9 @@ Unsafe: routes that relied on `close` (upstreams without keepalive that
 misbehave on reused connections) change behaviour.
 
 ## References
-- NGINX_FACTS 2, 7
+- docs/nginx-facts.md F9: the map recipe and its `''` value
+- docs/nginx-facts.md F4: an empty value sends no header at all
+- docs/nginx-facts.md F24: an upstream connection is reused only when nothing asked to close it
 - nginx docs: ngx_http_upstream_module `keepalive`
 ",
 };

@@ -61,7 +61,9 @@ A location that is not nested gets no fix: only its author knows the backend.
 
 ## References
 - nginx docs: ngx_http_core_module `location`; ngx_http_proxy_module `proxy_pass`
-- tests/it/nginx_behaviour.rs: a nested location without `proxy_pass` answers 404
+- docs/nginx-facts.md F22: a nested location does not inherit `proxy_pass`
+- tests/it/nginx_behaviour.rs `a_nested_location_does_not_inherit_proxy_pass`
+- tests/it/nginx_behaviour.rs `an_if_block_inherits_proxy_pass`
 ",
 };
 

@@ -43,7 +43,8 @@ itself (a shared snippet is never edited), and the value that remains may not
 be the one the author wanted.
 
 ## References
-- tests/it/nginx_behaviour.rs: a header set twice reaches the backend twice
+- docs/nginx-facts.md F8: a header set twice at one level is sent twice
+- tests/it/nginx_behaviour.rs `a_header_set_twice_is_sent_twice`
 - nginx docs: ngx_http_proxy_module `proxy_set_header`
 ",
 };

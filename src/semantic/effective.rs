@@ -1,5 +1,5 @@
 //! Effective configuration: what nginx actually uses at a given scope once
-//! inheritance is applied (NGINX_FACTS 12–13).
+//! inheritance is applied (docs/nginx-facts.md F19–F21).
 //!
 //! - A scalar directive comes from the nearest level that sets it.
 //! - An array directive (`proxy_set_header`, `add_header`,
@@ -80,7 +80,7 @@ impl ProxyTarget<'_> {
     /// What nginx sends as `Host` when no `proxy_set_header Host` is in
     /// effect: `$proxy_host`, the host and port as written in the URL, the
     /// port left out when it is the scheme's default, `localhost` for a
-    /// unix socket (NGINX_FACTS 26). `None` when the URL has variables:
+    /// unix socket (docs/nginx-facts.md F2). `None` when the URL has variables:
     /// then it is only known once they are set.
     pub fn host_header(&self) -> Option<String> {
         proxy_host(&self.url)
@@ -245,7 +245,7 @@ impl<'a> Model<'a> {
     /// The content handler directive `name` (`proxy_pass`, `fastcgi_pass`,
     /// …) in effect at `scope`: its own, or, in an `if` or `limit_except`
     /// block, the location's around it. A nested location does not inherit
-    /// it (NGINX_FACTS 25): without one of its own it serves files.
+    /// it (docs/nginx-facts.md F22): without one of its own it serves files.
     pub fn handler(&self, scope: ScopeId, name: &str) -> Option<Setting<'a>> {
         let id = self.name_id(name)?;
         for level in self.ancestors(scope) {
