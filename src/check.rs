@@ -64,42 +64,22 @@ pub fn run(inputs: &[Input], settings: &RuleSettings) -> Outcome {
     }
 }
 
-/// [`run`] for a process that ends once it has reported: the model and the
-/// rules' routes are not freed level by level and route by route
-/// (thousands of small lists on a large configuration), since the process
-/// hands all its memory back at exit.
-pub fn run_to_exit(inputs: &[Input], settings: &RuleSettings) -> Outcome {
-    let loaded = load(inputs);
-    let model = Model::build_for(&loaded.files, &loaded.entries, settings.nginx_version);
-    let outcome = findings(&model, &loaded, settings, rules::run_to_exit);
-    std::mem::forget(model);
-    Outcome {
-        files: loaded.files,
-        ..outcome
-    }
-}
-
 /// Builds the model of loaded files and runs the rules. The outcome's file
 /// set is empty: the caller keeps `loaded` (the fixer changes it between
 /// passes) and puts the files in when it is done.
 pub fn analyse(loaded: &Loaded, settings: &RuleSettings) -> Outcome {
     let model = Model::build_for(&loaded.files, &loaded.entries, settings.nginx_version);
-    findings(&model, loaded, settings, rules::run)
+    findings(&model, loaded, settings)
 }
 
 /// The model's and the rules' findings, with per-path ignores and severity
 /// overrides applied, sorted.
-fn findings(
-    model: &Model,
-    loaded: &Loaded,
-    settings: &RuleSettings,
-    run_rules: fn(&Model, &RuleSettings) -> Vec<Diagnostic>,
-) -> Outcome {
+fn findings(model: &Model, loaded: &Loaded, settings: &RuleSettings) -> Outcome {
     // The rules' findings are the bulk: add the model's few to them (the
     // list is sorted below) rather than copying the bulk. The model's
     // checks are selected like rules, but what nginx cannot even parse is
     // always reported.
-    let mut diagnostics = run_rules(model, settings);
+    let mut diagnostics = rules::run(model, settings);
     diagnostics.extend(
         model
             .diagnostics
@@ -125,7 +105,7 @@ fn findings(
             d.severity = *severity;
         }
     }
-    crate::diagnostic::sort_by(&mut diagnostics, |a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_unstable_by(rules::in_report_order);
     let checked_alone = model
         .entries
         .iter()

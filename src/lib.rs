@@ -5,15 +5,12 @@
 //! and [`source`] find and read the files. [`probe`] checks a live
 //! endpoint instead of a configuration.
 
-pub mod both_ends;
 pub mod check;
 pub mod cli;
 pub mod config;
-pub mod decimal;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
-pub mod huge_pages;
 pub mod probe;
 pub mod progress;
 pub mod report;

@@ -12,7 +12,6 @@ use wslint::semantic::{Model, inspect};
 use wslint::{check, config, discover, probe, report};
 
 fn main() -> ExitCode {
-    wslint::huge_pages::restart_with_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -168,13 +167,7 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
         out.exit_code
     } else {
         warn_of_pending_fix(inputs);
-        // Formats that are rendered whole before they are written need the
-        // model's memory back for it; streamed ones do not.
-        let outcome = if report::is_streamed(settings.format) {
-            check::run_to_exit(inputs, rule_settings)
-        } else {
-            check::run(inputs, rule_settings)
-        };
+        let outcome = check::run(inputs, rule_settings);
         if let Some(p) = progress {
             p.finish();
         }
@@ -185,11 +178,7 @@ fn run_check(inputs: &[Input], rule_settings: &RuleSettings, settings: &Settings
         // A closed pipe (`wslint … | head`) is not an error of the run.
         let _ = report::write(settings.format, &outcome, settings.color, 0, &mut out)
             .and_then(|()| out.flush());
-        let code = outcome.exit_code();
-        // The process ends here: handing the memory back to the system at
-        // exit is much faster than freeing every tree and finding one by one.
-        std::mem::forget(outcome);
-        code
+        outcome.exit_code()
     };
     if settings.exit_zero && code == 1 {
         0

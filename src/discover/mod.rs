@@ -283,45 +283,16 @@ type ReadResult = Result<(SourceFile, Context), ReadError>;
 /// Reads and parses files on every core (files parse independently), in
 /// the order given, each with the context its top level suggests.
 fn read_all(paths: &[PathBuf]) -> Vec<ReadResult> {
-    let read_one = |path: &PathBuf| {
-        SourceFile::read(path).map(|file| {
-            let context = context_of(&file.tree);
-            (file, context)
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .map(|path| {
+            SourceFile::read(path).map(|file| {
+                let context = context_of(&file.tree);
+                (file, context)
+            })
         })
-    };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if workers < 2 || paths.len() < 8 {
-        return paths.iter().map(read_one).collect();
-    }
-    // Workers take the next unread file, so one large file does not leave
-    // the other cores idle; results go back in the order of `paths`.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut read = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(path) = paths.get(i) else {
-                return read;
-            };
-            read.push((i, read_one(path)));
-        }
-    };
-    let mut read: Vec<(usize, ReadResult)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut read = work();
-        for handle in handles {
-            read.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-        }
-        read
-    });
-    read.sort_unstable_by_key(|(i, _)| *i);
-    read.into_iter().map(|(_, file)| file).collect()
+        .collect()
 }
 
 fn walk_error(dir: &Path, e: &walkdir::Error) -> ReadError {

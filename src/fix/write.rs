@@ -88,6 +88,8 @@ fn check_writable(path: &Path) -> Result<(PathBuf, std::fs::Metadata), WriteErro
 #[derive(Debug)]
 struct Staged {
     temp: PathBuf,
+    /// Renamed into its place: the file is no longer a temporary one.
+    placed: bool,
 }
 
 impl Staged {
@@ -100,7 +102,10 @@ impl Staged {
         fail_after: Option<usize>,
     ) -> std::io::Result<Staged> {
         let (mut file, path) = cleanup::new_temporary(dir)?;
-        let staged = Staged { temp: path };
+        let staged = Staged {
+            temp: path,
+            placed: false,
+        };
         if let Some(n) = fail_after {
             file.write_all(&bytes[..n.min(bytes.len())])?;
             return Err(std::io::Error::other("No space left on device (simulated)"));
@@ -115,16 +120,18 @@ impl Staged {
     }
 
     /// The temporary file is now the file at `to`: it is no longer removed.
-    fn placed(self) {
+    fn placed(mut self) {
         cleanup::forget(&self.temp);
-        std::mem::forget(self);
+        self.placed = true;
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.temp);
-        cleanup::forget(&self.temp);
+        if !self.placed {
+            let _ = std::fs::remove_file(&self.temp);
+            cleanup::forget(&self.temp);
+        }
     }
 }
 

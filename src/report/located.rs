@@ -111,16 +111,18 @@ fn locate_fix<'o>(outcome: &'o Outcome, fix: &'o Fix) -> LocatedFix<'o> {
 
 /// Locates the findings among `diagnostics` (syntax errors are located
 /// by [`errors`]).
-fn locate_findings<'o>(outcome: &'o Outcome, diagnostics: &'o [Diagnostic]) -> Vec<Finding<'o>> {
-    diagnostics
-        .iter()
+fn locate_findings(outcome: &Outcome) -> Vec<Finding<'_>> {
+    use rayon::prelude::*;
+    outcome
+        .diagnostics
+        .par_iter()
         .filter(|d| !d.is_syntax)
         .map(|d| locate_finding(outcome, d))
         .collect()
 }
 
 /// One finding (a diagnostic that is not a syntax error), located.
-fn locate_finding<'o>(outcome: &'o Outcome, d: &'o Diagnostic) -> Finding<'o> {
+pub fn locate_finding<'o>(outcome: &'o Outcome, d: &'o Diagnostic) -> Finding<'o> {
     Finding {
         diagnostic: d,
         fix: d.fix.as_ref().map(|f| locate_fix(outcome, f)),
@@ -145,12 +147,8 @@ fn syntax_errors(outcome: &Outcome) -> impl Iterator<Item = RunError> + '_ {
 
 /// Resolves every finding and error of a run, in file order.
 pub fn locate(outcome: &Outcome) -> Located<'_> {
-    // Findings are located on two threads, a chunk at a time.
-    let findings = crate::both_ends::map_chunks(&outcome.diagnostics, 1024, |_, diagnostics| {
-        locate_findings(outcome, diagnostics)
-    });
     Located {
-        findings,
+        findings: locate_findings(outcome),
         errors: errors(outcome),
         files_checked: outcome.files.files.len(),
     }

@@ -17,7 +17,7 @@ pub mod concise;
 pub mod github;
 pub mod inspect;
 pub mod json;
-mod json_text;
+mod json_format;
 pub mod located;
 pub mod parse_json;
 pub mod rules;
@@ -63,12 +63,6 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
         Format::Sarif => sarif::render(&located::locate(outcome)),
         Format::Github => github::render(&located::locate(outcome)),
     }
-}
-
-/// Whether [`write()`] streams `format` (text, JSON and SARIF) rather than
-/// rendering it whole first.
-pub fn is_streamed(format: Format) -> bool {
-    matches!(format, Format::Text | Format::Json | Format::Sarif)
 }
 
 /// Writes a check (or fix) run in `format` to `out`; text, JSON and SARIF

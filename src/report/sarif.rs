@@ -295,9 +295,8 @@ pub fn write(located: &Located, out: &mut impl std::io::Write) -> std::io::Resul
         }],
         version: "2.1.0",
     };
-    let mut escaped = super::json_text::EscapeC1::new(&mut *out);
-    serde_json::to_writer_pretty(&mut escaped, &doc)?;
-    escaped.finish()?.write_all(b"\n")
+    super::json_format::write_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
 
 pub fn render(located: &Located) -> String {

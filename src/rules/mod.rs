@@ -33,7 +33,6 @@ mod ws018;
 mod ws019;
 mod ws020;
 
-use crate::decimal::decimal;
 use crate::diagnostic::{Diagnostic, FileSpan, Severity};
 use crate::fix::build::Line;
 use crate::semantic::HeaderEntry;
@@ -545,19 +544,21 @@ impl<'m> FileLine<'m> {
 }
 
 impl FileLine<'_> {
-    /// Appends "file:line" to `out`, without the formatting machinery.
+    /// Appends "file:line" to `out`.
     pub fn push_to(&self, out: &mut String) {
-        out.push_str(self.file.display_name());
-        out.push(':');
-        out.push_str(decimal(self.file.line_of(self.offset) as u64, &mut [0; 20]));
+        use std::fmt::Write;
+        let _ = write!(out, "{self}");
     }
 }
 
 impl std::fmt::Display for FileLine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.file.display_name())?;
-        f.write_str(":")?;
-        f.write_str(decimal(self.file.line_of(self.offset) as u64, &mut [0; 20]))
+        write!(
+            f,
+            "{}:{}",
+            self.file.display_name(),
+            self.file.line_of(self.offset)
+        )
     }
 }
 
@@ -608,15 +609,15 @@ fn write_words(f: &mut std::fmt::Formatter<'_>, node: Node) -> std::fmt::Result 
 }
 
 /// The rules that take longest on a large configuration (they build a
-/// finding with a fix for most routes, or read every `proxy_pass`), longest
-/// first; the others follow in code order. Only the order of work changes:
-/// findings are sorted afterwards.
+/// finding with a fix for most routes, or read every `proxy_pass`),
+/// longest first; the others follow in code order. Only the order of work
+/// changes: findings are sorted afterwards.
 const LONGEST_FIRST: &[&str] = &[
     "WS008", "WS016", "WS007", "WS001", "WS002", "WS003", "WS015", "WS018", "WS005", "WS006",
 ];
 
 /// The order findings are reported in: file, offset, code, then message.
-fn in_report_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+pub(crate) fn in_report_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     a.sort_key()
         .cmp(&b.sort_key())
         .then_with(|| a.message.cmp(&b.message))
@@ -626,25 +627,12 @@ fn in_report_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
 /// unused ones. Diagnostics come back sorted by file, offset and code, each
 /// reported once even when a file is analysed in several places.
 pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
-    run_freeing(model, settings, true)
-}
-
-/// [`run`] for a process that ends once it has reported: the routes'
-/// lists are not freed one by one (tens of thousands of small lists on a
-/// large configuration), since the process hands all its memory back at
-/// exit. Freeing them took longer than sorting the findings beside it.
-pub fn run_to_exit(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
-    run_freeing(model, settings, false)
-}
-
-fn run_freeing(model: &Model, settings: &RuleSettings, free_routes: bool) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     // Both read the whole model; neither needs the other.
-    let (markers, vars) = std::thread::scope(|threads| {
-        let vars = threads.spawn(|| VariableIndex::build(model));
-        let markers = suppress::Comments::collect(model);
-        let vars = vars.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (markers, vars)
-    });
+    let (markers, vars) = rayon::join(
+        || suppress::Comments::collect(model),
+        || VariableIndex::build(model),
+    );
     let (routes, unproxied) = routes::find(model, settings, &markers)
         .into_iter()
         .partition(|r| r.proxied);
@@ -666,50 +654,34 @@ fn run_freeing(model: &Model, settings: &RuleSettings, free_routes: bool) -> Vec
             .position(|c| *c == r.meta().code)
             .unwrap_or(LONGEST_FIRST.len())
     });
-    // Rules only read the model: run them on two threads, each taking the
-    // next rule not yet started, longest first, so that the last rules to
-    // finish are short ones and neither core waits long for the other.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut found = std::thread::scope(|scope| {
-        let work = || {
+    // Rules only read the model: they run side by side, one task each,
+    // the longest started first so that the last to finish are short.
+    let found: Vec<Vec<Diagnostic>> = enabled
+        .par_iter()
+        .with_max_len(1)
+        .map(|rule| {
             let mut out = Vec::new();
-            while let Some(rule) =
-                enabled.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-            {
-                rule.check(&cx, &mut out);
-            }
-            // Each thread sorts its own findings: the sort of both lists
-            // together below then only merges two sorted runs.
-            crate::diagnostic::sort_by(&mut out, in_report_order);
+            rule.check(&cx, &mut out);
             out
-        };
-        let other = scope.spawn(work);
-        let mut found = work();
-        found.extend(
-            other
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        );
-        found
-    });
-    std::thread::scope(|threads| {
-        // Freeing every route's lists takes a while on a large
-        // configuration: beside the sorting rather than after it.
-        if free_routes {
-            threads.spawn(move || drop(cx));
-        } else {
-            std::mem::forget(cx);
-        }
-        crate::diagnostic::sort_by(&mut found, in_report_order);
-        found.dedup_by(|a, b| a.sort_key() == b.sort_key());
-        let enabled_codes: Vec<&str> = enabled.iter().map(|r| r.meta().code).collect();
-        let mut kept = markers.apply(model, found, &enabled_codes);
-        if settings.is_enabled(&ws000::META) {
-            kept.extend(markers.unused(model, &enabled_codes));
-        }
-        crate::diagnostic::sort_by(&mut kept, |a, b| a.sort_key().cmp(&b.sort_key()));
-        kept
-    })
+        })
+        .collect();
+    let mut found: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    // Freeing every route's lists takes a while on a large configuration:
+    // beside the sorting rather than after it.
+    rayon::join(
+        move || drop(cx),
+        || {
+            found.par_sort_unstable_by(in_report_order);
+            found.dedup_by(|a, b| a.sort_key() == b.sort_key());
+        },
+    );
+    let enabled_codes: Vec<&str> = enabled.iter().map(|r| r.meta().code).collect();
+    let mut kept = markers.apply(model, found, &enabled_codes);
+    if settings.is_enabled(&ws000::META) {
+        kept.extend(markers.unused(model, &enabled_codes));
+    }
+    kept.par_sort_unstable_by(in_report_order);
+    kept
 }
 
 /// Pieces the rules use to build their fixes.

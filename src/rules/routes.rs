@@ -268,19 +268,17 @@ impl Unseen {
     }
 }
 
-/// Every WebSocket route of the model, in scope order. Locations are
-/// independent, so they are examined on two threads.
+/// Every WebSocket route of the model, in scope order.
 pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments) -> Vec<Route<'a>> {
+    use rayon::prelude::*;
     // Location blocks, and files of location-level directives checked
     // alone.
     let locations: Vec<ScopeId> = model.scopes_of(Context::Location).collect();
     let around = upgrade_headers_around(model);
-    crate::both_ends::map_chunks(&locations, 256, |_, scopes| {
-        scopes
-            .iter()
-            .filter_map(|&scope| route(model, settings, comments, &around, scope))
-            .collect()
-    })
+    locations
+        .par_iter()
+        .filter_map(|&scope| route(model, settings, comments, &around, scope))
+        .collect()
 }
 
 /// What `wslint inspect` shows of each WebSocket route: why it is one and
@@ -311,23 +309,20 @@ fn upgrade_headers_around(model: &Model) -> Vec<bool> {
     let Some(proxy_set_header) = model.name_id("proxy_set_header") else {
         return vec![false; model.scopes.len()];
     };
-    // Reading every level's header names touches the whole model, so two
-    // threads share the levels; the name is looked up once and header
-    // names are compared where they are written.
-    let writes_one = |ids: std::ops::Range<usize>| -> Vec<bool> {
-        ids.map(|id| {
-            model.named_by_id(id as ScopeId, proxy_set_header).any(|n| {
-                n.view.args().next().is_some_and(|h| {
-                    h.text_eq_ignore_ascii_case("upgrade")
-                        || h.text_eq_ignore_ascii_case("connection")
-                })
+    let writes_one = |id: usize| {
+        model.named_by_id(id as ScopeId, proxy_set_header).any(|n| {
+            n.view.args().next().is_some_and(|h| {
+                h.text_eq_ignore_ascii_case("upgrade") || h.text_eq_ignore_ascii_case("connection")
             })
         })
-        .collect()
     };
-    let mut around = crate::both_ends::map_chunks(&model.scopes, 2048, |start, levels| {
-        writes_one(start..start + levels.len())
-    });
+    let mut around: Vec<bool> = {
+        use rayon::prelude::*;
+        (0..model.scopes.len())
+            .into_par_iter()
+            .map(writes_one)
+            .collect()
+    };
     for (id, scope) in model.scopes.iter().enumerate() {
         // A level is created before the levels inside it, so its flag is
         // already final.
@@ -697,7 +692,7 @@ fn mentions_upgrade(value: &str) -> bool {
 /// Whether a Connection header value asks for an upgrade. A literal must
 /// hold the word (in any case) and no quote characters: `\"upgrade\"` in an
 /// unquoted word sends the quotes too, and `"upgrade"` with them is not the
-/// token (NGINX_FACTS 28). A variable alone asks for one when it is the
+/// token (docs/nginx-facts.md F7). A variable alone asks for one when it is the
 /// client's own `$http_connection`, or a map that gives `upgrade`; not
 /// `$http_upgrade`, which sends the client's `Upgrade` value (`websocket`).
 /// Other variables (set elsewhere, or undefined, which WS005 reports) are

@@ -119,21 +119,12 @@ struct Lists<'a> {
 
 impl<'a> Lists<'a> {
     /// Appends `other`'s directives from `directives_at` and children from
-    /// `children_at` on, with interned names and child ids mapped.
-    fn append_from(
-        &mut self,
-        other: &Lists<'a>,
-        directives_at: u32,
-        children_at: u32,
-        name: impl Fn(u32) -> u32,
-        child: impl Fn(ScopeId) -> ScopeId,
-    ) {
+    /// `children_at` on.
+    fn append_from(&mut self, other: &Lists<'a>, directives_at: u32, children_at: u32) {
         let (d, c) = (directives_at as usize, children_at as usize);
         self.directives.extend_from_slice(&other.directives[d..]);
-        self.name_ids
-            .extend(other.name_ids[d..].iter().map(|&n| name(n)));
-        self.children
-            .extend(other.children[c..].iter().map(|&id| child(id)));
+        self.name_ids.extend_from_slice(&other.name_ids[d..]);
+        self.children.extend_from_slice(&other.children[c..]);
     }
 
     /// Drops the directives from `directives_at` and the children from
@@ -279,25 +270,6 @@ impl<'a> Model<'a> {
         entry_points: &[EntryPoint],
         version: NginxVersion,
     ) -> Self {
-        Self::build_splitting_at(
-            files,
-            entry_points,
-            SPLIT_INCLUDE_BYTES,
-            usize::MAX,
-            version,
-        )
-    }
-
-    /// [`Model::build`], walking glob includes of at least `split_bytes`
-    /// on two threads, this one walking at most `front_limit` files of
-    /// each (tests set it to know which thread walks which file).
-    fn build_splitting_at(
-        files: &'a FileSet,
-        entry_points: &[EntryPoint],
-        split_bytes: usize,
-        front_limit: usize,
-        version: NginxVersion,
-    ) -> Self {
         let mut builder = Builder {
             version,
             files,
@@ -311,8 +283,6 @@ impl<'a> Model<'a> {
             entry_context: Context::Unknown,
             names: HashMap::default(),
             specs: Vec::new(),
-            split_bytes,
-            front_limit,
         };
         let mut entries = Vec::new();
         let order = entry_points
@@ -512,16 +482,7 @@ struct Builder<'a> {
     /// The directive table's declarations of each name, by name id: looked
     /// up once per name rather than once per directive.
     specs: Vec<&'static [crate::semantic::directives::DirectiveSpec]>,
-    /// Glob includes of at least this many bytes are walked on two threads
-    /// (`usize::MAX` in a builder that is itself one of the two).
-    split_bytes: usize,
-    /// How many files of a split include this thread walks at most.
-    front_limit: usize,
 }
-
-/// Glob includes of at least this many bytes in all are walked on two
-/// threads; below it, starting a thread costs more than it saves.
-const SPLIT_INCLUDE_BYTES: usize = 1 << 20;
 
 impl<'a> Builder<'a> {
     fn build_entry(&mut self, point: &EntryPoint, context: Context) -> ScopeId {
@@ -546,7 +507,7 @@ impl<'a> Builder<'a> {
             self.closed.children.len() as u32,
         );
         self.closed
-            .append_from(&self.open, directives_at, children_at, |n| n, |c| c);
+            .append_from(&self.open, directives_at, children_at);
         self.open.truncate(directives_at, children_at);
         level.directives = start..self.closed.directives.len() as u32;
         level.children = first_child..self.closed.children.len() as u32;
@@ -656,10 +617,7 @@ impl<'a> Builder<'a> {
             }
             None => return,
         };
-        if self.should_split(&ids) {
-            self.include_split(point, &ids, scope);
-            return;
-        }
+        self.reserve_for(&ids);
         for id in ids {
             if self.include_stack.contains(&id) || self.include_stack.len() >= MAX_INCLUDE_DEPTH {
                 self.mark_unresolved(scope, node);
@@ -712,81 +670,10 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Whether a glob include is large enough to walk on two threads, and
-    /// plain enough: no file of it closes a cycle and the depth limit is
-    /// not reached, so every file is walked just as it would be in turn.
-    fn should_split(&self, ids: &[FileId]) -> bool {
-        ids.len() >= 2
-            && self.include_stack.len() < MAX_INCLUDE_DEPTH
-            && !ids.iter().any(|id| self.include_stack.contains(id))
-            && ids
-                .iter()
-                .map(|&id| self.files.get(id).tree.source.len())
-                .sum::<usize>()
-                >= self.split_bytes
-    }
-
-    /// Walks the files on two threads, taken from both ends as in
-    /// [`crate::both_ends`]: this one takes them from the front, straight
-    /// into `scope`; the other from the back, each into a builder of its
-    /// own under a stand-in for `scope`, and those are appended in file
-    /// order once the two meet. The result is the same levels, in the same
-    /// order, as walking the files in turn (files included from a glob are
-    /// the bulk of a fleet's configuration, and building their levels was
-    /// the largest part of the run on one core).
-    fn include_split(&mut self, point: &EntryPoint, ids: &[FileId], scope: ScopeId) {
-        let untaken = crate::both_ends::Untaken::with_front_limit(ids.len(), self.front_limit);
-        let (files, entry, entry_context) = (self.files, self.entry, self.entry_context);
-        let include_stack = self.include_stack.clone();
-        let version = self.version;
-        let fresh = || Builder {
-            version,
-            files,
-            scopes: Vec::new(),
-            closed: Lists::default(),
-            open: Lists::default(),
-            diagnostics: Vec::new(),
-            reached: BTreeSet::new(),
-            include_stack: include_stack.clone(),
-            entry,
-            entry_context,
-            names: HashMap::default(),
-            specs: Vec::new(),
-            split_bytes: usize::MAX,
-            front_limit: usize::MAX,
-        };
-        let context = self.scopes[scope as usize].context;
-        self.reserve_for(ids);
-        let from_back = std::thread::scope(|threads| {
-            let handle = threads.spawn(|| {
-                let mut walked = Vec::new();
-                while let Some(i) = untaken.back() {
-                    let mut builder = fresh();
-                    builder.reserve_for(&ids[i..=i]);
-                    let stand_in = builder.new_scope(context, None, None);
-                    builder.walk_files(point, &ids[i..=i], stand_in);
-                    walked.push(builder);
-                }
-                walked
-            });
-            while let Some(i) = untaken.front() {
-                self.walk_files(point, &ids[i..=i], scope);
-            }
-            handle
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e))
-        });
-        // Taken from the back: the last file's builder came first.
-        for builder in from_back.into_iter().rev() {
-            self.append(builder, scope);
-        }
-    }
-
     /// Room for the levels and directives of `ids`, counted from their
     /// trees (an upper bound: comments are items too). A fleet's glob
     /// include holds most of the model, and growing its lists by doubling
-    /// copied them several times into fresh memory. Room that stays unused
-    /// is mostly never touched, so it costs little memory.
+    /// copied them several times into fresh memory.
     fn reserve_for(&mut self, ids: &[FileId]) {
         let (mut items, mut blocks) = (0, 0);
         for &id in ids {
@@ -798,54 +685,6 @@ impl<'a> Builder<'a> {
         self.closed.directives.reserve(items);
         self.closed.name_ids.reserve(items);
         self.closed.children.reserve(blocks);
-    }
-
-    /// Appends the levels another builder found under its stand-in (its
-    /// first level) to `parent`: its directives and children go to
-    /// `parent`, its other levels after the ones here, with their ids and
-    /// interned names renumbered.
-    fn append(&mut self, other: Builder<'a>, parent: ScopeId) {
-        let mut renamed = vec![0u32; other.names.len()];
-        for (name, &theirs) in &other.names {
-            renamed[theirs as usize] = match self.names.get(name.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.names.len() as u32;
-                    self.names.insert(name.clone(), id);
-                    self.specs.push(other.specs[theirs as usize]);
-                    id
-                }
-            };
-        }
-        // Their level k (k ≥ 1) becomes level base + k - 1 here.
-        let base = self.scopes.len() as ScopeId;
-        let moved = |k: ScopeId| if k == 0 { parent } else { base + k - 1 };
-        let mut levels = other.scopes.into_iter();
-        let stand_in = levels.next().expect("the stand-in level comes first");
-        let name = |n: u32| renamed[n as usize];
-        // `parent` is the innermost open level here, and the stand-in the
-        // only open level there: its lists are their whole open stack.
-        self.open.append_from(&other.open, 0, 0, name, moved);
-        let level = &mut self.scopes[parent as usize];
-        if level.unresolved_include.is_none() {
-            level.unresolved_include = stand_in.unresolved_include;
-        }
-        // Their other levels are closed: their lists follow the ones here.
-        let (directives_at, children_at) = (
-            self.closed.directives.len() as u32,
-            self.closed.children.len() as u32,
-        );
-        self.closed.append_from(&other.closed, 0, 0, name, moved);
-        let shift = |range: std::ops::Range<u32>, by: u32| range.start + by..range.end + by;
-        self.scopes.reserve(levels.len());
-        for mut scope in levels {
-            scope.parent = scope.parent.map(moved);
-            scope.directives = shift(scope.directives, directives_at);
-            scope.children = shift(scope.children, children_at);
-            self.scopes.push(scope);
-        }
-        self.diagnostics.extend(other.diagnostics);
-        self.reached.extend(other.reached);
     }
 
     /// The entries of a `map` or `geo` block: nginx reads each as a key and
@@ -1190,114 +1029,4 @@ fn context_comment(text: &str) -> Option<Context> {
     let rest = rest.strip_prefix("wslint:")?.trim();
     let value = rest.strip_prefix("context=")?;
     Context::from_user_name(value.split_whitespace().next()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::discover::{Input, load};
-
-    /// Everything the build decides, as text: each level with its context,
-    /// opener, parent, children, flags and directives (by place and name),
-    /// and the diagnostics.
-    fn shape(model: &Model) -> Vec<String> {
-        let name_of: HashMap<u32, &str> = model
-            .names
-            .iter()
-            .map(|(n, &id)| (id, n.as_str()))
-            .collect();
-        let mut out: Vec<String> = model
-            .scopes
-            .iter()
-            .enumerate()
-            .map(|(id, s)| {
-                let directives: Vec<String> = model
-                    .directives(id as ScopeId)
-                    .iter()
-                    .zip(model.name_ids(id as ScopeId))
-                    .map(|(d, n)| format!("{}@{}:{:?}", name_of[n], d.file, d.view.span()))
-                    .collect();
-                format!(
-                    "{id} {:?} opener={:?} parent={:?} children={:?} entry={} unresolved={} {directives:?}",
-                    s.context,
-                    s.opener.map(|o| o.location()),
-                    s.parent,
-                    model.children(id as ScopeId),
-                    s.entry,
-                    s.unresolved_include.is_some(),
-                )
-            })
-            .collect();
-        out.extend(
-            model
-                .diagnostics
-                .iter()
-                .map(|d| format!("{} {:?} {}", d.code, d.location, d.message)),
-        );
-        out
-    }
-
-    #[test]
-    fn a_glob_include_walked_on_two_threads_builds_the_same_model() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("sites")).unwrap();
-        std::fs::create_dir_all(root.join("snippets")).unwrap();
-        std::fs::write(
-            root.join("nginx.conf"),
-            "events {}\nhttp {\n    proxy_set_header Host $host;\n    include sites/*.conf;\n    server { listen 8080; }\n}\n",
-        )
-        .unwrap();
-        std::fs::write(
-            root.join("snippets/ws.conf"),
-            "proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\n",
-        )
-        .unwrap();
-        for i in 0..7 {
-            let mut text = format!(
-                "upstream app{i} {{ server 127.0.0.1:{}; }}\nmap $http_upgrade $c{i} {{ default upgrade; '' close; }}\n",
-                3000 + i
-            );
-            for j in 0..3 {
-                text.push_str(&format!(
-                    "server {{\n    server_name s{i}x{j};\n    location /ws/ {{\n        proxy_pass http://app{i};\n        include snippets/ws.conf;\n        if ($x) {{ return 403; }}\n    }}\n    location / {{ proxy_pass http://app{i}; }}\n}}\n"
-                ));
-            }
-            // Problems the split must report just as a walk in turn does
-            // (files 3 to 6 are walked on the other thread below): a glob that
-            // matches nothing, a missing include, a cycle, a misplaced
-            // directive, a wrong argument count, a block where none belongs.
-            match i {
-                1 => text.push_str("include missing/*.conf;\n"),
-                5 => text.push_str("include missing.conf;\n"),
-                6 => text.push_str("include sites/site6.conf;\n"),
-                3 => text.push_str("listen 80;\nproxy_pass;\n"),
-                4 => text.push_str("proxy_http_version 1.1 { }\n"),
-                _ => {}
-            }
-            std::fs::write(root.join(format!("sites/site{i}.conf")), text).unwrap();
-        }
-        let loaded = load(&[Input::Path(root.to_path_buf())]);
-        let in_turn = Model::build_splitting_at(
-            &loaded.files,
-            &loaded.entries,
-            usize::MAX,
-            usize::MAX,
-            NginxVersion::ASSUMED,
-        );
-        let (files, entries) = (&loaded.files, &loaded.entries);
-        // This thread walks the first three files; the other the rest,
-        // last first, each into a builder of its own.
-        let split = Model::build_splitting_at(files, entries, 0, 3, NginxVersion::ASSUMED);
-        // And as it comes: this thread takes files until the two meet.
-        let as_it_comes =
-            Model::build_splitting_at(files, entries, 0, usize::MAX, NginxVersion::ASSUMED);
-        let (in_turn, split, as_it_comes) = (shape(&in_turn), shape(&split), shape(&as_it_comes));
-        assert!(
-            in_turn.len() > 60 && in_turn.iter().any(|l| l.starts_with("E002")),
-            "the tree has levels and a cycle: {in_turn:#?}"
-        );
-        assert_eq!(in_turn, split);
-        assert_eq!(in_turn, as_it_comes);
-    }
 }

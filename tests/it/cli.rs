@@ -355,61 +355,6 @@ fn readme_examples_are_true() {
     );
 }
 
-/// A run starts itself again, once, with glibc's huge-page setting for
-/// malloc (src/huge_pages.rs): same process id, same arguments and program
-/// name, same standard input. A `GLIBC_TUNABLES` the user set is kept.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[test]
-fn a_run_restarts_once_with_huge_pages_and_keeps_its_input() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let program = env!("CARGO_BIN_EXE_wslint");
-    let config = b"http { server { listen 80; location /ws/ { proxy_pass http://127.0.0.1:3000; proxy_http_version 1.1; } } }\n";
-    for preset in [None, Some("glibc.malloc.check=0")] {
-        let mut cmd = Command::new(program);
-        cmd.args(["--color", "never", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        match preset {
-            Some(value) => cmd.env("GLIBC_TUNABLES", value),
-            None => cmd.env_remove("GLIBC_TUNABLES"),
-        };
-        let mut child = cmd.spawn().expect("wslint starts");
-        let expected = format!(
-            "GLIBC_TUNABLES={}",
-            preset.unwrap_or(wslint::huge_pages::TUNABLES)
-        );
-        // wslint waits for its input: its environment, read from /proc,
-        // shows the setting once the restart has happened. Bounded wait.
-        let environ = format!("/proc/{}/environ", child.id());
-        let mut seen = Vec::new();
-        for _ in 0..500 {
-            seen = std::fs::read(&environ).unwrap_or_default();
-            if seen.split(|&b| b == 0).any(|v| v == expected.as_bytes()) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        let entries: Vec<String> = seen
-            .split(|&b| b == 0)
-            .filter(|v| v.starts_with(b"GLIBC_TUNABLES="))
-            .map(|v| String::from_utf8_lossy(v).into_owned())
-            .collect();
-        assert_eq!(entries, [expected], "preset {preset:?}");
-        let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
-        let argv0 = cmdline.split(|&b| b == 0).next().unwrap();
-        assert_eq!(argv0, program.as_bytes(), "the program name is kept");
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(config).unwrap();
-        drop(stdin);
-        let out = child.wait_with_output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(out.status.code(), Some(1), "{text}");
-        assert!(text.contains("WS002"), "{text}");
-    }
-}
-
 /// WS014's message reads as a sentence both when `worker_connections` is
 /// written and when nginx's default applies.
 #[test]

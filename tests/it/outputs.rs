@@ -60,7 +60,11 @@ fn fingerprint(cwd: &Path, args: &[&str], input: &str) -> String {
 fn fingerprints(cwd: &Path, inputs: &[String], label: &str) -> BTreeMap<String, String> {
     let jobs: Vec<(String, &str, &[&str])> = inputs
         .iter()
-        .flat_map(|input| COMMANDS.iter().map(move |(name, args)| (input.clone(), *name, *args)))
+        .flat_map(|input| {
+            COMMANDS
+                .iter()
+                .map(move |(name, args)| (input.clone(), *name, *args))
+        })
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(BTreeMap::new());
@@ -69,7 +73,9 @@ fn fingerprints(cwd: &Path, inputs: &[String], label: &str) -> BTreeMap<String, 
             threads.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((input, name, args)) = jobs.get(i) else { break };
+                    let Some((input, name, args)) = jobs.get(i) else {
+                        break;
+                    };
                     let print = fingerprint(cwd, args, input);
                     results
                         .lock()
@@ -115,7 +121,12 @@ fn compare(label: &str, now: BTreeMap<String, String>) {
     let changed: Vec<String> = now
         .iter()
         .filter(|(k, v)| expected.get(k) != Some(v))
-        .map(|(k, v)| format!("{k}: {} -> {v}", expected.get(k).map_or("(none)", |e| e.as_str())))
+        .map(|(k, v)| {
+            format!(
+                "{k}: {} -> {v}",
+                expected.get(k).map_or("(none)", |e| e.as_str())
+            )
+        })
         .collect();
     assert!(
         changed.is_empty() && expected.len() == now.len(),
@@ -131,7 +142,10 @@ fn compare(label: &str, now: BTreeMap<String, String>) {
 fn outputs_on_a_generated_tree_are_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     generator::generate(2_000, 20).write_to(dir.path()).unwrap();
-    compare("generated:", fingerprints(dir.path(), &[".".to_string()], "generated:"));
+    compare(
+        "generated:",
+        fingerprints(dir.path(), &[".".to_string()], "generated:"),
+    );
 }
 
 #[test]

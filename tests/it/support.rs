@@ -72,7 +72,11 @@ pub fn wslint(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = cmd.spawn().expect("wslint binary starts");
     let mut pipe = child.stdin.take().expect("stdin is piped");
     if let Some(input) = stdin {
-        pipe.write_all(input).expect("write stdin");
+        // A run that stops before reading (a usage error) closes its end.
+        match pipe.write_all(input) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.expect("write stdin"),
+        }
     }
     drop(pipe);
     child.wait_with_output().expect("wslint finishes")
