@@ -8,7 +8,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 use support::generator::generate;
-use wslint::discover::Input;
+use wslint::load::Input;
 use wslint::rules::RuleSettings;
 
 fn arg(name: &str) -> Option<String> {
@@ -45,7 +45,7 @@ fn main() {
     let (mut load, mut build, mut check, mut report) = (vec![], vec![], vec![], vec![]);
     for _ in 0..5 {
         let t = Instant::now();
-        let loaded = wslint::discover::load(&[Input::Path(dir.clone())]);
+        let loaded = wslint::load::load(&[Input::Path(dir.clone())]);
         fastest(&mut load, t);
         let t = Instant::now();
         let model = wslint::semantic::Model::build(&loaded.files, &loaded.entries);
@@ -57,7 +57,7 @@ fn main() {
     }
     let min = |times: &[f64]| times.iter().copied().fold(f64::MAX, f64::min);
     let (load_ms, model_ms, rules_ms) = (min(&load), min(&build), min(&check));
-    let loaded = wslint::discover::load(&[Input::Path(dir.clone())]);
+    let loaded = wslint::load::load(&[Input::Path(dir.clone())]);
     let model = wslint::semantic::Model::build(&loaded.files, &loaded.entries);
     let diagnostics = wslint::rules::run(&model, &RuleSettings::default());
     if let Some(code) = std::env::var_os("WSLINT_PROFILE_RULE") {

@@ -3,12 +3,13 @@
 //! diagnostics and the rules' findings.
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
-use crate::discover::{Input, Loaded, load};
+use crate::load::files::FileSet;
+use crate::load::source::ReadError;
+use crate::load::{Input, Loaded, load};
 use crate::rules::{self, RuleSettings};
-use crate::semantic::files::FileSet;
+use crate::semantic::Model;
 use crate::semantic::model::TopLevel;
-use crate::semantic::{Context, Model, NginxVersion};
-use crate::source::ReadError;
+use crate::syntax::{Context, NginxVersion};
 
 /// Everything one run found.
 #[derive(Debug)]

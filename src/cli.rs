@@ -2,10 +2,10 @@
 //! a [`Command`] so nothing past this module sees clap.
 
 use crate::diagnostic::Severity;
-use crate::discover::Input;
+use crate::load::Input;
 use crate::probe::args::{Header, Target, parse_duration, parse_header, parse_url};
 use crate::report::{Color, Format};
-use crate::semantic::NginxVersion;
+use crate::syntax::NginxVersion;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

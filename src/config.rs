@@ -6,7 +6,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::values::parse_time_ms;
 use crate::rules::{DeclaredPath, RuleSettings};
-use crate::semantic::NginxVersion;
+use crate::syntax::NginxVersion;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -120,7 +120,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         message,
     };
     let text = std::fs::read_to_string(path)
-        .map_err(|e| err(String::new(), crate::source::io_message(&e)))?;
+        .map_err(|e| err(String::new(), crate::load::source::io_message(&e)))?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let position = e.span().map_or(String::new(), |span| {
             let before = &text[..span.start.min(text.len())];
@@ -233,15 +233,15 @@ impl Config {
 /// then the command line. Also says where the nginx version came from.
 pub fn resolve(
     cli: &crate::cli::Settings,
-    inputs: &[crate::discover::Input],
-) -> Result<(RuleSettings, crate::semantic::version::VersionSource), ConfigError> {
-    use crate::semantic::version::{VersionSource, target_version};
+    inputs: &[crate::load::Input],
+) -> Result<(RuleSettings, crate::syntax::version::VersionSource), ConfigError> {
+    use crate::syntax::version::{VersionSource, target_version};
     let mut settings = RuleSettings::default();
     let path = match &cli.config {
         Some(p) => Some(p.clone()),
         None => {
             let start = match inputs.first() {
-                Some(crate::discover::Input::Path(p)) => p.clone(),
+                Some(crate::load::Input::Path(p)) => p.clone(),
                 _ => std::env::current_dir().unwrap_or_default(),
             };
             discover(&start)

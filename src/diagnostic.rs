@@ -87,7 +87,7 @@ pub struct Diagnostic {
     /// which and why).
     pub assumption: Option<Assumption>,
     /// How to fix it, when the rule knows.
-    pub fix: Option<crate::fix::Fix>,
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -117,7 +117,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
         self.fix = fix;
         self
     }
@@ -125,5 +125,74 @@ impl Diagnostic {
     /// Sort key: file, offset, code.
     pub fn sort_key(&self) -> (FileId, u32, &'static str) {
         (self.location.file, self.location.span.start, self.code)
+    }
+}
+
+/// Whether a fix may be applied, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Cannot break a working route: applied by `--fix`.
+    Safe,
+    /// Changes behaviour a user may rely on: applied with `--unsafe-fixes`.
+    Unsafe,
+    /// Shown as a suggestion, never applied.
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// Replace `range` of `file` with `text` (an insertion when the range is
+/// empty, a deletion when the text is).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub file: FileId,
+    pub range: std::ops::Range<u32>,
+    pub text: String,
+}
+
+/// Edits that apply together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, in a few words ("add `proxy_http_version 1.1;`").
+    /// Most titles are fixed text: borrowed, not copied into every fix.
+    pub title: std::borrow::Cow<'static, str>,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(
+        applicability: Applicability,
+        title: impl Into<std::borrow::Cow<'static, str>>,
+        edits: Vec<Edit>,
+    ) -> Self {
+        Fix {
+            applicability,
+            title: title.into(),
+            edits,
+        }
+    }
+
+    /// Whether two fixes touch the same bytes (or insert at the same place),
+    /// so only one of them can go in a pass.
+    pub fn overlaps(&self, other: &Fix) -> bool {
+        self.edits.iter().any(|a| {
+            other.edits.iter().any(|b| {
+                a.file == b.file
+                    && (a.range.start < b.range.end && b.range.start < a.range.end
+                        || a.range.start == b.range.start
+                        || a.range.is_empty() && b.range.contains(&a.range.start)
+                        || b.range.is_empty() && a.range.contains(&b.range.start))
+            })
+        })
     }
 }

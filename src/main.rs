@@ -5,11 +5,11 @@ use clap::{CommandFactory, Parser};
 use std::io::Write;
 use std::process::ExitCode;
 use wslint::cli::{Cli, Command, Settings};
-use wslint::discover::Input;
+use wslint::load::Input;
 use wslint::rules::{self, RuleSettings};
-use wslint::semantic::version::VersionSource;
 use wslint::semantic::{Model, inspect};
-use wslint::{check, config, discover, probe, report};
+use wslint::syntax::version::VersionSource;
+use wslint::{check, config, load, probe, report};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -77,7 +77,7 @@ fn main() -> ExitCode {
         }
         Command::Probe { options, json } => run_probe(&options, json),
         Command::Parse { inputs } => {
-            let loaded = discover::load(&inputs);
+            let loaded = load::load(&inputs);
             print(&report::parse_json::render(&loaded.files.files));
             println!();
             report_read_errors(&loaded.errors);
@@ -100,7 +100,7 @@ fn main() -> ExitCode {
                 }
             };
             let version = rule_settings.nginx_version;
-            let loaded = discover::load(&inputs);
+            let loaded = load::load(&inputs);
             let model = Model::build_for(&loaded.files, &loaded.entries, version);
             let routes = rules::routes::reports(&model, &rule_settings);
             let reports = inspect::inspect(&model, version, location.as_deref(), &routes);
@@ -265,7 +265,7 @@ fn list_files(outcome: &check::Outcome) {
     eprint!("{text}");
 }
 
-fn report_read_errors(errors: &[wslint::source::ReadError]) {
+fn report_read_errors(errors: &[wslint::load::source::ReadError]) {
     for e in errors {
         eprintln!("error: {e}");
     }

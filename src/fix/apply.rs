@@ -7,10 +7,10 @@
 //! that already have syntax errors are never fixed: what nginx would make
 //! of them is unknown.
 
-use super::{Applicability, Edit, Fix};
 use crate::check::analyse;
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::discover::Loaded;
+use crate::load::Loaded;
 use crate::rules::RuleSettings;
 use std::collections::{BTreeMap, HashSet};
 
@@ -153,7 +153,7 @@ fn growing_too_large(loaded: &Loaded, chosen: &Chosen) -> Vec<FileId> {
         .into_iter()
         .filter(|&(file, grows)| {
             loaded.files.get(file).tree.source.len() as i64 + grows
-                > crate::source::MAX_FILE_LEN as i64
+                > crate::load::source::MAX_FILE_LEN as i64
         })
         .map(|(file, _)| file)
         .collect()
@@ -253,7 +253,7 @@ fn files_made_worse(loaded: &Loaded, edits: &[&Edit]) -> HashSet<FileId> {
 mod tests {
     use super::*;
     use crate::diagnostic::{FileSpan, Severity};
-    use crate::discover::Input;
+    use crate::load::Input;
 
     fn fix_at(start: u32, end: u32, text: &str) -> Fix {
         Fix::new(
@@ -304,7 +304,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.conf");
         std::fs::write(&path, "server {\n    listen 80;\n}\n").unwrap();
-        let loaded = crate::discover::load(&[Input::Path(path)]);
+        let loaded = crate::load::load(&[Input::Path(path)]);
         let opens = fix_at(9, 9, "location {");
         let line = fix_at(24, 24, "    server_name a;\n");
         let (kept, breaking) =
@@ -351,7 +351,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.conf");
         std::fs::write(&path, "0123456789").unwrap();
-        let loaded = crate::discover::load(&[Input::Path(path)]);
+        let loaded = crate::load::load(&[Input::Path(path)]);
         let edits = [
             Edit {
                 file: 0,

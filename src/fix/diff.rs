@@ -13,8 +13,8 @@ fn shown(path: &Path, cwd: &Path) -> String {
     } else {
         cwd.join(path)
     };
-    let target = crate::semantic::files::normalize(&absolute);
-    let cwd = crate::semantic::files::normalize(cwd);
+    let target = crate::load::files::normalize(&absolute);
+    let cwd = crate::load::files::normalize(cwd);
     let common = target
         .components()
         .zip(cwd.components())

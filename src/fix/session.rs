@@ -18,12 +18,12 @@ use super::journal;
 use super::write::{WriteOptions, commit, prepare};
 use crate::check::{Outcome, analyse};
 use crate::cli::FixSettings;
-use crate::discover::{Input, Loaded, load};
-use crate::fix::Applicability;
+use crate::diagnostic::Applicability;
+use crate::load::files::Backing;
+use crate::load::source::STDIN_NAME;
+use crate::load::{Input, Loaded, load};
 use crate::report::{Color, Format};
 use crate::rules::RuleSettings;
-use crate::semantic::files::Backing;
-use crate::source::STDIN_NAME;
 use std::path::Path;
 
 /// What the run prints and its exit code.
@@ -78,7 +78,7 @@ pub fn run(
     for file in &report.too_large {
         out.stderr.push_str(&format!(
             "error: fixing {file} further would make it larger than {} MiB, more than wslint reads back; its other fixes were not applied\n",
-            (crate::source::MAX_FILE_LEN + 1) >> 20
+            (crate::load::source::MAX_FILE_LEN + 1) >> 20
         ));
     }
     let stdin_id = loaded.files.id_of(Path::new(STDIN_NAME));

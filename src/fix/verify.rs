@@ -13,10 +13,11 @@
 //! message can say whether the fix or the configuration is at fault.
 
 use super::apply::FixReport;
-use crate::discover::{Input, Loaded};
-use crate::semantic::Context;
-use crate::semantic::files::{in_tree, include_argument_spans};
-use crate::source::STDIN_NAME;
+use crate::load::files::in_tree;
+use crate::load::source::STDIN_NAME;
+use crate::load::{Input, Loaded};
+use crate::syntax::Context;
+use crate::syntax::views::include_argument_spans;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -151,7 +152,7 @@ fn pointed_at_copy(bytes: &[u8], prefix: &Path, root: &Path, copy: &Path) -> Vec
         } else {
             std::env::current_dir().unwrap_or_default().join(target)
         };
-        let normal = crate::semantic::files::normalize(&absolute);
+        let normal = crate::load::files::normalize(&absolute);
         if let Ok(rest) = normal
             .strip_prefix(root)
             .or_else(|_| normal.strip_prefix(prefix))

@@ -77,7 +77,7 @@ fn check_writable(path: &Path) -> Result<(PathBuf, std::fs::Metadata), WriteErro
     if let Err(e) = std::fs::OpenOptions::new().write(true).open(&target) {
         return Err(fail(format!(
             "this user may not write it ({}); not fixed",
-            crate::source::io_message(&e)
+            crate::load::source::io_message(&e)
         )));
     }
     Ok((target, meta))

@@ -1,7 +1,7 @@
 //! `wslint inspect` output, as text for people or JSON for scripts.
 
-use crate::semantic::NginxVersion;
 use crate::semantic::inspect::{EntryReport, LocationReport, Origin};
+use crate::syntax::NginxVersion;
 use std::fmt::Write;
 
 fn place(origin: &Origin) -> String {
@@ -154,7 +154,8 @@ pub fn write_json(
 #[cfg(test)]
 mod tests {
     use super::write_json;
-    use crate::semantic::{Model, NginxVersion, inspect::inspect};
+    use crate::semantic::{Model, inspect::inspect};
+    use crate::syntax::NginxVersion;
 
     #[test]
     fn json_keys_are_sorted_in_every_object() {
@@ -169,7 +170,7 @@ mod tests {
              add_header X-B b;\n    }\n  }\n}\n",
         )
         .unwrap();
-        let loaded = crate::discover::load(&[crate::discover::Input::Path(path)]);
+        let loaded = crate::load::load(&[crate::load::Input::Path(path)]);
         let model = Model::build(&loaded.files, &loaded.entries);
         let version = NginxVersion::ASSUMED;
         let reports = inspect(&model, version, None, &Default::default());

@@ -2,9 +2,9 @@
 //! columns: what every output format shows. Computed once per run.
 
 use crate::check::Outcome;
+use crate::diagnostic::Fix;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Fix;
-use crate::source::SourceFile;
+use crate::load::source::SourceFile;
 use std::ops::Range;
 
 /// A place in a file, 1-based, end exclusive (the column after the span).

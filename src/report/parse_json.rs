@@ -10,7 +10,7 @@
 //! (a list of items) or `raw_block` (text of a Lua block) when it has one) or
 //! a comment (`comment` (the text after `#`), `line`, `column`, `span`).
 
-use crate::source::SourceFile;
+use crate::load::source::SourceFile;
 use crate::syntax::{Block, DirectiveEnd, Item, SyntaxTree, views::DirectiveView};
 use serde::Serialize;
 

@@ -7,8 +7,8 @@
 use super::Color;
 use crate::check::Outcome;
 use crate::diagnostic::Diagnostic;
-use crate::semantic::files::FileSet;
-use crate::source::SourceFile;
+use crate::load::files::FileSet;
+use crate::load::source::SourceFile;
 use crate::syntax::SyntaxError;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -379,9 +379,9 @@ pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> Strin
     }
     if let Some(fix) = &d.fix {
         let how = match fix.applicability {
-            crate::fix::Applicability::Safe => "--fix",
-            crate::fix::Applicability::Unsafe => "--fix --unsafe-fixes",
-            crate::fix::Applicability::DisplayOnly => "suggestion",
+            crate::diagnostic::Applicability::Safe => "--fix",
+            crate::diagnostic::Applicability::Unsafe => "--fix --unsafe-fixes",
+            crate::diagnostic::Applicability::DisplayOnly => "suggestion",
         };
         elsewhere.push(format!("fix ({how}): {}", fix.title));
     }

@@ -6,6 +6,7 @@
 //!
 //! Rules only read the model: they never touch bytes or files.
 
+pub mod edits;
 pub mod model_rules;
 pub mod routes;
 pub mod suppress;
@@ -34,9 +35,10 @@ mod ws019;
 mod ws020;
 
 use crate::diagnostic::{Diagnostic, FileSpan, Severity};
-use crate::fix::build::Line;
 use crate::semantic::HeaderEntry;
-use crate::semantic::{Model, NginxVersion, Node, ScopeId};
+use crate::semantic::{Model, Node, ScopeId};
+use crate::syntax::NginxVersion;
+use edits::Line;
 use routes::Route;
 use values::VariableIndex;
 
@@ -223,7 +225,7 @@ impl PathIgnore {
             } else {
                 std::env::current_dir().unwrap_or_default().join(p)
             };
-            crate::semantic::files::normalize(&joined)
+            crate::load::files::normalize(&joined)
         };
         let file = absolute(path);
         let base = absolute(&self.base);
@@ -310,7 +312,7 @@ pub struct Cx<'m, 'a> {
     pub vars: VariableIndex<'a>,
     /// The edit adding the Connection map for (entry, variable), made once:
     /// every route of an entry that lacks it gets the same one.
-    maps: std::sync::Mutex<rustc_hash::FxHashMap<(usize, String), Option<crate::fix::Edit>>>,
+    maps: std::sync::Mutex<rustc_hash::FxHashMap<(usize, String), Option<crate::diagnostic::Edit>>>,
 }
 
 impl<'m, 'a> Cx<'m, 'a> {
@@ -518,12 +520,12 @@ impl<'a> Cx<'_, 'a> {
         }
         let lines = lost
             .iter()
-            .map(|s| crate::fix::build::Line::Copy(s.node))
+            .map(|s| crate::rules::edits::Line::Copy(s.node))
             .collect();
         d.with_fix(self.add_lines_fix(
             route,
             lines,
-            crate::fix::Applicability::Unsafe,
+            crate::diagnostic::Applicability::Unsafe,
             "copy the hidden headers into the location",
             Vec::new(),
         ))
@@ -533,12 +535,12 @@ impl<'a> Cx<'_, 'a> {
 /// "file:line" of a directive, formatted only when shown; see
 /// [`Cx::file_line`].
 pub struct FileLine<'m> {
-    file: &'m crate::source::SourceFile,
+    file: &'m crate::load::source::SourceFile,
     offset: u32,
 }
 
 impl<'m> FileLine<'m> {
-    pub fn new(file: &'m crate::source::SourceFile, offset: u32) -> Self {
+    pub fn new(file: &'m crate::load::source::SourceFile, offset: u32) -> Self {
         FileLine { file, offset }
     }
 }
@@ -722,22 +724,22 @@ impl<'a> Cx<'_, 'a> {
         &self,
         route: &Route<'a>,
         lines: Vec<Line<'a>>,
-        applicability: crate::fix::Applicability,
+        applicability: crate::diagnostic::Applicability,
         title: impl Into<std::borrow::Cow<'static, str>>,
-        mut extra: Vec<crate::fix::Edit>,
-    ) -> Option<crate::fix::Fix> {
-        let edit = crate::fix::build::add_to_location(self.model, route.scope, &lines)?;
+        mut extra: Vec<crate::diagnostic::Edit>,
+    ) -> Option<crate::diagnostic::Fix> {
+        let edit = crate::rules::edits::add_to_location(self.model, route.scope, &lines)?;
         extra.insert(0, edit);
-        Some(crate::fix::Fix::new(applicability, title, extra))
+        Some(crate::diagnostic::Fix::new(applicability, title, extra))
     }
 
     /// The edit that defines `$var` with the standard Connection map in
     /// the http context of `entry` (see
-    /// [`crate::fix::build::add_connection_map`]), made once per entry.
-    pub fn connection_map(&self, entry: usize, var: &str) -> Option<crate::fix::Edit> {
+    /// [`crate::rules::edits::add_connection_map`]), made once per entry.
+    pub fn connection_map(&self, entry: usize, var: &str) -> Option<crate::diagnostic::Edit> {
         let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
         maps.entry((entry, var.to_string()))
-            .or_insert_with(|| crate::fix::build::add_connection_map(self.model, entry, var))
+            .or_insert_with(|| crate::rules::edits::add_connection_map(self.model, entry, var))
             .clone()
     }
 
@@ -745,7 +747,7 @@ impl<'a> Cx<'_, 'a> {
     /// that defines it: `$connection_upgrade` when a map defines it or one
     /// can be added to the http context, else the literal `"upgrade"` (a
     /// snippet checked alone).
-    pub fn connection_value(&self, route: &Route<'a>) -> (String, Vec<crate::fix::Edit>) {
+    pub fn connection_value(&self, route: &Route<'a>) -> (String, Vec<crate::diagnostic::Edit>) {
         let entry = self.entry(route);
         if !self
             .vars

@@ -29,7 +29,8 @@ use super::values::VariableIndex;
 use crate::diagnostic::{Assumption, FileSpan};
 use crate::semantic::apps;
 use crate::semantic::effective::websocket_scheme;
-use crate::semantic::{ArrayValue, Context, HeaderEntry, Model, Node, ScopeId};
+use crate::semantic::{ArrayValue, HeaderEntry, Model, Node, ScopeId};
+use crate::syntax::Context;
 use crate::syntax::LocationModifier;
 
 /// Path segments (or words of a segment split at `-` and `_`) that name
@@ -645,7 +646,7 @@ fn headers_unseen(
             .directives(s)
             .iter()
             .find(|n| {
-                crate::semantic::directives::table()
+                crate::syntax::directives::table()
                     .lookup(&n.name())
                     .is_empty()
             })

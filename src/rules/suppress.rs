@@ -13,8 +13,8 @@
 //! A suppression that suppresses nothing is reported as WS000.
 
 use super::ws000;
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, FileId, FileSpan};
-use crate::fix::{Applicability, Edit, Fix};
 use crate::semantic::Model;
 use crate::syntax::{Block, SyntaxTree, TokenKind, views::block_directives};
 use std::ops::Range;

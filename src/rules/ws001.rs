@@ -2,10 +2,10 @@
 //! does not use HTTP/1.1.
 
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::Line;
-use crate::fix::build::replace_arg_fix;
+use crate::rules::edits::Line;
+use crate::rules::edits::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS001",

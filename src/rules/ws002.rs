@@ -2,10 +2,10 @@
 //! client's `Upgrade` header to the backend.
 
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::Line;
-use crate::fix::build::replace_arg_fix;
+use crate::rules::edits::Line;
+use crate::rules::edits::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS002",

@@ -3,9 +3,9 @@
 
 use super::routes::{has_quote_characters, names_upgrade, single_variable};
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::replace_arg_fix;
+use crate::rules::edits::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS003",

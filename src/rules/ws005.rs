@@ -5,7 +5,8 @@
 use super::routes::{Route, Unseen};
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::semantic::{Context, Node};
+use crate::semantic::Node;
+use crate::syntax::Context;
 use rustc_hash::FxHashMap as HashMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -118,8 +119,8 @@ impl super::Rule for Rule {
                                 .then(|| cx.connection_map(entry, var.name))
                                 .flatten()
                                 .map(|e| {
-                                    crate::fix::Fix::new(
-                                        crate::fix::Applicability::Safe,
+                                    crate::diagnostic::Fix::new(
+                                        crate::diagnostic::Applicability::Safe,
                                         format!("define `${}` with the standard map", var.name),
                                         vec![e],
                                     )

@@ -3,9 +3,9 @@
 
 use super::values::parse_time_ms;
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::replace_arg;
-use crate::fix::{Applicability, Fix};
+use crate::rules::edits::replace_arg;
 use crate::semantic::apps::Heartbeat;
 
 pub static META: RuleMeta = RuleMeta {

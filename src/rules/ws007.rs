@@ -2,8 +2,8 @@
 //! rejects.
 
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Applicability, Edit, Fix};
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS007",
@@ -137,7 +137,7 @@ impl super::Rule for Rule {
 /// `server ws://…;` in an `upstream` block: nginx -t fails ("invalid host
 /// in upstream"), since upstream servers are `host[:port]` or `unix:`.
 fn upstream_servers(cx: &Cx, out: &mut Vec<Diagnostic>) {
-    for scope in cx.model.scopes_of(crate::semantic::Context::Upstream) {
+    for scope in cx.model.scopes_of(crate::syntax::Context::Upstream) {
         for node in cx.model.named(scope, "server") {
             let Some(first) = node.view.args().next() else {
                 continue;

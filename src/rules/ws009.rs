@@ -2,9 +2,9 @@
 //! upstream keepalive recipe) reaches a WebSocket route.
 
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::replace_arg_fix;
+use crate::rules::edits::replace_arg_fix;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS009",

@@ -3,9 +3,9 @@
 
 use super::ws010::is_cors;
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::append_after_arg;
-use crate::fix::{Applicability, Fix};
+use crate::rules::edits::append_after_arg;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS012",

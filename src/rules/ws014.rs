@@ -3,7 +3,7 @@
 
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::semantic::Context;
+use crate::syntax::Context;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS014",

@@ -1,9 +1,9 @@
 //! WS016 missing-host-header: a WebSocket route passes no `Host` header.
 
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::Line;
+use crate::rules::edits::Line;
 use crate::semantic::apps::OriginCheck;
 
 pub static META: RuleMeta = RuleMeta {

@@ -2,9 +2,9 @@
 //! WebSocket route.
 
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::build::remove_directive;
-use crate::fix::{Applicability, Fix};
+use crate::rules::edits::remove_directive;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS017",

@@ -2,9 +2,9 @@
 //! plain requests of a route whose upstream keeps connections alive.
 
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::replace_arg_fix;
+use crate::rules::edits::replace_arg_fix;
 use crate::semantic::Node;
 
 pub static META: RuleMeta = RuleMeta {

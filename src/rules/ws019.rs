@@ -3,9 +3,9 @@
 
 use super::routes::Unseen;
 use super::{Cx, FixAvailability, RuleMeta};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
-use crate::fix::build::Line;
+use crate::rules::edits::Line;
 
 pub static META: RuleMeta = RuleMeta {
     code: "WS019",
@@ -124,7 +124,7 @@ fn unseen_in_location(cx: &Cx, route: &super::routes::Route) -> Option<Unseen> {
         .directives(route.scope)
         .iter()
         .find(|n| {
-            crate::semantic::directives::table()
+            crate::syntax::directives::table()
                 .lookup(&n.name())
                 .is_empty()
         })

@@ -13,8 +13,8 @@
 //! Every value points at the directive that supplied it and the scope it
 //! was written in.
 
-use super::context::Context;
 use super::model::{Model, Node, ScopeId};
+use crate::syntax::context::Context;
 use std::borrow::Cow;
 
 /// A directive in effect at some scope.

@@ -5,10 +5,10 @@
 //! line that supplied it and the level it comes from, plus the entries of
 //! outer levels that a closer level hides.
 
-use super::context::Context;
 use super::effective::Setting;
 use super::model::{Model, ScopeId};
-use super::version::NginxVersion;
+use crate::syntax::context::Context;
+use crate::syntax::version::NginxVersion;
 use serde::Serialize;
 
 // The reports' fields are declared in alphabetical order: `inspect --format

@@ -6,18 +6,29 @@
 //! - [`tree`]: the lossless tree and its printer;
 //! - [`views`]: typed accessors (arguments, variables, location, if, map);
 //! - [`lines`]: byte offset to line and column;
-//! - [`source_text`]: a file's bytes, kept as text when they are UTF-8.
+//! - [`source_text`]: a file's bytes, kept as text when they are UTF-8;
+//! - [`context`]: configuration contexts, and the one a file's top level
+//!   suggests;
+//! - [`directives`]: the directive table (grammar/directives.tsv): where
+//!   each directive is allowed and how many arguments it takes;
+//! - [`version`]: nginx versions, and what each added
+//!   (grammar/versions.tsv).
 
+pub mod context;
+pub mod directives;
 pub mod lexer;
 pub mod lines;
 pub mod parser;
 pub mod source_text;
 pub mod tree;
+pub mod version;
 pub mod views;
 
+pub use context::Context;
 pub use lexer::{MAX_SOURCE_LEN, Token, TokenKind};
 pub use lines::LineIndex;
 pub use parser::{MAX_DEPTH, parse};
 pub use source_text::SourceText;
 pub use tree::{Block, BlockId, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
+pub use version::NginxVersion;
 pub use views::{Arg, DirectiveView, LocationMatch, LocationModifier, MapEntry, VariableRef};

@@ -599,3 +599,54 @@ mod tests {
         assert_eq!(entries[1].value.as_deref(), Some("close"));
     }
 }
+
+/// Every `include` argument in a file, in any block.
+pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
+    include_argument_spans(tree)
+        .into_iter()
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// Every `include` argument in a file, in any block, with the byte range
+/// it is written in.
+pub fn include_argument_spans(tree: &SyntaxTree) -> Vec<(std::ops::Range<u32>, String)> {
+    // A directive named `include` has those bytes in the file, however it
+    // is quoted (nginx keeps other escapes as written): most files of a
+    // large configuration have none, and need no walk.
+    if memchr::memmem::find(&tree.source, b"include").is_none() {
+        return Vec::new();
+    }
+    fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<(std::ops::Range<u32>, String)>) {
+        for d in block_directives(tree, block) {
+            if d.name_is("include")
+                && let Some(arg) = d.args().next()
+            {
+                out.push((arg.span(), arg.value_string()));
+            }
+            if let Some(inner) = d.block() {
+                walk(tree, inner, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree, &tree.root, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod include_tests {
+    use super::super::parse;
+    use super::include_arguments;
+
+    #[test]
+    fn include_arguments_in_any_block_however_the_name_is_quoted() {
+        let tree = parse(
+            b"include a.conf;\nhttp { server { \"include\" 'b/*.conf'; } }\ninc\\lude c; x include;\n"
+                .to_vec(),
+        );
+        assert_eq!(include_arguments(&tree), ["a.conf", "b/*.conf"]);
+        let none = parse(b"http { server { listen 80; } }\n".to_vec());
+        assert!(include_arguments(&none).is_empty());
+    }
+}

@@ -7,10 +7,11 @@
 use crate::support::{corpus, files_below};
 use std::path::Path;
 use wslint::diagnostic::Diagnostic;
-use wslint::discover::{Input, load};
-use wslint::semantic::files::{Backing, EntryPoint, FileSet};
-use wslint::semantic::{Context, Model};
-use wslint::source::SourceFile;
+use wslint::load::files::{Backing, EntryPoint, FileSet};
+use wslint::load::source::SourceFile;
+use wslint::load::{Input, load};
+use wslint::semantic::Model;
+use wslint::syntax::Context;
 
 struct Row {
     path: String,

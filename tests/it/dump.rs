@@ -3,7 +3,7 @@
 
 use crate::support::{copy_tree, fixtures, nginx, stdout, wslint};
 use std::process::Command;
-use wslint::discover::{Input, load};
+use wslint::load::{Input, load};
 
 /// Copies the globs tree to a temporary folder and dumps it with nginx -T.
 fn dump_globs_tree() -> Option<(tempfile::TempDir, Vec<u8>)> {

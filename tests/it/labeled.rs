@@ -5,7 +5,7 @@
 use crate::support::corpus;
 use std::collections::BTreeSet;
 use wslint::check;
-use wslint::discover::Input;
+use wslint::load::Input;
 use wslint::rules::RuleSettings;
 
 /// The rule codes a label tag maps to (any one of them satisfies it);

@@ -5,8 +5,9 @@
 
 use crate::support::fixtures;
 use wslint::diagnostic::{Diagnostic, Severity};
-use wslint::discover::{Input, Loaded, load};
-use wslint::semantic::{Context, Model, ScopeId};
+use wslint::load::{Input, Loaded, load};
+use wslint::semantic::{Model, ScopeId};
+use wslint::syntax::Context;
 
 fn load_tree(name: &str) -> Loaded {
     load(&[Input::Path(fixtures().join("trees").join(name))])
@@ -201,7 +202,7 @@ fn context_comment_sets_a_snippets_context() {
 
 #[test]
 fn a_file_of_bare_directives_is_read_as_a_location_body() {
-    use wslint::semantic::model::context_of;
+    use wslint::syntax::context::context_of;
     let context = |text: &str| context_of(&wslint::syntax::parse(text.as_bytes().to_vec()));
     assert_eq!(
         context("proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\n"),
@@ -305,7 +306,7 @@ fn add_header_inherit_merge_and_off() {
     let old = Model::build(&loaded.files, &loaded.entries);
     assert_eq!(old.diagnostics.len(), 3, "{:?}", old.diagnostics);
     assert!(old.diagnostics.iter().all(|d| d.code == "E003"));
-    let version = wslint::semantic::NginxVersion::new(1, 29, 3);
+    let version = wslint::syntax::NginxVersion::new(1, 29, 3);
     let model = Model::build_for(&loaded.files, &loaded.entries, version);
     assert!(model.diagnostics.is_empty(), "{:?}", model.diagnostics);
     let names = |pattern: &str| -> Vec<String> {

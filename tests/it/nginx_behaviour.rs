@@ -116,8 +116,8 @@ fn what_a_later_nginx_added_fails_on_an_older_one() {
     for (what, since, code, http_lines, word) in cases {
         let config = format!("events {{}}\nhttp {{\n{http_lines}}}\n");
         let line = config.lines().position(|l| l.contains(word)).unwrap() as u64 + 1;
-        if wslint::semantic::NginxVersion::parse(&version)
-            < wslint::semantic::NginxVersion::parse(since)
+        if wslint::syntax::NginxVersion::parse(&version)
+            < wslint::syntax::NginxVersion::parse(since)
         {
             let message = nginx_t(&nginx, &config).expect_err(what);
             assert!(message.contains("[emerg]"), "{what}: {message}");
@@ -250,7 +250,7 @@ fn through_nginx(nginx: &Path, site: &str, path: &str) -> Seen {
 /// Whether the installed nginx is older than 1.29.7, whose defaults these
 /// facts describe (HTTP/1.0 and `Connection: close` to the backend).
 fn before_1_29_7(nginx: &Path) -> bool {
-    wslint::semantic::NginxVersion::parse(&installed_version(nginx))
+    wslint::syntax::NginxVersion::parse(&installed_version(nginx))
         .is_some_and(|v| !v.defaults_to_http11())
 }
 

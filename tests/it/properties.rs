@@ -134,10 +134,10 @@ fn config() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn fix_in_memory(bytes: Vec<u8>) -> (Vec<u8>, usize) {
-    use wslint::discover::Loaded;
-    use wslint::semantic::files::{Backing, EntryPoint, FileSet};
+    use wslint::load::Loaded;
+    use wslint::load::files::{Backing, EntryPoint, FileSet};
     let mut files = FileSet::new(Backing::Disk);
-    let file = files.add(wslint::source::SourceFile::from_bytes(
+    let file = files.add(wslint::load::source::SourceFile::from_bytes(
         "/generated/nginx.conf",
         bytes,
     ));

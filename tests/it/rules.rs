@@ -12,9 +12,9 @@ use crate::support::{fixtures, repo_root, stdout, wslint};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use wslint::check;
-use wslint::discover::Input;
+use wslint::load::Input;
 use wslint::rules::{RuleSettings, all_rules};
-use wslint::semantic::NginxVersion;
+use wslint::syntax::NginxVersion;
 
 /// (file, line) pairs.
 type Places = BTreeSet<(PathBuf, usize)>;

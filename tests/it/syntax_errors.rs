@@ -4,7 +4,7 @@
 //! positions, messages starting with the given text.
 
 use crate::support::{files_below, fixtures, stdout, wslint};
-use wslint::source::SourceFile;
+use wslint::load::source::SourceFile;
 
 fn expected_errors(path: &std::path::Path) -> Vec<(usize, usize, String)> {
     let text = std::fs::read_to_string(path.with_extension("errors"))

@@ -8,8 +8,8 @@
 //! configuration; the content decides the rest: a text file whose first
 //! directive is one nginx knows is configuration.
 
-use crate::semantic::directives::table;
-use crate::source::SourceFile;
+use crate::load::source::SourceFile;
+use crate::syntax::directives::table;
 use std::path::Path;
 
 /// Why a file found in a directory is not checked, when it is not.

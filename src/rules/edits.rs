@@ -5,9 +5,10 @@
 //! Connection `map` goes (the http block of the main configuration, or the
 //! top of an http-level file).
 
-use super::Edit;
 use crate::diagnostic::FileId;
-use crate::semantic::{Context, Model, Node, ScopeId};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::semantic::{Model, Node, ScopeId};
+use crate::syntax::Context;
 use crate::syntax::{Block, DirectiveEnd, Item, SyntaxTree};
 use std::borrow::Cow;
 
@@ -236,13 +237,13 @@ pub fn replace_arg_fix(
     node: Node,
     index: usize,
     text: &str,
-    applicability: super::Applicability,
+    applicability: Applicability,
     title: &'static str,
     mut extra: Vec<Edit>,
-) -> Option<super::Fix> {
+) -> Option<Fix> {
     let edit = replace_arg(node, index, text)?;
     extra.insert(0, edit);
-    Some(super::Fix::new(applicability, title, extra))
+    Some(Fix::new(applicability, title, extra))
 }
 
 /// An edit that inserts ` text` after argument `index` of a directive.

@@ -244,7 +244,7 @@ mod tests {
         assert_eq!(keepalive[0].form, Form::Argument("local"));
         assert_eq!(
             keepalive[0].since,
-            crate::semantic::NginxVersion::new(1, 29, 7)
+            crate::syntax::NginxVersion::new(1, 29, 7)
         );
     }
 

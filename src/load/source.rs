@@ -40,7 +40,7 @@ impl SourceFile {
         let lines = LineIndex::new(&tree.source);
         let path = path.into();
         let display = display_name_of(&path).into();
-        let includes = crate::semantic::files::include_arguments(&tree);
+        let includes = crate::syntax::views::include_arguments(&tree);
         SourceFile {
             path,
             tree,

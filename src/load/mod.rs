@@ -1,5 +1,7 @@
-//! Turns the PATH arguments into the files of a run and the entry points
-//! analysis starts from, reading and parsing each file once.
+//! Loading: turns the PATH arguments into the files of a run and the entry
+//! points analysis starts from, reading and parsing each file once
+//! ([`source`]), following `include`s ([`files`]) and splitting `nginx -T`
+//! output back into files ([`dump`]).
 //!
 //! - A file argument is an entry point (its includes resolve against its
 //!   folder). An `nginx -T` dump, as a file or on stdin, becomes the virtual
@@ -16,15 +18,17 @@
 //! - A file's includes resolve against its folder, or the folder above it
 //!   when that holds nginx.conf (`sites-enabled/app`).
 
-use crate::semantic::Context;
-use crate::semantic::dump;
-use crate::semantic::files::{Backing, EntryPoint, FileSet, normalize};
-use crate::semantic::model::context_of;
-use crate::source::{ReadError, STDIN_NAME, SourceFile, io_message, read_regular_file};
+use crate::syntax::Context;
+use crate::syntax::context::context_of;
 use config_files::{SkipReason, skipped_by_content, skipped_by_name};
+use files::{Backing, EntryPoint, FileSet, normalize};
+use source::{ReadError, STDIN_NAME, SourceFile, io_message, read_regular_file};
 use std::path::{Path, PathBuf};
 
 mod config_files;
+pub mod dump;
+pub mod files;
+pub mod source;
 
 /// One PATH argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +71,7 @@ pub fn load(inputs: &[Input]) -> Loaded {
 
     for input in inputs {
         match input {
-            Input::Stdin => match crate::source::read_stdin_bounded() {
+            Input::Stdin => match crate::load::source::read_stdin_bounded() {
                 Ok(bytes) => raw.push((PathBuf::from(STDIN_NAME), bytes)),
                 Err(e) => errors.push(e),
             },

@@ -10,8 +10,7 @@
 //! exactly the same files without touching the disk again.
 
 use crate::diagnostic::FileId;
-use crate::source::{ReadError, SourceFile, io_message};
-use crate::syntax::{Block, SyntaxTree, views::block_directives};
+use crate::load::source::{ReadError, SourceFile, io_message};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
@@ -45,7 +44,7 @@ pub struct EntryPoint {
     /// named on the command line); otherwise only when nothing reaches it.
     pub primary: bool,
     /// The context of its top level, when known; else it is inferred.
-    pub context: Option<crate::semantic::Context>,
+    pub context: Option<crate::syntax::Context>,
 }
 
 /// All files of a run.
@@ -310,40 +309,6 @@ fn glob_folder(path: &Path) -> PathBuf {
         .collect()
 }
 
-/// Every `include` argument in a file, in any block.
-pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
-    include_argument_spans(tree)
-        .into_iter()
-        .map(|(_, value)| value)
-        .collect()
-}
-
-/// Every `include` argument in a file, in any block, with the byte range
-/// it is written in.
-pub fn include_argument_spans(tree: &SyntaxTree) -> Vec<(std::ops::Range<u32>, String)> {
-    // A directive named `include` has those bytes in the file, however it
-    // is quoted (nginx keeps other escapes as written): most files of a
-    // large configuration have none, and need no walk.
-    if memchr::memmem::find(&tree.source, b"include").is_none() {
-        return Vec::new();
-    }
-    fn walk(tree: &SyntaxTree, block: &Block, out: &mut Vec<(std::ops::Range<u32>, String)>) {
-        for d in block_directives(tree, block) {
-            if d.name_is("include")
-                && let Some(arg) = d.args().next()
-            {
-                out.push((arg.span(), arg.value_string()));
-            }
-            if let Some(inner) = d.block() {
-                walk(tree, inner, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(tree, &tree.root, &mut out);
-    out
-}
-
 /// Where an include argument points when the configuration is a copy
 /// checked as itself (see `locate`), whatever the machine has; `None` for
 /// an absolute path outside it.
@@ -394,22 +359,5 @@ pub fn read_error(path: &Path, e: &std::io::Error) -> ReadError {
     ReadError {
         path: path.display().to_string(),
         message: io_message(e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::include_arguments;
-    use crate::syntax::parse;
-
-    #[test]
-    fn include_arguments_in_any_block_however_the_name_is_quoted() {
-        let tree = parse(
-            b"include a.conf;\nhttp { server { \"include\" 'b/*.conf'; } }\ninc\\lude c; x include;\n"
-                .to_vec(),
-        );
-        assert_eq!(include_arguments(&tree), ["a.conf", "b/*.conf"]);
-        let none = parse(b"http { server { listen 80; } }\n".to_vec());
-        assert!(include_arguments(&none).is_empty());
     }
 }
