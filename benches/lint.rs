@@ -36,7 +36,8 @@ fn main() {
     let mut findings = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let outcome = wslint::check::run(&[Input::Path(dir.clone())], &RuleSettings::default());
+        let outcome =
+            wslint::app::check::run(&[Input::Path(dir.clone())], &RuleSettings::default());
         best = best.min(start.elapsed());
         findings = outcome.diagnostics.len();
     }
@@ -98,7 +99,7 @@ fn main() {
         }
     }
     drop((diagnostics, model));
-    let outcome = wslint::check::run(&[Input::Path(dir.clone())], &RuleSettings::default());
+    let outcome = wslint::app::check::run(&[Input::Path(dir.clone())], &RuleSettings::default());
     for _ in 0..5 {
         let t = Instant::now();
         let mut sink = std::io::BufWriter::new(std::io::sink());

@@ -5,9 +5,7 @@
 //! and [`source`] find and read the files. [`probe`] checks a live
 //! endpoint instead of a configuration.
 
-pub mod check;
-pub mod cli;
-pub mod config;
+pub mod app;
 pub mod diagnostic;
 pub mod fix;
 pub mod load;

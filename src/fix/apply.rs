@@ -7,11 +7,9 @@
 //! that already have syntax errors are never fixed: what nginx would make
 //! of them is unknown.
 
-use crate::check::analyse;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::load::Loaded;
-use crate::rules::RuleSettings;
 use std::collections::{BTreeMap, HashSet};
 
 /// The most passes a run makes; real configurations need two or three.
@@ -33,18 +31,24 @@ pub struct FixReport {
 
 /// Applies the fixes of `loaded` allowed by `unsafe_fixes`, in place: its
 /// files then hold the fixed bytes, and the report says what changed.
-pub fn fix(loaded: &mut Loaded, settings: &RuleSettings, unsafe_fixes: bool) -> FixReport {
+/// `analyse` finds the diagnostics (with their fixes) of the files as they
+/// are at the start of each pass.
+pub fn fix(
+    loaded: &mut Loaded,
+    unsafe_fixes: bool,
+    analyse: impl Fn(&Loaded) -> Vec<Diagnostic>,
+) -> FixReport {
     let allowed =
         |a: Applicability| a == Applicability::Safe || (unsafe_fixes && a == Applicability::Unsafe);
     let mut report = FixReport::default();
     let mut failed: HashSet<Fix> = HashSet::new();
     let mut too_large: HashSet<FileId> = HashSet::new();
     for _ in 0..MAX_PASSES {
-        let outcome = analyse(loaded, settings);
+        let diagnostics = analyse(loaded);
         let broken: Vec<FileId> = (0..loaded.files.files.len() as FileId)
             .filter(|&f| !loaded.files.get(f).tree.errors.is_empty())
             .collect();
-        let mut chosen: Vec<(&'static str, Fix)> = choose(&outcome.diagnostics, &failed, &allowed)
+        let mut chosen: Vec<(&'static str, Fix)> = choose(&diagnostics, &failed, &allowed)
             .into_iter()
             .filter(|(_, fix)| fix.edits.iter().all(|e| !broken.contains(&e.file)))
             .filter(|(_, fix)| fix.edits.iter().all(|e| !too_large.contains(&e.file)))

@@ -8,6 +8,4 @@ pub mod apply;
 pub mod cleanup;
 pub mod diff;
 pub mod journal;
-pub mod session;
-pub mod verify;
 pub mod write;

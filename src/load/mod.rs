@@ -19,7 +19,7 @@
 //!   when that holds nginx.conf (`sites-enabled/app`).
 
 use crate::syntax::Context;
-use crate::syntax::context::context_of;
+use crate::syntax::top_level::context_of;
 use config_files::{SkipReason, skipped_by_content, skipped_by_name};
 use files::{Backing, EntryPoint, FileSet, normalize};
 use source::{ReadError, STDIN_NAME, SourceFile, io_message, read_regular_file};

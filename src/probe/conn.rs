@@ -6,7 +6,7 @@
 //! different fixes.
 
 use super::diagnosis::{CertProblem, Failure};
-use super::report::StepName;
+use super::steps::StepName;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};

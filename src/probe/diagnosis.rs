@@ -6,7 +6,7 @@
 
 use super::args::{Target, show_duration};
 use super::handshake::Invalid101;
-use super::report::StepName;
+use super::steps::StepName;
 use std::time::Duration;
 
 /// Why a certificate was not trusted, as far as the advice differs.

@@ -18,14 +18,16 @@ pub mod diagnosis;
 pub mod frame;
 pub mod handshake;
 pub mod report;
+pub mod steps;
 
 use args::{Header, Target, show_duration};
 use conn::{Conn, IoEnd, Transport};
 use diagnosis::Failure;
 use frame::Decoded;
 use handshake::Parsed;
-use report::{Answer, Report, Step, StepName};
+use report::{Answer, Report};
 use std::time::{Duration, Instant};
+use steps::{Step, StepName};
 
 /// What to probe and how.
 #[derive(Debug, Clone)]

@@ -4,8 +4,8 @@
 
 use super::json_format::{render_at, write_pretty};
 use super::located::{Finding, LocatedFix, RunError, errors, locate_finding};
-use crate::check::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::Outcome;
 use serde::Serialize;
 
 /// The schema version; see docs/json-output.md.

@@ -1,10 +1,10 @@
 //! Findings and errors with their places resolved to file names, lines and
 //! columns: what every output format shows. Computed once per run.
 
-use crate::check::Outcome;
 use crate::diagnostic::Fix;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::source::SourceFile;
+use crate::report::Outcome;
 use std::ops::Range;
 
 /// A place in a file, 1-based, end exclusive (the column after the span).

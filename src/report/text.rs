@@ -5,10 +5,10 @@
 //! stay exact.
 
 use super::Color;
-use crate::check::Outcome;
 use crate::diagnostic::Diagnostic;
 use crate::load::files::FileSet;
 use crate::load::source::SourceFile;
+use crate::report::Outcome;
 use crate::syntax::SyntaxError;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,

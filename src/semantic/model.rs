@@ -293,9 +293,9 @@ impl<'a> Model<'a> {
             if !point.primary && builder.reached.contains(&point.file) {
                 continue;
             }
-            let context = point
-                .context
-                .unwrap_or_else(|| crate::syntax::context::context_of(&files.get(point.file).tree));
+            let context = point.context.unwrap_or_else(|| {
+                crate::syntax::top_level::context_of(&files.get(point.file).tree)
+            });
             builder.entry = entries.len();
             let scope = builder.build_entry(point, context);
             entries.push(AnalysedEntry {

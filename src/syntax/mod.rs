@@ -7,8 +7,8 @@
 //! - [`views`]: typed accessors (arguments, variables, location, if, map);
 //! - [`lines`]: byte offset to line and column;
 //! - [`source_text`]: a file's bytes, kept as text when they are UTF-8;
-//! - [`context`]: configuration contexts, and the one a file's top level
-//!   suggests;
+//! - [`context`]: configuration contexts;
+//! - [`top_level`]: the context a file's top level suggests;
 //! - [`directives`]: the directive table (grammar/directives.tsv): where
 //!   each directive is allowed and how many arguments it takes;
 //! - [`version`]: nginx versions, and what each added
@@ -20,6 +20,7 @@ pub mod lexer;
 pub mod lines;
 pub mod parser;
 pub mod source_text;
+pub mod top_level;
 pub mod tree;
 pub mod version;
 pub mod views;

@@ -1,10 +1,8 @@
-//! The nginx version being targeted. Several facts depend on it (the default
-//! `proxy_http_version` became 1.1 in 1.29.7). It comes from
-//! `--nginx-version`, else from `nginx -v` when nginx is on PATH, else a
-//! version before 1.29.7 is assumed.
+//! nginx versions. Several facts depend on the version a configuration is
+//! for (the default `proxy_http_version` became 1.1 in 1.29.7); which one
+//! that is, the application layer decides (`app::config`).
 
 use std::fmt;
-use std::process::Command;
 
 /// A version `major.minor.patch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -64,36 +62,6 @@ impl NginxVersion {
 impl fmt::Display for NginxVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
-    }
-}
-
-/// Where the targeted version came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VersionSource {
-    CommandLine,
-    ConfigFile,
-    InstalledNginx,
-    Assumed,
-}
-
-/// The version to target: the command line's, else the installed nginx's,
-/// else [`NginxVersion::ASSUMED`].
-pub fn target_version(from_cli: Option<NginxVersion>) -> (NginxVersion, VersionSource) {
-    if let Some(v) = from_cli {
-        return (v, VersionSource::CommandLine);
-    }
-    let installed = Command::new("nginx")
-        .arg("-v")
-        .output()
-        .ok()
-        .and_then(|out| {
-            let text = String::from_utf8_lossy(&out.stderr).into_owned()
-                + &String::from_utf8_lossy(&out.stdout);
-            NginxVersion::from_nginx_v_output(&text)
-        });
-    match installed {
-        Some(v) => (v, VersionSource::InstalledNginx),
-        None => (NginxVersion::ASSUMED, VersionSource::Assumed),
     }
 }
 

@@ -203,7 +203,7 @@ fn corpus_findings_per_rule_match_the_snapshot() {
     let Some(dir) = corpus() else { return };
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     for row in manifest(&dir) {
-        let outcome = wslint::check::run(
+        let outcome = wslint::app::check::run(
             &[Input::Path(dir.join(&row.path))],
             &wslint::rules::RuleSettings::default(),
         );

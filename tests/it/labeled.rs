@@ -4,7 +4,7 @@
 
 use crate::support::corpus;
 use std::collections::BTreeSet;
-use wslint::check;
+use wslint::app::check;
 use wslint::load::Input;
 use wslint::rules::RuleSettings;
 

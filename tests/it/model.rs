@@ -202,7 +202,7 @@ fn context_comment_sets_a_snippets_context() {
 
 #[test]
 fn a_file_of_bare_directives_is_read_as_a_location_body() {
-    use wslint::syntax::context::context_of;
+    use wslint::syntax::top_level::context_of;
     let context = |text: &str| context_of(&wslint::syntax::parse(text.as_bytes().to_vec()));
     assert_eq!(
         context("proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\n"),

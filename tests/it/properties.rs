@@ -154,8 +154,9 @@ fn fix_in_memory(bytes: Vec<u8>) -> (Vec<u8>, usize) {
         stdin_dump: None,
     };
     let mut loaded = loaded;
-    let report =
-        wslint::fix::apply::fix(&mut loaded, &wslint::rules::RuleSettings::default(), true);
+    let report = wslint::fix::apply::fix(&mut loaded, true, |loaded| {
+        wslint::app::check::analyse(loaded, &wslint::rules::RuleSettings::default()).diagnostics
+    });
     (
         loaded.files.get(file).tree.source.to_vec(),
         report.applied.len(),

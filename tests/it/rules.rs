@@ -11,7 +11,7 @@
 use crate::support::{fixtures, repo_root, stdout, wslint};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use wslint::check;
+use wslint::app::check;
 use wslint::load::Input;
 use wslint::rules::{RuleSettings, all_rules};
 use wslint::syntax::NginxVersion;

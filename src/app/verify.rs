@@ -12,7 +12,7 @@
 //! fixed configuration, the original is tested the same way, so the
 //! message can say whether the fix or the configuration is at fault.
 
-use super::apply::FixReport;
+use crate::fix::apply::FixReport;
 use crate::load::files::in_tree;
 use crate::load::source::STDIN_NAME;
 use crate::load::{Input, Loaded};

@@ -2,58 +2,12 @@
 //! collect what is wrong: syntax errors, unreadable paths, the model's
 //! diagnostics and the rules' findings.
 
-use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::load::files::FileSet;
-use crate::load::source::ReadError;
 use crate::load::{Input, Loaded, load};
+use crate::report::Outcome;
 use crate::rules::{self, RuleSettings};
 use crate::semantic::Model;
-use crate::semantic::model::TopLevel;
-use crate::syntax::{Context, NginxVersion};
-
-/// Everything one run found.
-#[derive(Debug)]
-pub struct Outcome {
-    pub files: FileSet,
-    pub read_errors: Vec<ReadError>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The nginx version the checks targeted.
-    pub nginx_version: NginxVersion,
-    /// The lowest severity that makes the run fail.
-    pub fail_on: Severity,
-    /// Files checked alone (not a whole configuration), whose outer levels
-    /// the run did not see, with what their top level holds.
-    pub checked_alone: Vec<(FileId, TopLevel)>,
-    /// `include`s that could not be followed.
-    pub includes_not_followed: usize,
-    /// Files found in a directory argument that were not checked, and why.
-    pub skipped: Vec<(std::path::PathBuf, &'static str)>,
-}
-
-impl Outcome {
-    pub fn syntax_error_count(&self) -> usize {
-        let parse: usize = self.files.files.iter().map(|f| f.tree.errors.len()).sum();
-        parse + self.diagnostics.iter().filter(|d| d.is_syntax).count()
-    }
-
-    /// Findings that are not syntax errors.
-    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| !d.is_syntax)
-    }
-
-    /// The process exit code: 2 when the run could not check everything
-    /// (unreadable path or syntax error), 1 when a finding is at or above
-    /// the `fail-on` severity, else 0.
-    pub fn exit_code(&self) -> u8 {
-        if !self.read_errors.is_empty() || self.syntax_error_count() > 0 {
-            2
-        } else if self.findings().any(|d| d.severity >= self.fail_on) {
-            1
-        } else {
-            0
-        }
-    }
-}
+use crate::syntax::Context;
 
 /// Loads the inputs, builds the model and runs the rules.
 pub fn run(inputs: &[Input], settings: &RuleSettings) -> Outcome {

@@ -232,10 +232,9 @@ impl Config {
 /// (`--config`, else the nearest `.wslint.toml` above the first input),
 /// then the command line. Also says where the nginx version came from.
 pub fn resolve(
-    cli: &crate::cli::Settings,
+    cli: &crate::app::cli::Settings,
     inputs: &[crate::load::Input],
-) -> Result<(RuleSettings, crate::syntax::version::VersionSource), ConfigError> {
-    use crate::syntax::version::{VersionSource, target_version};
+) -> Result<(RuleSettings, VersionSource), ConfigError> {
     let mut settings = RuleSettings::default();
     let path = match &cli.config {
         Some(p) => Some(p.clone()),
@@ -308,5 +307,35 @@ mod tests {
         let e = load(&path).unwrap_err();
         assert_eq!(e.position, ":3:1", "{e}");
         assert!(e.message.contains("slect"), "{e}");
+    }
+}
+
+/// Where the targeted version came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    CommandLine,
+    ConfigFile,
+    InstalledNginx,
+    Assumed,
+}
+
+/// The version to target: the command line's, else the installed nginx's,
+/// else [`NginxVersion::ASSUMED`].
+pub fn target_version(from_cli: Option<NginxVersion>) -> (NginxVersion, VersionSource) {
+    if let Some(v) = from_cli {
+        return (v, VersionSource::CommandLine);
+    }
+    let installed = std::process::Command::new("nginx")
+        .arg("-v")
+        .output()
+        .ok()
+        .and_then(|out| {
+            let text = String::from_utf8_lossy(&out.stderr).into_owned()
+                + &String::from_utf8_lossy(&out.stdout);
+            NginxVersion::from_nginx_v_output(&text)
+        });
+    match installed {
+        Some(v) => (v, VersionSource::InstalledNginx),
+        None => (NginxVersion::ASSUMED, VersionSource::Assumed),
     }
 }

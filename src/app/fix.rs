@@ -12,16 +12,17 @@
 //!   or as it came when nothing could be fixed; everything else goes to
 //!   stderr, so `wslint --fix - < a.conf > b.conf` never loses `a.conf`.
 
-use super::apply::{FixReport, fix};
-use super::diff::unified;
-use super::journal;
-use super::write::{WriteOptions, commit, prepare};
-use crate::check::{Outcome, analyse};
-use crate::cli::FixSettings;
+use crate::app::check::analyse;
+use crate::app::cli::FixSettings;
 use crate::diagnostic::Applicability;
+use crate::fix::apply::{FixReport, fix};
+use crate::fix::diff::unified;
+use crate::fix::journal;
+use crate::fix::write::{WriteOptions, commit, prepare};
 use crate::load::files::Backing;
 use crate::load::source::STDIN_NAME;
 use crate::load::{Input, Loaded, load};
+use crate::report::Outcome;
 use crate::report::{Color, Format};
 use crate::rules::RuleSettings;
 use std::path::Path;
@@ -69,7 +70,9 @@ pub fn run(
     }
 
     let mut loaded = load(inputs);
-    let report = fix(&mut loaded, rules, settings.unsafe_fixes);
+    let report = fix(&mut loaded, settings.unsafe_fixes, |loaded| {
+        analyse(loaded, rules).diagnostics
+    });
     for (code, file) in &report.failed {
         out.stderr.push_str(&format!(
             "error: the fix for {code} would leave {file} unparseable; that fix was not applied\n"

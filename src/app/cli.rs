@@ -72,8 +72,8 @@ pub struct Cli {
     pub verify: bool,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 
     /// Lowest severity that makes the run fail with exit code 1
     /// [default: warning, or the configuration file's `fail-on`]
@@ -230,6 +230,36 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The output formats of a check, as `--format` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Reports with source snippets (the default)
+    Text,
+    /// One line per finding: path:line:col: CODE [severity] message
+    // The line above is `--help` text, shown as written: `[severity]` is
+    // not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
+    Concise,
+    /// One JSON document (docs/json-output.md)
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(format: OutputFormat) -> Format {
+        match format {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Concise => Format::Concise,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Github => Format::Github,
+        }
+    }
+}
+
 /// The output of `inspect` and `probe`: text, or one JSON document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectFormat {
@@ -324,7 +354,7 @@ impl Cli {
             select: self.select,
             ignore: self.ignore,
             websocket_paths: self.websocket_path,
-            format: self.format,
+            format: self.format.into(),
             fail_on: self.fail_on.map(Severity::from),
             exit_zero: self.exit_zero,
             config: self.config,
