@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 /// Index of a file in the run's file set.
-pub type FileId = u32;
+pub(crate) type FileId = u32;
 
 /// A byte range in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,7 +23,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
@@ -46,7 +46,7 @@ fn exact(mut text: String) -> String {
 /// Why a finding could not see every level that applies to its place,
 /// and took the unseen ones to set nothing (nginx's defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Assumption {
+pub(crate) enum Assumption {
     /// The file was checked alone: the blocks around it (a server, an http
     /// block, the location that includes a snippet) were not seen.
     CheckedAlone,
@@ -59,7 +59,7 @@ pub enum Assumption {
 
 impl Assumption {
     /// The name used in JSON and SARIF.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Assumption::CheckedAlone => "checked-alone",
             Assumption::IncludeNotFollowed => "include-not-followed",
@@ -72,26 +72,26 @@ impl Assumption {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: &'static str,
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     pub severity: Severity,
     pub message: String,
     pub location: FileSpan,
     /// Other places that explain the finding.
-    pub related: Vec<(FileSpan, &'static str)>,
+    pub(crate) related: Vec<(FileSpan, &'static str)>,
     /// nginx would refuse to parse the configuration (exit code 2, like a
     /// syntax error), as opposed to a finding about a parsed configuration.
     pub is_syntax: bool,
     /// For WebSocket rules: what made the location a WebSocket route.
-    pub signal: Option<std::sync::Arc<str>>,
+    pub(crate) signal: Option<std::sync::Arc<str>>,
     /// The finding rests on levels the run could not see (the message says
     /// which and why).
-    pub assumption: Option<Assumption>,
+    pub(crate) assumption: Option<Assumption>,
     /// How to fix it, when the rule knows.
-    pub fix: Option<Fix>,
+    pub(crate) fix: Option<Fix>,
 }
 
 impl Diagnostic {
-    pub fn new(
+    pub(crate) fn new(
         code: &'static str,
         name: &'static str,
         severity: Severity,
@@ -112,18 +112,18 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_related(mut self, location: FileSpan, text: &'static str) -> Self {
+    pub(crate) fn with_related(mut self, location: FileSpan, text: &'static str) -> Self {
         self.related.push((location, text));
         self
     }
 
-    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+    pub(crate) fn with_fix(mut self, fix: Option<Fix>) -> Self {
         self.fix = fix;
         self
     }
 
     /// Sort key: file, offset, code.
-    pub fn sort_key(&self) -> (FileId, u32, &'static str) {
+    pub(crate) fn sort_key(&self) -> (FileId, u32, &'static str) {
         (self.location.file, self.location.span.start, self.code)
     }
 }
@@ -131,21 +131,18 @@ impl Diagnostic {
 /// Whether a fix may be applied, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Applicability {
+pub(crate) enum Applicability {
     /// Cannot break a working route: applied by `--fix`.
     Safe,
     /// Changes behaviour a user may rely on: applied with `--unsafe-fixes`.
     Unsafe,
-    /// Shown as a suggestion, never applied.
-    DisplayOnly,
 }
 
 impl Applicability {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Applicability::Safe => "safe",
             Applicability::Unsafe => "unsafe",
-            Applicability::DisplayOnly => "display-only",
         }
     }
 }
@@ -153,24 +150,24 @@ impl Applicability {
 /// Replace `range` of `file` with `text` (an insertion when the range is
 /// empty, a deletion when the text is).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Edit {
-    pub file: FileId,
-    pub range: std::ops::Range<u32>,
-    pub text: String,
+pub(crate) struct Edit {
+    pub(crate) file: FileId,
+    pub(crate) range: std::ops::Range<u32>,
+    pub(crate) text: String,
 }
 
 /// Edits that apply together or not at all.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Fix {
-    pub applicability: Applicability,
+pub(crate) struct Fix {
+    pub(crate) applicability: Applicability,
     /// What the fix does, in a few words ("add `proxy_http_version 1.1;`").
     /// Most titles are fixed text: borrowed, not copied into every fix.
-    pub title: std::borrow::Cow<'static, str>,
-    pub edits: Vec<Edit>,
+    pub(crate) title: std::borrow::Cow<'static, str>,
+    pub(crate) edits: Vec<Edit>,
 }
 
 impl Fix {
-    pub fn new(
+    pub(crate) fn new(
         applicability: Applicability,
         title: impl Into<std::borrow::Cow<'static, str>>,
         edits: Vec<Edit>,
@@ -180,19 +177,5 @@ impl Fix {
             title: title.into(),
             edits,
         }
-    }
-
-    /// Whether two fixes touch the same bytes (or insert at the same place),
-    /// so only one of them can go in a pass.
-    pub fn overlaps(&self, other: &Fix) -> bool {
-        self.edits.iter().any(|a| {
-            other.edits.iter().any(|b| {
-                a.file == b.file
-                    && (a.range.start < b.range.end && b.range.start < a.range.end
-                        || a.range.start == b.range.start
-                        || a.range.is_empty() && b.range.contains(&a.range.start)
-                        || b.range.is_empty() && a.range.contains(&b.range.start))
-            })
-        })
     }
 }

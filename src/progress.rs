@@ -9,17 +9,17 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Files read so far in this process.
-pub static FILES_READ: AtomicUsize = AtomicUsize::new(0);
+pub(crate) static FILES_READ: AtomicUsize = AtomicUsize::new(0);
 
 /// The progress line's thread; stop it with [`Progress::finish`].
-pub struct Progress {
+pub(crate) struct Progress {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<()>,
 }
 
 impl Progress {
     /// Starts the progress line when stderr is a terminal.
-    pub fn start() -> Option<Progress> {
+    pub(crate) fn start() -> Option<Progress> {
         if !std::io::stderr().is_terminal() {
             return None;
         }
@@ -44,7 +44,7 @@ impl Progress {
     }
 
     /// Stops and clears the progress line.
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.thread.join();
     }

@@ -21,81 +21,81 @@ use std::time::Duration;
     after_help = "Exit codes: 0 clean, 1 findings, 2 usage / I/O / syntax error.\n\
                   A file named like a subcommand is reached as ./NAME."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Option<SubCommand>,
+    pub(crate) command: Option<SubCommand>,
 
     /// Files or directories to check, or `-` for standard input (an
     /// `nginx -T` dump is recognised) [default: /etc/nginx when it exists]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
 
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub(crate) common: CommonArgs,
 
     /// Rules to run: comma-separated codes or prefixes (WS0, WS01, WS006);
     /// replaces the default set
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub select: Vec<String>,
+    pub(crate) select: Vec<String>,
 
     /// Rules not to run: comma-separated codes or prefixes
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub ignore: Vec<String>,
+    pub(crate) ignore: Vec<String>,
 
     /// Treat locations whose pattern matches this glob as WebSocket routes
     /// (repeatable), e.g. `/live/*`; `GLOB=APP` also names the app behind
     /// them, e.g. `/rt/*=socket.io` (`wslint apps` lists the apps)
     #[arg(long, value_name = "GLOB[=APP]", global = true)]
-    pub websocket_path: Vec<String>,
+    pub(crate) websocket_path: Vec<String>,
 
     /// Apply safe fixes in place (with `-`, print the fixed input)
     #[arg(long)]
-    pub fix: bool,
+    pub(crate) fix: bool,
 
     /// Also apply (with --fix or --diff) the fixes that change behaviour
     #[arg(long)]
-    pub unsafe_fixes: bool,
+    pub(crate) unsafe_fixes: bool,
 
     /// Print a unified diff of the fixes and write nothing (exit 1 when
     /// there is a diff)
     #[arg(long, conflicts_with = "fix")]
-    pub diff: bool,
+    pub(crate) diff: bool,
 
     /// With --fix, keep each replaced original beside it as a hidden file
     /// with this suffix (`.orig` keeps `app` as `.app.orig`; an earlier
     /// backup is never replaced)
     #[arg(long, value_name = "SUFFIX", requires = "fix", value_parser = backup_suffix)]
-    pub backup: Option<String>,
+    pub(crate) backup: Option<String>,
 
     /// With --fix, run `nginx -t` on a copy of the fixed tree first and
     /// write nothing when it fails
     #[arg(long, requires = "fix")]
-    pub verify: bool,
+    pub(crate) verify: bool,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    pub(crate) format: OutputFormat,
 
     /// Lowest severity that makes the run fail with exit code 1
     /// [default: warning, or the configuration file's `fail-on`]
     #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<Level>,
+    pub(crate) fail_on: Option<Level>,
 
     /// Exit 0 even when findings remain (2 still means the run failed)
     #[arg(long)]
-    pub exit_zero: bool,
+    pub(crate) exit_zero: bool,
 
     /// Read settings from this file instead of the nearest .wslint.toml
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 /// A severity as the command line spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Level {
+pub(crate) enum Level {
     Error,
     Warning,
     Info,
@@ -113,25 +113,25 @@ impl From<Level> for Severity {
 
 /// What to do with fixes.
 #[derive(Debug, Clone, Default)]
-pub struct FixSettings {
-    pub fix: bool,
-    pub diff: bool,
-    pub unsafe_fixes: bool,
-    pub backup: Option<String>,
-    pub verify: bool,
+pub(crate) struct FixSettings {
+    pub(crate) fix: bool,
+    pub(crate) diff: bool,
+    pub(crate) unsafe_fixes: bool,
+    pub(crate) backup: Option<String>,
+    pub(crate) verify: bool,
 }
 
 /// Options shared by the check and inspect commands.
 #[derive(Debug, Args)]
-pub struct CommonArgs {
+pub(crate) struct CommonArgs {
     /// Target nginx version [default: `nginx -v` when nginx is on PATH,
     /// else a version before 1.29.7]
     #[arg(long, value_name = "X.Y.Z", value_parser = parse_version, global = true)]
-    pub nginx_version: Option<NginxVersion>,
+    pub(crate) nginx_version: Option<NginxVersion>,
 
     /// Say more about what is assumed (the nginx version, entry points)
     #[arg(short, long, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 fn parse_version(text: &str) -> Result<NginxVersion, String> {
@@ -139,7 +139,7 @@ fn parse_version(text: &str) -> Result<NginxVersion, String> {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum SubCommand {
+pub(crate) enum SubCommand {
     /// Print the syntax tree as JSON (byte spans, lines, comments)
     Parse {
         /// Files or directories to parse, or `-` for standard input
@@ -191,40 +191,40 @@ pub enum SubCommand {
 
 /// The options of `wslint probe`.
 #[derive(Debug, Args)]
-pub struct ProbeArgs {
+pub(crate) struct ProbeArgs {
     /// ws://, wss://, http:// or https:// URL (http means ws, https wss)
     #[arg(value_name = "URL", value_parser = parse_url)]
-    pub url: Target,
+    pub(crate) url: Target,
     /// Send this Origin header, as a browser on that site would
     #[arg(long, value_name = "ORIGIN")]
-    pub origin: Option<String>,
+    pub(crate) origin: Option<String>,
     /// Add a header, e.g. 'Cookie: session=…' (repeatable); replaces a
     /// default header of the same name, e.g. Host
     #[arg(long = "header", value_name = "'NAME: VALUE'", value_parser = parse_header)]
-    pub headers: Vec<Header>,
+    pub(crate) headers: Vec<Header>,
     /// After the first pong, stay idle this long and ping again: shows
     /// whether a quiet connection survives the proxy's timeouts (e.g. 75s)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub idle: Option<Duration>,
+    pub(crate) idle: Option<Duration>,
     /// The most each network step may take (500ms, 2s, 1m, or seconds)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Accept any TLS certificate (self-signed, expired, another name)
     #[arg(long)]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
-    pub format: InspectFormat,
+    pub(crate) format: InspectFormat,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ConfigAction {
+pub(crate) enum ConfigAction {
     /// Write a commented .wslint.toml into the current directory
     Init,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -232,7 +232,7 @@ pub enum ColorChoice {
 
 /// The output formats of a check, as `--format` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// Reports with source snippets (the default)
     Text,
     /// One line per finding: path:line:col: CODE [severity] message
@@ -262,30 +262,30 @@ impl From<OutputFormat> for Format {
 
 /// The output of `inspect` and `probe`: text, or one JSON document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InspectFormat {
+pub(crate) enum InspectFormat {
     Text,
     Json,
 }
 
 /// Settings every command shares, resolved from the command line.
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub nginx_version: Option<NginxVersion>,
-    pub verbose: bool,
-    pub color: Color,
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-    pub websocket_paths: Vec<String>,
-    pub fixes: FixSettings,
-    pub format: Format,
-    pub fail_on: Option<Severity>,
-    pub exit_zero: bool,
-    pub config: Option<PathBuf>,
+pub(crate) struct Settings {
+    pub(crate) nginx_version: Option<NginxVersion>,
+    pub(crate) verbose: bool,
+    pub(crate) color: Color,
+    pub(crate) select: Vec<String>,
+    pub(crate) ignore: Vec<String>,
+    pub(crate) websocket_paths: Vec<String>,
+    pub(crate) fixes: FixSettings,
+    pub(crate) format: Format,
+    pub(crate) fail_on: Option<Severity>,
+    pub(crate) exit_zero: bool,
+    pub(crate) config: Option<PathBuf>,
 }
 
 /// What to do, resolved from the command line.
 #[derive(Debug)]
-pub enum Command {
+pub(crate) enum Command {
     Check {
         inputs: Vec<Input>,
     },
@@ -334,7 +334,7 @@ fn inputs(paths: &[PathBuf]) -> Vec<Input> {
 }
 
 impl Cli {
-    pub fn into_command(self) -> (Command, Settings) {
+    pub(crate) fn into_command(self) -> (Command, Settings) {
         let color = match self.color {
             ColorChoice::Always => Color::Always,
             ColorChoice::Never => Color::Never,

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The file name looked for.
-pub const FILE_NAME: &str = ".wslint.toml";
+pub(crate) const FILE_NAME: &str = ".wslint.toml";
 
 /// What `wslint config init` writes.
-pub const DEFAULT_CONFIG: &str = r#"# wslint configuration. Command-line options override these settings.
+pub(crate) const DEFAULT_CONFIG: &str = r#"# wslint configuration. Command-line options override these settings.
 
 # Rules to run: codes or prefixes ("WS0", "WS006"). Opt-in rules (WS015) run
 # only when named. Leave out to run every default rule.
@@ -57,22 +57,22 @@ pub const DEFAULT_CONFIG: &str = r#"# wslint configuration. Command-line options
 /// The contents of a `.wslint.toml`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ConfigFile {
-    pub select: Option<Vec<String>>,
-    pub ignore: Option<Vec<String>>,
-    pub nginx_version: Option<String>,
-    pub timeout_threshold: Option<TimeValue>,
-    pub websocket_paths: Option<Vec<String>>,
-    pub websocket_apps: Option<BTreeMap<String, String>>,
-    pub fail_on: Option<String>,
-    pub severity: Option<BTreeMap<String, String>>,
-    pub per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
+pub(crate) struct ConfigFile {
+    pub(crate) select: Option<Vec<String>>,
+    pub(crate) ignore: Option<Vec<String>>,
+    pub(crate) nginx_version: Option<String>,
+    pub(crate) timeout_threshold: Option<TimeValue>,
+    pub(crate) websocket_paths: Option<Vec<String>>,
+    pub(crate) websocket_apps: Option<BTreeMap<String, String>>,
+    pub(crate) fail_on: Option<String>,
+    pub(crate) severity: Option<BTreeMap<String, String>>,
+    pub(crate) per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// Seconds, or an nginx time string.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-pub enum TimeValue {
+pub(crate) enum TimeValue {
     Seconds(u64),
     Text(String),
 }
@@ -80,22 +80,22 @@ pub enum TimeValue {
 /// A configuration file that could not be used.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}{position}: {message}")]
-pub struct ConfigError {
-    pub path: String,
+pub(crate) struct ConfigError {
+    pub(crate) path: String,
     /// `:line:column` when known.
-    pub position: String,
-    pub message: String,
+    pub(crate) position: String,
+    pub(crate) message: String,
 }
 
 /// A loaded configuration and the folder its relative globs start from.
 #[derive(Debug)]
-pub struct Config {
-    pub path: PathBuf,
-    pub file: ConfigFile,
+pub(crate) struct Config {
+    pub(crate) path: PathBuf,
+    pub(crate) file: ConfigFile,
 }
 
 /// The nearest `.wslint.toml` in `start`'s folder or above it.
-pub fn discover(start: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
     let absolute = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
     let mut dir = if absolute.is_dir() {
         Some(absolute.as_path())
@@ -113,7 +113,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and checks a configuration file.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
+pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
     let err = |position: String, message: String| ConfigError {
         path: path.display().to_string(),
         position,
@@ -156,7 +156,7 @@ impl Config {
 
     /// Puts the file's settings into `settings` (before command-line
     /// options are applied on top).
-    pub fn apply(&self, settings: &mut RuleSettings) -> Result<(), ConfigError> {
+    pub(crate) fn apply(&self, settings: &mut RuleSettings) -> Result<(), ConfigError> {
         let f = &self.file;
         if let Some(select) = &f.select {
             crate::rules::check_codes(select, "select").map_err(|e| self.error(e))?;
@@ -231,7 +231,7 @@ impl Config {
 /// The check settings of a run: defaults, then the configuration file
 /// (`--config`, else the nearest `.wslint.toml` above the first input),
 /// then the command line. Also says where the nginx version came from.
-pub fn resolve(
+pub(crate) fn resolve(
     cli: &crate::app::cli::Settings,
     inputs: &[crate::load::Input],
 ) -> Result<(RuleSettings, VersionSource), ConfigError> {
@@ -312,7 +312,7 @@ mod tests {
 
 /// Where the targeted version came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VersionSource {
+pub(crate) enum VersionSource {
     CommandLine,
     ConfigFile,
     InstalledNginx,
@@ -321,7 +321,7 @@ pub enum VersionSource {
 
 /// The version to target: the command line's, else the installed nginx's,
 /// else [`NginxVersion::ASSUMED`].
-pub fn target_version(from_cli: Option<NginxVersion>) -> (NginxVersion, VersionSource) {
+pub(crate) fn target_version(from_cli: Option<NginxVersion>) -> (NginxVersion, VersionSource) {
     if let Some(v) = from_cli {
         return (v, VersionSource::CommandLine);
     }

@@ -29,14 +29,14 @@ use std::path::Path;
 
 /// What the run prints and its exit code.
 #[derive(Debug, Default)]
-pub struct SessionOutput {
-    pub stdout: Vec<u8>,
-    pub stderr: String,
-    pub exit_code: u8,
+pub(crate) struct SessionOutput {
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: String,
+    pub(crate) exit_code: u8,
 }
 
 /// Fixes the inputs as `settings` says.
-pub fn run(
+pub(crate) fn run(
     inputs: &[Input],
     rules: &RuleSettings,
     settings: &FixSettings,

@@ -2,9 +2,9 @@
 //! result to an exit code (0 clean, 1 findings, 2 usage / I/O / syntax error).
 
 pub mod check;
-pub mod cli;
-pub mod config;
-pub mod fix;
+pub(crate) mod cli;
+pub(crate) mod config;
+pub(crate) mod fix;
 mod verify;
 
 use crate::load::Input;

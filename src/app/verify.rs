@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Ok when nginx accepts the fixed configuration, else what went wrong.
-pub fn verify(loaded: &Loaded, report: &FixReport, _inputs: &[Input]) -> Result<(), String> {
+pub(crate) fn verify(loaded: &Loaded, report: &FixReport, _inputs: &[Input]) -> Result<(), String> {
     let fixed = |id: u32| loaded.files.get(id).tree.source.to_vec();
     let Err(rejected) = test(loaded, &fixed) else {
         return Ok(());

@@ -22,7 +22,7 @@ fn tracked() -> std::sync::MutexGuard<'static, (Vec<PathBuf>, bool)> {
 /// Makes a new temporary file in `dir` (`.wslint-…`) and tracks it, in one
 /// step an interruption cannot come between; refused once the run was
 /// interrupted.
-pub fn new_temporary(dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
+pub(crate) fn new_temporary(dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
     let mut tracked = tracked();
     if tracked.1 {
         return Err(std::io::Error::other("interrupted"));
@@ -37,13 +37,13 @@ pub fn new_temporary(dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
 }
 
 /// Forgets a temporary file that was renamed into place or removed.
-pub fn forget(path: &Path) {
+pub(crate) fn forget(path: &Path) {
     tracked().0.retain(|p| p != path);
 }
 
 /// Runs `renames` with the signal handler held off: an interrupted run
 /// stops before or after them, never between two of them.
-pub fn while_renaming<T>(renames: impl FnOnce() -> T) -> T {
+pub(crate) fn while_renaming<T>(renames: impl FnOnce() -> T) -> T {
     let _held = RENAMING.lock().unwrap_or_else(|e| e.into_inner());
     renames()
 }
@@ -51,7 +51,7 @@ pub fn while_renaming<T>(renames: impl FnOnce() -> T) -> T {
 /// Removes the tracked temporary files when the process is interrupted
 /// (SIGINT, SIGTERM, SIGHUP), then exits with 130. Call once, before
 /// fixing.
-pub fn remove_temporary_files_on_interrupt() {
+pub(crate) fn remove_temporary_files_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
         let _held = RENAMING.lock().unwrap_or_else(|e| e.into_inner());
         let mut tracked = tracked();

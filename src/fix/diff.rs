@@ -59,7 +59,7 @@ fn git_path(prefix: &str, name: &str) -> String {
 }
 
 /// A unified diff of one file (three lines of context).
-pub fn unified(path: &Path, before: &[u8], after: &[u8], cwd: &Path) -> String {
+pub(crate) fn unified(path: &Path, before: &[u8], after: &[u8], cwd: &Path) -> String {
     let name = shown(path, cwd);
     let (a, b) = (git_path("a/", &name), git_path("b/", &name));
     let before = String::from_utf8_lossy(before);

@@ -14,14 +14,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The journal's file name.
-pub const FILE_NAME: &str = ".wslint-journal";
+pub(crate) const FILE_NAME: &str = ".wslint-journal";
 
 /// One rename of a transaction: `from` (a complete temporary file) becomes
 /// `to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rename {
-    pub from: PathBuf,
-    pub to: PathBuf,
+pub(crate) struct Rename {
+    pub(crate) from: PathBuf,
+    pub(crate) to: PathBuf,
 }
 
 fn encode(renames: &[Rename]) -> Vec<u8> {
@@ -58,7 +58,7 @@ fn decode(bytes: &[u8]) -> Option<Vec<Rename>> {
 
 /// Writes the journal of `renames` into `dir`, complete and synced (written
 /// beside it and renamed into place), and returns its path.
-pub fn write(dir: &Path, renames: &[Rename]) -> std::io::Result<PathBuf> {
+pub(crate) fn write(dir: &Path, renames: &[Rename]) -> std::io::Result<PathBuf> {
     let path = dir.join(FILE_NAME);
     let (mut file, temp) = super::cleanup::new_temporary(dir)?;
     let written = file
@@ -76,14 +76,14 @@ pub fn write(dir: &Path, renames: &[Rename]) -> std::io::Result<PathBuf> {
 
 /// Makes a folder's entries (renames into it) durable, where the system
 /// allows it.
-pub fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
 }
 
 /// The folder a run's journal lives in: the first path argument's folder.
-pub fn folder_of(first_path: &Path) -> PathBuf {
+pub(crate) fn folder_of(first_path: &Path) -> PathBuf {
     if first_path.is_dir() {
         first_path.to_path_buf()
     } else {
@@ -95,7 +95,7 @@ pub fn folder_of(first_path: &Path) -> PathBuf {
 }
 
 /// A journal left in `dir` by an interrupted fix, if any.
-pub fn pending(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn pending(dir: &Path) -> Option<PathBuf> {
     let path = dir.join(FILE_NAME);
     path.is_file().then_some(path)
 }
@@ -103,7 +103,7 @@ pub fn pending(dir: &Path) -> Option<PathBuf> {
 /// Finishes the fix a journal describes: every new file still beside its
 /// target is renamed into place (ones already renamed are gone), then the
 /// journal is removed. Returns the targets it put in place.
-pub fn finish(journal: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn finish(journal: &Path) -> Result<Vec<PathBuf>, String> {
     let bytes = std::fs::read(journal).map_err(|e| format!("{}: {e}", journal.display()))?;
     let renames = decode(&bytes)
         .ok_or_else(|| format!("{}: not a wslint journal; left as it is", journal.display()))?;

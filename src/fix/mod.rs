@@ -5,7 +5,7 @@
 //! [`diff`] shows it as a unified diff.
 
 pub mod apply;
-pub mod cleanup;
-pub mod diff;
-pub mod journal;
-pub mod write;
+pub(crate) mod cleanup;
+pub(crate) mod diff;
+pub(crate) mod journal;
+pub(crate) mod write;

@@ -19,21 +19,21 @@ use std::path::{Path, PathBuf};
 /// Why a write failed.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: cannot write the fixed file: {message}")]
-pub struct WriteError {
-    pub path: String,
-    pub message: String,
+pub(crate) struct WriteError {
+    pub(crate) path: String,
+    pub(crate) message: String,
 }
 
 /// Options of a write.
 #[derive(Debug, Clone, Default)]
-pub struct WriteOptions {
+pub(crate) struct WriteOptions {
     /// Keep the original beside the file, hidden, with this suffix
     /// (`.orig` keeps `app` as `.app.orig`).
-    pub backup_suffix: Option<String>,
+    pub(crate) backup_suffix: Option<String>,
     /// Tests only: make the write fail after this many bytes, as a full
     /// disk would.
     #[cfg(test)]
-    pub fail_after: Option<usize>,
+    pub(crate) fail_after: Option<usize>,
 }
 
 impl WriteOptions {
@@ -46,7 +46,7 @@ impl WriteOptions {
     }
 
     /// Options that keep a backup with `suffix` when it is given.
-    pub fn with_backup(suffix: Option<String>) -> Self {
+    pub(crate) fn with_backup(suffix: Option<String>) -> Self {
         WriteOptions {
             backup_suffix: suffix,
             #[cfg(test)]
@@ -139,7 +139,7 @@ impl Drop for Staged {
 /// [`prepare`] and [`commit`]. Dropping it removes its temporary files and
 /// leaves the original as it was.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     new: Staged,
     /// The original's bytes, kept as a backup, and where they go.
     backup: Option<(Staged, PathBuf)>,
@@ -153,7 +153,7 @@ pub struct Prepared {
 /// Writes `bytes` beside `path` (synced, with the original's permissions
 /// and owner), and the backup when one is asked for, ready to replace the
 /// file, which must still hold `read` (the bytes that were fixed) then.
-pub fn prepare(
+pub(crate) fn prepare(
     path: &Path,
     bytes: &[u8],
     read: &[u8],
@@ -224,7 +224,10 @@ fn place_backup(staged: Staged, wanted: &Path) -> std::io::Result<PathBuf> {
 /// run went on is never overwritten: nothing is written then), then writes
 /// the journal in `journal_dir`, places the backups, renames the new files
 /// over the originals and removes the journal. Returns where backups went.
-pub fn commit(prepared: Vec<Prepared>, journal_dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
+pub(crate) fn commit(
+    prepared: Vec<Prepared>,
+    journal_dir: &Path,
+) -> Result<Vec<PathBuf>, WriteError> {
     for p in &prepared {
         let now = std::fs::read(&p.target).map_err(|e| WriteError {
             path: p.shown.clone(),

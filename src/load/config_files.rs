@@ -13,11 +13,11 @@ use crate::syntax::directives::table;
 use std::path::Path;
 
 /// Why a file found in a directory is not checked, when it is not.
-pub type SkipReason = &'static str;
+pub(crate) type SkipReason = &'static str;
 
 /// Whether a file's name alone says it is not configuration (checked
 /// before it is read).
-pub fn skipped_by_name(path: &Path) -> Option<SkipReason> {
+pub(crate) fn skipped_by_name(path: &Path) -> Option<SkipReason> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     if name.starts_with('.') {
         return Some("a hidden file");
@@ -84,7 +84,7 @@ pub fn skipped_by_name(path: &Path) -> Option<SkipReason> {
 /// content. A `*.conf` file is, unless it is binary or an INI file (a
 /// `supervisord.conf` beside the nginx files); another file is when its
 /// first directive is one nginx knows.
-pub fn skipped_by_content(file: &SourceFile) -> Option<SkipReason> {
+pub(crate) fn skipped_by_content(file: &SourceFile) -> Option<SkipReason> {
     let source = &file.tree.source;
     let head = &source[..source.len().min(8192)];
     if head.contains(&0) {

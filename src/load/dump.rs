@@ -8,7 +8,7 @@ const MARKER: &[u8] = b"# configuration file ";
 
 /// Whether the bytes look like an `nginx -T` dump: the first line that is
 /// not nginx's own "syntax is ok" chatter is a file marker.
-pub fn is_dump(bytes: &[u8]) -> bool {
+pub(crate) fn is_dump(bytes: &[u8]) -> bool {
     bytes
         .split(|&b| b == b'\n')
         .find(|line| {
@@ -21,7 +21,7 @@ pub fn is_dump(bytes: &[u8]) -> bool {
 /// Splits a dump into (path, contents) pairs, in dump order. Each file's
 /// contents are its exact bytes: nginx prints the marker line, the file, and
 /// one newline of its own.
-pub fn split(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn split(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut markers = Vec::new();
     let mut offset = 0;
     for line in bytes.split_inclusive(|&b| b == b'\n') {

@@ -10,7 +10,7 @@
 //! exactly the same files without touching the disk again.
 
 use crate::diagnostic::FileId;
-use crate::load::source::{ReadError, SourceFile, io_message};
+use crate::load::source::{ReadError, SourceFile};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
@@ -24,7 +24,7 @@ pub enum Backing {
 
 /// What one `include` argument resolved to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IncludeTarget {
+pub(crate) enum IncludeTarget {
     Files(Vec<FileId>),
     /// A plain path that does not exist or cannot be read.
     Missing {
@@ -51,11 +51,11 @@ pub struct EntryPoint {
 #[derive(Debug)]
 pub struct FileSet {
     pub files: Vec<SourceFile>,
-    pub backing: Backing,
+    pub(crate) backing: Backing,
     by_path: HashMap<PathBuf, FileId>,
     includes: HashMap<(PathBuf, String), IncludeTarget>,
     /// Files that could not be read while following includes.
-    pub read_errors: Vec<ReadError>,
+    pub(crate) read_errors: Vec<ReadError>,
 }
 
 impl FileSet {
@@ -82,13 +82,13 @@ impl FileSet {
     }
 
     /// Replaces a file's bytes (after fixing) and parses them again.
-    pub fn replace(&mut self, id: FileId, bytes: Vec<u8>) {
+    pub(crate) fn replace(&mut self, id: FileId, bytes: Vec<u8>) {
         let path = self.files[id as usize].path.clone();
         self.files[id as usize] = SourceFile::from_bytes(path, bytes);
     }
 
     /// The id of the file at `path`, if the set holds it.
-    pub fn id_of(&self, path: &Path) -> Option<FileId> {
+    pub(crate) fn id_of(&self, path: &Path) -> Option<FileId> {
         self.by_path.get(&self.key(path)).copied()
     }
 
@@ -106,13 +106,13 @@ impl FileSet {
     }
 
     /// The remembered resolution of an include argument.
-    pub fn include_target(&self, prefix: &Path, pattern: &str) -> Option<&IncludeTarget> {
+    pub(crate) fn include_target(&self, prefix: &Path, pattern: &str) -> Option<&IncludeTarget> {
         self.includes
             .get(&(prefix.to_path_buf(), pattern.to_string()))
     }
 
     /// Follows includes from the entry points, reading every file they reach.
-    pub fn resolve_includes(&mut self, entries: &[EntryPoint]) {
+    pub(crate) fn resolve_includes(&mut self, entries: &[EntryPoint]) {
         for entry in entries {
             let mut queue = VecDeque::from([entry.file]);
             let mut visited = std::collections::HashSet::new();
@@ -312,7 +312,7 @@ fn glob_folder(path: &Path) -> PathBuf {
 /// Where an include argument points when the configuration is a copy
 /// checked as itself (see `locate`), whatever the machine has; `None` for
 /// an absolute path outside it.
-pub fn in_tree(prefix: &Path, pattern: &str) -> Option<PathBuf> {
+pub(crate) fn in_tree(prefix: &Path, pattern: &str) -> Option<PathBuf> {
     locate(prefix, Path::new(pattern), false).ok()
 }
 
@@ -338,7 +338,7 @@ fn expand_glob(path: &Path) -> Vec<PathBuf> {
 }
 
 /// Removes `.` and resolves `..` lexically.
-pub fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -352,12 +352,4 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// A read error for a path, in the shape the rest of the run reports.
-pub fn read_error(path: &Path, e: &std::io::Error) -> ReadError {
-    ReadError {
-        path: path.display().to_string(),
-        message: io_message(e),
-    }
 }

@@ -26,7 +26,7 @@ use source::{ReadError, STDIN_NAME, SourceFile, io_message, read_regular_file};
 use std::path::{Path, PathBuf};
 
 mod config_files;
-pub mod dump;
+pub(crate) mod dump;
 pub mod files;
 pub mod source;
 
@@ -38,7 +38,7 @@ pub enum Input {
 }
 
 impl Input {
-    pub fn from_arg(arg: &Path) -> Self {
+    pub(crate) fn from_arg(arg: &Path) -> Self {
         if arg == Path::new("-") {
             Input::Stdin
         } else {

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The name used for standard input.
-pub const STDIN_NAME: &str = "<stdin>";
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// A parsed configuration file.
 #[derive(Debug, Clone)]
@@ -16,10 +16,10 @@ pub struct SourceFile {
     /// The path as given or found (or `<stdin>`).
     pub path: PathBuf,
     pub tree: SyntaxTree,
-    pub lines: LineIndex,
+    pub(crate) lines: LineIndex,
     /// The argument of every `include` in the file, in any block, read once
     /// when the file is parsed (on the parsing thread).
-    pub includes: Vec<String>,
+    pub(crate) includes: Vec<String>,
     /// [`SourceFile::display_name`], computed once: every finding shows it.
     display: std::sync::Arc<str>,
 }
@@ -28,8 +28,8 @@ pub struct SourceFile {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct ReadError {
-    pub path: String,
-    pub message: String,
+    pub(crate) path: String,
+    pub(crate) message: String,
 }
 
 impl SourceFile {
@@ -57,13 +57,13 @@ impl SourceFile {
     }
 
     /// The name shown in messages.
-    pub fn display_name(&self) -> &str {
+    pub(crate) fn display_name(&self) -> &str {
         &self.display
     }
 
     /// The same name, shared: places that outlive a borrow keep a count,
     /// not a copy.
-    pub fn shared_display_name(&self) -> std::sync::Arc<str> {
+    pub(crate) fn shared_display_name(&self) -> std::sync::Arc<str> {
         self.display.clone()
     }
 
@@ -75,7 +75,12 @@ impl SourceFile {
     /// [`SourceFile::line_col`] of `offset`, given the line and column of
     /// an earlier `from`: counted on from there when both are on one line
     /// (a finding's end, almost always), without searching the lines again.
-    pub fn line_col_after(&self, from: u32, at: (usize, usize), offset: u32) -> (usize, usize) {
+    pub(crate) fn line_col_after(
+        &self,
+        from: u32,
+        at: (usize, usize),
+        offset: u32,
+    ) -> (usize, usize) {
         let source = &self.tree.source;
         let end = (offset as usize).min(source.len());
         match source.get(from as usize..end) {
@@ -87,7 +92,7 @@ impl SourceFile {
     }
 
     /// The 1-based line of a byte offset.
-    pub fn line_of(&self, offset: u32) -> usize {
+    pub(crate) fn line_of(&self, offset: u32) -> usize {
         self.lines.line_of(offset)
     }
 }
@@ -102,7 +107,7 @@ fn display_name_of(path: &Path) -> String {
 }
 
 /// Reads a file, refusing anything that is not a regular file.
-pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     let err = |message: String| ReadError {
         path: path.display().to_string(),
         message,
@@ -121,7 +126,7 @@ pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
 }
 
 /// The largest configuration file wslint reads (the parser's limit).
-pub const MAX_FILE_LEN: usize = crate::syntax::MAX_SOURCE_LEN;
+pub(crate) const MAX_FILE_LEN: usize = crate::syntax::MAX_SOURCE_LEN;
 
 fn too_large() -> String {
     format!(
@@ -132,7 +137,7 @@ fn too_large() -> String {
 
 /// Reads standard input, at most [`MAX_FILE_LEN`] bytes: `wslint - <
 /// /dev/zero` ends with an error instead of filling the memory.
-pub fn read_stdin_bounded() -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_stdin_bounded() -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     let read = std::io::stdin()
         .take(MAX_FILE_LEN as u64 + 1)
@@ -151,7 +156,7 @@ pub fn read_stdin_bounded() -> Result<Vec<u8>, ReadError> {
 }
 
 /// An I/O error as a short lowercase message without the OS error number.
-pub fn io_message(e: &std::io::Error) -> String {
+pub(crate) fn io_message(e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
     match e.kind() {
         NotFound => "no such file or directory".into(),

@@ -8,14 +8,14 @@ use std::time::Duration;
 
 /// Where to probe, from a `ws://`, `wss://`, `http://` or `https://` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     /// Whether the connection uses TLS (`wss://` and `https://`).
-    pub tls: bool,
+    pub(crate) tls: bool,
     /// The host as written, without the brackets of an IPv6 literal.
-    pub host: String,
-    pub port: u16,
+    pub(crate) host: String,
+    pub(crate) port: u16,
     /// The request target: the path (at least `/`) and the query, if any.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 impl Target {
@@ -30,7 +30,7 @@ impl Target {
     /// The `Host` header value: the port only when it is not the scheme's
     /// default, as browsers send it (backends that compare Origin with Host
     /// depend on that).
-    pub fn host_header(&self) -> String {
+    pub(crate) fn host_header(&self) -> String {
         let host = if self.is_ipv6() {
             format!("[{}]", self.host)
         } else {
@@ -45,7 +45,7 @@ impl Target {
 
     /// The URL in its WebSocket form (`http` shown as `ws`, `https` as
     /// `wss`), the way reports name it.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         let scheme = if self.tls { "wss" } else { "ws" };
         format!("{scheme}://{}{}", self.host_header(), self.path)
     }
@@ -53,7 +53,7 @@ impl Target {
 
 /// Parses a probe URL. `http(s)://` is accepted and means `ws(s)://`: the
 /// handshake is the same request either way.
-pub fn parse_url(text: &str) -> Result<Target, String> {
+pub(crate) fn parse_url(text: &str) -> Result<Target, String> {
     let Some((scheme, rest)) = text.split_once("://") else {
         return Err(format!(
             "`{text}` is not a URL: it must start with ws://, wss://, http:// or https://"
@@ -151,14 +151,14 @@ fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
 
 /// One `--header 'Name: value'` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
-    pub name: String,
-    pub value: String,
+pub(crate) struct Header {
+    pub(crate) name: String,
+    pub(crate) value: String,
 }
 
 /// Parses `Name: value`. The name must be an HTTP token and the value must
 /// not hold line breaks, which would smuggle extra lines into the request.
-pub fn parse_header(text: &str) -> Result<Header, String> {
+pub(crate) fn parse_header(text: &str) -> Result<Header, String> {
     let Some((name, value)) = text.split_once(':') else {
         return Err(format!(
             "`{text}` is not a header: write it as 'Name: value'"
@@ -188,7 +188,7 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
 /// of seconds. Zero is refused: every use of a duration here (a timeout, an
 /// idle period) needs some time. So is more than a day, which no probe
 /// needs and which could overflow the deadlines computed from it.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || {
         format!("`{text}` is not a duration: write e.g. 500ms, 2s, 1.5s, 1m, 1h or 30 (seconds)")
     };
@@ -221,7 +221,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// Shows a duration the way a user writes one: `4s`, `500ms`, `1.5s`, `2m`.
-pub fn show_duration(d: Duration) -> String {
+pub(crate) fn show_duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms}ms")

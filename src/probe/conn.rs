@@ -18,7 +18,11 @@ use std::time::{Duration, Instant};
 
 /// Resolves `host`, giving up after `timeout` (the system resolver has no
 /// timeout of its own, so it runs on a thread that is abandoned when late).
-pub fn resolve(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAddr>, Failure> {
+pub(crate) fn resolve(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<Vec<SocketAddr>, Failure> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
@@ -51,7 +55,7 @@ pub fn resolve(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAdd
 }
 
 /// Connects to the first address that accepts, trying them in order.
-pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<TcpStream, Failure> {
+pub(crate) fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<TcpStream, Failure> {
     let deadline = Instant::now() + timeout;
     let mut last: Option<(SocketAddr, io::Error)> = None;
     let mut all_refused = true;
@@ -94,15 +98,15 @@ pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<TcpStream, Fai
 }
 
 /// What the TLS step agreed on, for the report.
-pub struct TlsInfo {
-    pub version: String,
-    pub verified: bool,
+pub(crate) struct TlsInfo {
+    pub(crate) version: String,
+    pub(crate) verified: bool,
 }
 
 /// Runs the TLS handshake on `tcp`. With `insecure`, any certificate is
 /// accepted (its handshake signature is still checked, so the session is
 /// encrypted to whoever holds the key, just not authenticated).
-pub fn tls(
+pub(crate) fn tls(
     tcp: TcpStream,
     host: &str,
     insecure: bool,
@@ -255,7 +259,7 @@ impl ServerCertVerifier for AnyCertificate {
 }
 
 /// A plain or TLS byte stream.
-pub enum Transport {
+pub(crate) enum Transport {
     Plain(TcpStream),
     Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
 }
@@ -296,7 +300,7 @@ impl Write for Transport {
 
 /// Why a read or write stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IoEnd {
+pub(crate) enum IoEnd {
     /// The deadline passed.
     Timeout,
     /// The peer closed the connection (`reset`: with a TCP reset).
@@ -323,13 +327,13 @@ impl From<io::Error> for IoEnd {
 }
 
 /// A connection and the bytes received on it that nothing consumed yet.
-pub struct Conn {
+pub(crate) struct Conn {
     transport: Transport,
-    pub received: Vec<u8>,
+    pub(crate) received: Vec<u8>,
 }
 
 impl Conn {
-    pub fn new(transport: Transport) -> Conn {
+    pub(crate) fn new(transport: Transport) -> Conn {
         Conn {
             transport,
             received: Vec::new(),
@@ -337,7 +341,7 @@ impl Conn {
     }
 
     /// Writes all of `bytes` before `deadline`.
-    pub fn send(&mut self, bytes: &[u8], deadline: Instant) -> Result<(), IoEnd> {
+    pub(crate) fn send(&mut self, bytes: &[u8], deadline: Instant) -> Result<(), IoEnd> {
         let left = remaining(deadline).ok_or(IoEnd::Timeout)?;
         self.transport.socket().set_write_timeout(Some(left))?;
         self.transport.write_all(bytes)?;
@@ -347,7 +351,7 @@ impl Conn {
 
     /// Reads what arrives next (at least one byte) into `received`, waiting
     /// until `deadline` at most.
-    pub fn receive(&mut self, deadline: Instant) -> Result<(), IoEnd> {
+    pub(crate) fn receive(&mut self, deadline: Instant) -> Result<(), IoEnd> {
         let mut chunk = [0u8; 8192];
         loop {
             let left = remaining(deadline).ok_or(IoEnd::Timeout)?;
@@ -365,7 +369,7 @@ impl Conn {
     }
 
     /// Closes the TCP connection (after a close frame, or on failure).
-    pub fn shutdown(&self) {
+    pub(crate) fn shutdown(&self) {
         let _ = self.transport.socket().shutdown(std::net::Shutdown::Both);
     }
 }

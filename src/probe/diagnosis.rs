@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// Why a certificate was not trusted, as far as the advice differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CertProblem {
+pub(crate) enum CertProblem {
     /// Self-signed or from a CA the probe does not know.
     UnknownIssuer,
     /// Valid, but not for the host in the URL.
@@ -22,7 +22,7 @@ pub enum CertProblem {
 
 /// What stopped the probe.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The host name does not resolve.
     Resolve {
         host: String,
@@ -115,22 +115,22 @@ pub enum Failure {
 /// A rule whose finding would explain the failure, and what it wants
 /// written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleHint {
-    pub code: &'static str,
-    pub fix: &'static str,
+pub(crate) struct RuleHint {
+    pub(crate) code: &'static str,
+    pub(crate) fix: &'static str,
 }
 
 /// What the report says about a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnosis {
+pub(crate) struct Diagnosis {
     /// A stable identifier, e.g. `upgrade-rejected` (docs/json-output.md).
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// One sentence: what happened.
-    pub summary: String,
+    pub(crate) summary: String,
     /// Likely causes and what to check, most likely first.
-    pub explanation: Vec<String>,
+    pub(crate) explanation: Vec<String>,
     /// Lint rules that find these causes in the configuration.
-    pub rules: Vec<RuleHint>,
+    pub(crate) rules: Vec<RuleHint>,
 }
 
 const WS001: RuleHint = RuleHint {
@@ -164,7 +164,7 @@ const WS017: RuleHint = RuleHint {
 
 impl Failure {
     /// A few words for the failed step's line.
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         match self {
             Failure::Resolve { .. } => "no such host".into(),
             Failure::Refused { .. } => "connection refused".into(),
@@ -211,7 +211,7 @@ impl Failure {
     /// The diagnosis for this failure when probing `target`, with what
     /// wslint knows of the app whose endpoint the URL is, when the failure
     /// is an idle close.
-    pub fn diagnose(&self, target: &Target) -> Diagnosis {
+    pub(crate) fn diagnose(&self, target: &Target) -> Diagnosis {
         let mut diagnosis = self.diagnose_proxy(target);
         let idle = matches!(
             self,
@@ -663,7 +663,7 @@ fn status_diagnosis(
 }
 
 /// Seconds with two decimals: how long something took, measured.
-pub fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 

@@ -4,12 +4,12 @@
 //! other frames and notice a close.
 
 /// Opcodes (RFC 6455, section 5.2).
-pub const CLOSE: u8 = 0x8;
-pub const PING: u8 = 0x9;
-pub const PONG: u8 = 0xA;
+pub(crate) const CLOSE: u8 = 0x8;
+pub(crate) const PING: u8 = 0x9;
+pub(crate) const PONG: u8 = 0xA;
 
 /// A control frame's payload is at most 125 bytes (section 5.5).
-pub const MAX_CONTROL_PAYLOAD: usize = 125;
+pub(crate) const MAX_CONTROL_PAYLOAD: usize = 125;
 
 /// Server frames larger than this are refused: a probe never needs them,
 /// and it bounds what a misbehaving server can make it buffer.
@@ -17,7 +17,7 @@ const MAX_PAYLOAD: u64 = 16 * 1024 * 1024;
 
 /// Encodes one final client frame. Clients must mask every frame
 /// (section 5.3); `mask` should be fresh random bytes for each frame.
-pub fn client_frame(opcode: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
+pub(crate) fn client_frame(opcode: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + 14);
     out.push(0x80 | opcode); // FIN set, no extension bits
     let len = payload.len();
@@ -36,7 +36,7 @@ pub fn client_frame(opcode: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
 }
 
 /// A close frame's payload: the status code and, optionally, a reason.
-pub fn close_payload(code: u16, reason: &str) -> Vec<u8> {
+pub(crate) fn close_payload(code: u16, reason: &str) -> Vec<u8> {
     let mut payload = code.to_be_bytes().to_vec();
     payload.extend_from_slice(reason.as_bytes());
     payload.truncate(MAX_CONTROL_PAYLOAD);
@@ -45,15 +45,15 @@ pub fn close_payload(code: u16, reason: &str) -> Vec<u8> {
 
 /// A frame received from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Frame {
-    pub fin: bool,
-    pub opcode: u8,
-    pub payload: Vec<u8>,
+pub(crate) struct Frame {
+    pub(crate) fin: bool,
+    pub(crate) opcode: u8,
+    pub(crate) payload: Vec<u8>,
 }
 
 impl Frame {
     /// A close frame's status code and reason, if it carries them.
-    pub fn close_code_and_reason(&self) -> (Option<u16>, String) {
+    pub(crate) fn close_code_and_reason(&self) -> (Option<u16>, String) {
         match self.payload.as_slice() {
             [a, b, reason @ ..] => (
                 Some(u16::from_be_bytes([*a, *b])),
@@ -66,7 +66,7 @@ impl Frame {
 
 /// What the bytes at the start of a buffer hold.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Decoded {
+pub(crate) enum Decoded {
     /// Not a whole frame yet.
     Incomplete,
     /// A frame and how many bytes it took.
@@ -76,7 +76,7 @@ pub enum Decoded {
 }
 
 /// Decodes the first server frame in `buf`.
-pub fn decode(buf: &[u8]) -> Decoded {
+pub(crate) fn decode(buf: &[u8]) -> Decoded {
     let [first, second, ..] = *buf else {
         return Decoded::Incomplete;
     };

@@ -12,17 +12,17 @@ use sha1::{Digest, Sha1};
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /// A response head larger than this is not a handshake answer.
-pub const MAX_HEAD: usize = 16 * 1024;
+pub(crate) const MAX_HEAD: usize = 16 * 1024;
 
 /// A fresh `Sec-WebSocket-Key`: 16 random bytes, base64.
-pub fn new_key() -> String {
+pub(crate) fn new_key() -> String {
     let mut nonce = [0u8; 16];
     super::random_bytes(&mut nonce);
     BASE64.encode(nonce)
 }
 
 /// The `Sec-WebSocket-Accept` a server must answer to `key`.
-pub fn accept_for(key: &str) -> String {
+pub(crate) fn accept_for(key: &str) -> String {
     let mut sha = Sha1::new();
     sha.update(key.as_bytes());
     sha.update(GUID.as_bytes());
@@ -31,17 +31,22 @@ pub fn accept_for(key: &str) -> String {
 
 /// The request to send, and the key it carries (a `--header` may replace
 /// the generated one; the Accept check must use whichever was sent).
-pub struct Request {
-    pub bytes: Vec<u8>,
-    pub key: String,
+pub(crate) struct Request {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) key: String,
     /// `Sec-WebSocket-Protocol` values the request offers.
-    pub protocols: Vec<String>,
+    pub(crate) protocols: Vec<String>,
 }
 
 /// Builds the handshake. `extra` headers replace the default header of the
 /// same name (so `--header 'Host: chat.example.com'` probes a virtual host
 /// through an IP address) and are otherwise added after it.
-pub fn request(target: &Target, origin: Option<&str>, extra: &[Header], key: &str) -> Request {
+pub(crate) fn request(
+    target: &Target,
+    origin: Option<&str>,
+    extra: &[Header],
+    key: &str,
+) -> Request {
     let mut headers: Vec<(String, String)> = vec![
         ("Host".into(), target.host_header()),
         ("Upgrade".into(), "websocket".into()),
@@ -87,17 +92,17 @@ pub fn request(target: &Target, origin: Option<&str>, extra: &[Header], key: &st
 
 /// A parsed response head.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    pub reason: String,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) reason: String,
     /// In the order received, names as the server wrote them.
-    pub headers: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 impl Response {
     /// Every value of header `name`, joined with `, ` as HTTP allows for
     /// list headers.
-    pub fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         let values: Vec<&str> = self
             .headers
             .iter()
@@ -110,7 +115,7 @@ impl Response {
 
 /// What the bytes received so far amount to.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     /// Could still become a response: read more.
     Incomplete,
     /// A complete head; the `usize` is its length (what follows is body or
@@ -123,7 +128,7 @@ pub enum Parsed {
 /// Parses the response head in `buf`. Anything that does not start like
 /// `HTTP/` is refused at once, so a server that sends something else and
 /// keeps the connection open is not waited on until the timeout.
-pub fn parse(buf: &[u8]) -> Parsed {
+pub(crate) fn parse(buf: &[u8]) -> Parsed {
     let prefix = &b"HTTP/"[..buf.len().min(5)];
     if !buf.starts_with(prefix) {
         return Parsed::NotHttp;
@@ -159,7 +164,7 @@ pub fn parse(buf: &[u8]) -> Parsed {
 /// Why a `101` is not a valid WebSocket answer (RFC 6455, section 4.1: the
 /// client must fail the connection in each of these cases).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Invalid101 {
+pub(crate) enum Invalid101 {
     /// `Upgrade` is missing or does not name `websocket`.
     Upgrade(Option<String>),
     /// `Connection` is missing or does not name `upgrade`.
@@ -174,7 +179,7 @@ pub enum Invalid101 {
 }
 
 /// Checks a `101` answer to `request`.
-pub fn check_101(response: &Response, request: &Request) -> Result<(), Invalid101> {
+pub(crate) fn check_101(response: &Response, request: &Request) -> Result<(), Invalid101> {
     let upgrade = response.header("Upgrade");
     if !upgrade
         .as_deref()

@@ -12,13 +12,13 @@
 //! - [`diagnosis`]: from a failure to its likely configuration cause;
 //! - [`report`]: the steps and verdict as text or JSON.
 
-pub mod args;
-pub mod conn;
-pub mod diagnosis;
-pub mod frame;
-pub mod handshake;
-pub mod report;
-pub mod steps;
+pub(crate) mod args;
+pub(crate) mod conn;
+pub(crate) mod diagnosis;
+pub(crate) mod frame;
+pub(crate) mod handshake;
+pub(crate) mod report;
+pub(crate) mod steps;
 
 use args::{Header, Target, show_duration};
 use conn::{Conn, IoEnd, Transport};
@@ -31,21 +31,21 @@ use steps::{Step, StepName};
 
 /// What to probe and how.
 #[derive(Debug, Clone)]
-pub struct Options {
-    pub target: Target,
-    pub origin: Option<String>,
-    pub headers: Vec<Header>,
+pub(crate) struct Options {
+    pub(crate) target: Target,
+    pub(crate) origin: Option<String>,
+    pub(crate) headers: Vec<Header>,
     /// Stay idle this long after the first pong, then ping again.
-    pub idle: Option<Duration>,
+    pub(crate) idle: Option<Duration>,
     /// The most any one network step may take.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Accept any TLS certificate.
-    pub insecure: bool,
+    pub(crate) insecure: bool,
 }
 
 /// Runs the probe. `on_step` sees each step as it finishes, so a text
 /// report can show progress during a long `--idle`.
-pub fn run(options: &Options, on_step: &mut dyn FnMut(&Step)) -> Report {
+pub(crate) fn run(options: &Options, on_step: &mut dyn FnMut(&Step)) -> Report {
     let mut probe = Probe {
         options,
         steps: Vec::new(),

@@ -9,41 +9,41 @@ use serde::Serialize;
 use std::time::Duration;
 
 /// The schema version of `wslint probe --format json`.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// The handshake's answer, as received.
 #[derive(Debug, Clone)]
-pub struct Answer {
-    pub status: u16,
-    pub reason: String,
-    pub headers: Vec<(String, String)>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) reason: String,
+    pub(crate) headers: Vec<(String, String)>,
     /// The start of the body of a non-101 answer, when it had one.
-    pub body: Option<String>,
+    pub(crate) body: Option<String>,
 }
 
 /// Everything a probe found.
 #[derive(Debug, Clone)]
-pub struct Report {
-    pub url: String,
-    pub steps: Vec<Step>,
-    pub answer: Option<Answer>,
+pub(crate) struct Report {
+    pub(crate) url: String,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) answer: Option<Answer>,
     /// `None` when the WebSocket works.
-    pub diagnosis: Option<Diagnosis>,
+    pub(crate) diagnosis: Option<Diagnosis>,
 }
 
 impl Report {
-    pub fn works(&self) -> bool {
+    pub(crate) fn works(&self) -> bool {
         self.diagnosis.is_none()
     }
 }
 
 /// The first line of the text output.
-pub fn text_header(url: &str) -> String {
+pub(crate) fn text_header(url: &str) -> String {
     format!("probe {url}\n")
 }
 
 /// One step's line: status, name, time taken, what it found.
-pub fn text_step(step: &Step) -> String {
+pub(crate) fn text_step(step: &Step) -> String {
     format!(
         "  {:<4}  {:<9}  {:>9}  {}\n",
         if step.ok { "ok" } else { "FAIL" },
@@ -54,7 +54,7 @@ pub fn text_step(step: &Step) -> String {
 }
 
 /// The verdict after the steps: that it works, or the diagnosis.
-pub fn text_conclusion(report: &Report) -> String {
+pub(crate) fn text_conclusion(report: &Report) -> String {
     let Some(d) = &report.diagnosis else {
         return "\nThe WebSocket works.\n".to_string();
     };
@@ -92,15 +92,6 @@ pub fn text_conclusion(report: &Report) -> String {
         });
     }
     out
-}
-
-/// The whole report as text (what the streamed lines add up to).
-pub fn render_text(report: &Report) -> String {
-    let mut out = text_header(&report.url);
-    for step in &report.steps {
-        out.push_str(&text_step(step));
-    }
-    out + &text_conclusion(report)
 }
 
 /// A measured time: milliseconds below a second, else seconds.
@@ -174,7 +165,7 @@ struct RuleJson<'a> {
 }
 
 /// The report as one JSON document.
-pub fn render_json(report: &Report) -> String {
+pub(crate) fn render_json(report: &Report) -> String {
     let doc = Document {
         version: VERSION,
         tool: Tool {

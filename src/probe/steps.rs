@@ -7,7 +7,7 @@ use std::time::Duration;
 /// The steps of a probe, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum StepName {
+pub(crate) enum StepName {
     Resolve,
     Connect,
     Tls,
@@ -17,7 +17,7 @@ pub enum StepName {
 }
 
 impl StepName {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             StepName::Resolve => "resolve",
             StepName::Connect => "connect",
@@ -31,10 +31,10 @@ impl StepName {
 
 /// One finished step.
 #[derive(Debug, Clone)]
-pub struct Step {
-    pub name: StepName,
-    pub ok: bool,
-    pub elapsed: Duration,
+pub(crate) struct Step {
+    pub(crate) name: StepName,
+    pub(crate) ok: bool,
+    pub(crate) elapsed: Duration,
     /// What the step found, in a few words.
-    pub detail: String,
+    pub(crate) detail: String,
 }

@@ -31,7 +31,7 @@ fn ports(app: &App) -> String {
 }
 
 /// Every app: id, heartbeat, Origin check, ports, endpoint paths.
-pub fn table() -> String {
+pub(crate) fn table() -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -63,7 +63,7 @@ the table is grammar/websocket-apps.tsv in wslint's source (grammar/websocket-ap
 }
 
 /// One app's facts, each with its source; `None` when no app has this id.
-pub fn explain(id: &str) -> Option<String> {
+pub(crate) fn explain(id: &str) -> Option<String> {
     let app = find(id)?;
     let mut out = String::new();
     let _ = writeln!(out, "# {} ({})\n", app.name, app.id);

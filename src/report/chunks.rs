@@ -11,7 +11,7 @@ const WINDOW: usize = 16;
 
 /// Renders `items` chunk by chunk with `render(index of the chunk's first
 /// item, chunk, buffer)` and writes the chunks to `out` in order.
-pub fn write_in_order<T: Sync>(
+pub(crate) fn write_in_order<T: Sync>(
     items: &[T],
     chunk_len: usize,
     render: impl Fn(usize, &[T], &mut Vec<u8>) + Sync,

@@ -5,7 +5,7 @@
 use super::located::Located;
 use std::fmt::Write;
 
-pub fn render(located: &Located, summary: &str) -> String {
+pub(crate) fn render(located: &Located, summary: &str) -> String {
     let mut out = String::new();
     for f in &located.findings {
         let d = f.diagnostic;

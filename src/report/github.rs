@@ -22,7 +22,7 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(located: &Located) -> String {
+pub(crate) fn render(located: &Located) -> String {
     let mut out = String::new();
     for f in &located.findings {
         let d = f.diagnostic;

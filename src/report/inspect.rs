@@ -13,7 +13,7 @@ fn entry_line(out: &mut String, marker: &str, e: &EntryReport) {
 }
 
 /// The text form: one section per location.
-pub fn render_text(
+pub(crate) fn render_text(
     reports: &[LocationReport],
     version: NginxVersion,
     version_note: &str,
@@ -133,7 +133,7 @@ pub fn render_text(
 /// object's keys in alphabetical order, written to `out` as it is
 /// serialized, one location at a time, so a large tree never holds its
 /// whole document in memory.
-pub fn write_json(
+pub(crate) fn write_json(
     reports: &[LocationReport],
     version: NginxVersion,
     out: &mut impl std::io::Write,

@@ -9,7 +9,7 @@ use crate::report::Outcome;
 use serde::Serialize;
 
 /// The schema version; see docs/json-output.md.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -106,7 +106,7 @@ struct Summary {
 }
 
 /// Renders the run; `fixed` is how many findings `--fix` fixed.
-pub fn render(outcome: &Outcome, fixed: usize) -> String {
+pub(crate) fn render(outcome: &Outcome, fixed: usize) -> String {
     let mut out = Vec::new();
     write(outcome, fixed, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")

@@ -13,14 +13,14 @@ use serde_json::value::RawValue;
 use std::io::{self, Write};
 
 /// Writes `value` to `out`, pretty-printed, C1 characters escaped.
-pub fn write_pretty<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> io::Result<()> {
+pub(crate) fn write_pretty<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(out, Pretty::at(0));
     value.serialize(&mut serializer).map_err(io::Error::from)
 }
 
 /// `value` as it reads `depth` levels into a document written by
 /// [`write_pretty`], to be placed there whole.
-pub fn render_at<T: Serialize + ?Sized>(depth: usize, value: &T) -> Box<RawValue> {
+pub(crate) fn render_at<T: Serialize + ?Sized>(depth: usize, value: &T) -> Box<RawValue> {
     let mut text = Vec::with_capacity(1024);
     let mut serializer = serde_json::Serializer::with_formatter(&mut text, Pretty::at(depth));
     value

@@ -1,8 +1,8 @@
 //! Findings and errors with their places resolved to file names, lines and
 //! columns: what every output format shows. Computed once per run.
 
+use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Fix;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::source::SourceFile;
 use crate::report::Outcome;
 use std::ops::Range;
@@ -11,16 +11,16 @@ use std::ops::Range;
 /// Lines and columns are 32 bits, as offsets are: a run locates every
 /// finding before it writes any, so the size counts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Place {
-    pub file: std::sync::Arc<str>,
-    pub line: u32,
-    pub column: u32,
-    pub end_line: u32,
-    pub end_column: u32,
+pub(crate) struct Place {
+    pub(crate) file: std::sync::Arc<str>,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) end_line: u32,
+    pub(crate) end_column: u32,
 }
 
 impl Place {
-    pub fn of(file: &SourceFile, span: &Range<u32>) -> Place {
+    pub(crate) fn of(file: &SourceFile, span: &Range<u32>) -> Place {
         let (line, column) = file.line_col(span.start);
         let (end_line, end_column) = file.line_col_after(span.start, (line, column), span.end);
         // A file is at most 256 MiB, so a line or column fits.
@@ -36,61 +36,51 @@ impl Place {
 
 /// An edit of a fix, located.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct LocatedEdit<'o> {
+pub(crate) struct LocatedEdit<'o> {
     #[serde(flatten)]
-    pub place: Place,
+    pub(crate) place: Place,
     /// Byte range in the file.
-    pub span: [u32; 2],
-    pub content: &'o str,
+    pub(crate) span: [u32; 2],
+    pub(crate) content: &'o str,
 }
 
 /// A fix, located.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct LocatedFix<'o> {
-    pub applicability: &'static str,
-    pub title: &'o str,
-    pub edits: Vec<LocatedEdit<'o>>,
+pub(crate) struct LocatedFix<'o> {
+    pub(crate) applicability: &'static str,
+    pub(crate) title: &'o str,
+    pub(crate) edits: Vec<LocatedEdit<'o>>,
 }
 
 /// One finding.
 #[derive(Debug, Clone)]
-pub struct Finding<'o> {
-    pub diagnostic: &'o Diagnostic,
-    pub place: Place,
-    pub fix: Option<LocatedFix<'o>>,
+pub(crate) struct Finding<'o> {
+    pub(crate) diagnostic: &'o Diagnostic,
+    pub(crate) place: Place,
+    pub(crate) fix: Option<LocatedFix<'o>>,
 }
 
 /// Something that stopped a file from being checked: a syntax error (with
 /// a place) or an unreadable path (without).
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct RunError {
+pub(crate) struct RunError {
     /// `syntax-error` or `read-error`.
-    pub kind: &'static str,
-    pub message: String,
-    pub file: String,
+    pub(crate) kind: &'static str,
+    pub(crate) message: String,
+    pub(crate) file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
+    pub(crate) column: Option<usize>,
     #[serde(skip)]
-    pub place: Option<Place>,
+    pub(crate) place: Option<Place>,
 }
 
 /// Everything a format shows.
 #[derive(Debug)]
-pub struct Located<'o> {
-    pub findings: Vec<Finding<'o>>,
-    pub errors: Vec<RunError>,
-    pub files_checked: usize,
-}
-
-impl Located<'_> {
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.diagnostic.severity == severity)
-            .count()
-    }
+pub(crate) struct Located<'o> {
+    pub(crate) findings: Vec<Finding<'o>>,
+    pub(crate) errors: Vec<RunError>,
 }
 
 fn locate_fix<'o>(outcome: &'o Outcome, fix: &'o Fix) -> LocatedFix<'o> {
@@ -122,7 +112,7 @@ fn locate_findings(outcome: &Outcome) -> Vec<Finding<'_>> {
 }
 
 /// One finding (a diagnostic that is not a syntax error), located.
-pub fn locate_finding<'o>(outcome: &'o Outcome, d: &'o Diagnostic) -> Finding<'o> {
+pub(crate) fn locate_finding<'o>(outcome: &'o Outcome, d: &'o Diagnostic) -> Finding<'o> {
     Finding {
         diagnostic: d,
         fix: d.fix.as_ref().map(|f| locate_fix(outcome, f)),
@@ -146,17 +136,16 @@ fn syntax_errors(outcome: &Outcome) -> impl Iterator<Item = RunError> + '_ {
 }
 
 /// Resolves every finding and error of a run, in file order.
-pub fn locate(outcome: &Outcome) -> Located<'_> {
+pub(crate) fn locate(outcome: &Outcome) -> Located<'_> {
     Located {
         findings: locate_findings(outcome),
         errors: errors(outcome),
-        files_checked: outcome.files.files.len(),
     }
 }
 
 /// What stopped files from being checked, in order: the parser's syntax
 /// errors, the model's, then unreadable paths.
-pub fn errors(outcome: &Outcome) -> Vec<RunError> {
+pub(crate) fn errors(outcome: &Outcome) -> Vec<RunError> {
     let mut errors = Vec::new();
     for file in &outcome.files.files {
         for e in &file.tree.errors {

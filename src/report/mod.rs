@@ -11,18 +11,18 @@
 //! - `chunks` (rendering long report lists on two threads, in order) and
 //!   `json_text` (JSON strings and numbers), shared by the formats.
 
-pub mod apps;
+pub(crate) mod apps;
 mod chunks;
-pub mod concise;
-pub mod github;
-pub mod inspect;
+pub(crate) mod concise;
+pub(crate) mod github;
+pub(crate) mod inspect;
 pub mod json;
 mod json_format;
-pub mod located;
-pub mod parse_json;
-pub mod rules;
-pub mod sarif;
-pub mod text;
+pub(crate) mod located;
+pub(crate) mod parse_json;
+pub(crate) mod rules;
+pub(crate) mod sarif;
+pub(crate) mod text;
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::load::files::FileSet;
@@ -38,16 +38,16 @@ pub struct Outcome {
     pub read_errors: Vec<ReadError>,
     pub diagnostics: Vec<Diagnostic>,
     /// The nginx version the checks targeted.
-    pub nginx_version: NginxVersion,
+    pub(crate) nginx_version: NginxVersion,
     /// The lowest severity that makes the run fail.
-    pub fail_on: Severity,
+    pub(crate) fail_on: Severity,
     /// Files checked alone (not a whole configuration), whose outer levels
     /// the run did not see, with what their top level holds.
-    pub checked_alone: Vec<(FileId, TopLevel)>,
+    pub(crate) checked_alone: Vec<(FileId, TopLevel)>,
     /// `include`s that could not be followed.
-    pub includes_not_followed: usize,
+    pub(crate) includes_not_followed: usize,
     /// Files found in a directory argument that were not checked, and why.
-    pub skipped: Vec<(std::path::PathBuf, &'static str)>,
+    pub(crate) skipped: Vec<(std::path::PathBuf, &'static str)>,
 }
 
 impl Outcome {
@@ -57,14 +57,14 @@ impl Outcome {
     }
 
     /// Findings that are not syntax errors.
-    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+    pub(crate) fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.is_syntax)
     }
 
     /// The process exit code: 2 when the run could not check everything
     /// (unreadable path or syntax error), 1 when a finding is at or above
     /// the `fail-on` severity, else 0.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         if !self.read_errors.is_empty() || self.syntax_error_count() > 0 {
             2
         } else if self.findings().any(|d| d.severity >= self.fail_on) {
@@ -77,14 +77,14 @@ impl Outcome {
 
 /// Whether to use colour in text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Color {
+pub(crate) enum Color {
     Always,
     Never,
 }
 
 /// An output format of the check command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
+pub(crate) enum Format {
     /// Reports with source snippets.
     #[default]
     Text,
@@ -100,7 +100,7 @@ pub enum Format {
 
 /// Renders a check (or fix) run in `format`; `fixed` is how many findings
 /// `--fix` fixed.
-pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> String {
+pub(crate) fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> String {
     match format {
         Format::Text => text::render(outcome, color),
         Format::Concise => concise::render(&located::locate(outcome), &summary_line(outcome)),
@@ -112,7 +112,7 @@ pub fn render(format: Format, outcome: &Outcome, color: Color, fixed: usize) -> 
 
 /// Writes a check (or fix) run in `format` to `out`; text, JSON and SARIF
 /// are streamed, the other formats are rendered first.
-pub fn write(
+pub(crate) fn write(
     format: Format,
     outcome: &Outcome,
     color: Color,
@@ -131,7 +131,7 @@ pub fn write(
 /// line feed, DEL, C1) from a configuration or a file name are shown as
 /// `\x1b` or `\u{9b}` instead of being printed, so a configuration from an
 /// untrusted repository cannot rewrite the reader's terminal.
-pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char =
         |c: char| (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c);
     if !text.chars().any(unsafe_char) {
@@ -181,7 +181,7 @@ fn assumed(outcome: &Outcome) -> String {
 }
 
 /// "Checked 5 files: 2 findings, 1 syntax error."
-pub fn summary_line(outcome: &Outcome) -> String {
+pub(crate) fn summary_line(outcome: &Outcome) -> String {
     let syntax = outcome.syntax_error_count();
     let findings = outcome.findings().count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

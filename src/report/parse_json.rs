@@ -59,7 +59,7 @@ enum ItemJson {
 }
 
 /// Renders the files as one pretty-printed JSON document.
-pub fn render(files: &[SourceFile]) -> String {
+pub(crate) fn render(files: &[SourceFile]) -> String {
     let doc = Document {
         files: files.iter().map(file_json).collect(),
     };

@@ -5,7 +5,7 @@ use crate::rules::{RuleMeta, all_metas};
 use std::fmt::Write;
 
 /// The catalogue: code, name, severity, fix availability, default.
-pub fn table() -> String {
+pub(crate) fn table() -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -31,7 +31,7 @@ pub fn table() -> String {
 }
 
 /// One rule's explanation, headed by its code and name.
-pub fn explain(meta: &RuleMeta) -> String {
+pub(crate) fn explain(meta: &RuleMeta) -> String {
     format!(
         "# {} {}\n\nSeverity: {}. Fix: {}. {}\n\n{}",
         meta.code,

@@ -263,7 +263,7 @@ fn rule_catalogue(metas: &[&crate::rules::RuleMeta]) -> Vec<Value> {
 }
 
 /// Writes the SARIF document to `out` as it is serialized.
-pub fn write(located: &Located, out: &mut impl std::io::Write) -> std::io::Result<()> {
+pub(crate) fn write(located: &Located, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let metas = all_metas();
     let notifications: Vec<Notification> = located
         .errors
@@ -299,7 +299,7 @@ pub fn write(located: &Located, out: &mut impl std::io::Write) -> std::io::Resul
     out.write_all(b"\n")
 }
 
-pub fn render(located: &Located) -> String {
+pub(crate) fn render(located: &Located) -> String {
     let mut out = Vec::new();
     write(located, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")

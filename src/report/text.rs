@@ -343,7 +343,7 @@ fn render_report(
 }
 
 /// Renders one syntax error of `file`.
-pub fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color) -> String {
+pub(crate) fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color) -> String {
     let mut labels = vec![label("here", &error.span, true)];
     if let Some((span, text)) = &error.related {
         labels.push(label(text, span, false));
@@ -361,7 +361,7 @@ pub fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color)
 
 /// Renders one diagnostic. Related places in the same file become labels;
 /// places in other files are listed in the help text.
-pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> String {
+pub(crate) fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> String {
     let file = files.get(d.location.file);
     let mut labels = vec![label("here", &d.location.span, true)];
     let mut elsewhere = Vec::new();
@@ -381,7 +381,6 @@ pub fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> Strin
         let how = match fix.applicability {
             crate::diagnostic::Applicability::Safe => "--fix",
             crate::diagnostic::Applicability::Unsafe => "--fix --unsafe-fixes",
-            crate::diagnostic::Applicability::DisplayOnly => "suggestion",
         };
         elsewhere.push(format!("fix ({how}): {}", fix.title));
     }
@@ -405,7 +404,7 @@ enum Entry<'o> {
 }
 
 /// The whole text report of a run, file by file in the order files were read.
-pub fn render(outcome: &Outcome, color: Color) -> String {
+pub(crate) fn render(outcome: &Outcome, color: Color) -> String {
     let mut out = Vec::new();
     write(outcome, color, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("reports are text")
@@ -413,7 +412,7 @@ pub fn render(outcome: &Outcome, color: Color) -> String {
 
 /// Writes the text report to `out`; reports are rendered on two threads
 /// and written in order as they are ready.
-pub fn write(
+pub(crate) fn write(
     outcome: &Outcome,
     color: Color,
     out: &mut impl std::io::Write,

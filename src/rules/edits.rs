@@ -16,7 +16,7 @@ use std::borrow::Cow;
 /// (CR LF, LF, or a lone CR as old Mac files have), else the first one in
 /// the file, else LF. Looking near the edit keeps this cheap on large files
 /// and right on mixed ones.
-pub fn line_ending(src: &[u8], offset: u32) -> &'static str {
+pub(crate) fn line_ending(src: &[u8], offset: u32) -> &'static str {
     let from = offset.min(src.len() as u32) as usize;
     let at = memchr::memchr2(b'\n', b'\r', &src[from..])
         .map(|p| from + p)
@@ -54,7 +54,7 @@ fn on_one_line(src: &[u8], from: u32, to: u32) -> bool {
 }
 
 /// The indentation of the line holding `offset`, borrowed from the file.
-pub fn indent_of(src: &[u8], offset: u32) -> &str {
+pub(crate) fn indent_of(src: &[u8], offset: u32) -> &str {
     let start = line_start(src, offset) as usize;
     let width = src[start..]
         .iter()
@@ -78,20 +78,20 @@ fn deeper(indent: &str, src: &[u8]) -> String {
 /// (`proxy_http_version 1.1;`) or copied from where it is written (see
 /// [`push_directive_line`]). A copy is written straight into the edit.
 #[derive(Debug, Clone)]
-pub enum Line<'a> {
+pub(crate) enum Line<'a> {
     Text(Cow<'a, str>),
     Copy(Node<'a>),
 }
 
 impl<'a> Line<'a> {
     /// A line of fixed text.
-    pub fn text(text: &'static str) -> Line<'a> {
+    pub(crate) fn text(text: &'static str) -> Line<'a> {
         Line::Text(Cow::Borrowed(text))
     }
 
     /// The first argument, as written (`Host` in `proxy_set_header Host …`);
     /// for a copied directive, unquoted like nginx reads it.
-    pub fn first_arg(&self) -> Option<Cow<'_, str>> {
+    pub(crate) fn first_arg(&self) -> Option<Cow<'_, str>> {
         match self {
             Line::Text(t) => t.split_whitespace().nth(1).map(Cow::Borrowed),
             Line::Copy(node) => node.view.arg_text(0),
@@ -127,7 +127,7 @@ impl From<String> for Line<'_> {
 /// `proxy_http_version 1.1;`) to the block of the location `scope`.
 /// For a file of location-level directives checked alone, the lines go
 /// after its last directive.
-pub fn add_to_location(model: &Model, scope: ScopeId, lines: &[Line]) -> Option<Edit> {
+pub(crate) fn add_to_location(model: &Model, scope: ScopeId, lines: &[Line]) -> Option<Edit> {
     let Some(opener) = model.scope(scope).opener else {
         let file = model.entries[model.scope(scope).entry].point.file;
         return add_to_top_level(file, &model.files.get(file).tree, lines);
@@ -144,7 +144,7 @@ pub fn add_to_location(model: &Model, scope: ScopeId, lines: &[Line]) -> Option<
 /// An edit that adds `lines` to a block: after its last simple directive,
 /// each on its own line with that directive's indentation; inline for a
 /// block written on one line.
-pub fn add_to_block(
+pub(crate) fn add_to_block(
     file: FileId,
     tree: &SyntaxTree,
     block: &Block,
@@ -222,7 +222,7 @@ fn joined_lines(separator: &str, indent: &str, lines: &[Line]) -> String {
 
 /// An edit that replaces argument `index` (0 is the first after the name)
 /// of a directive with `text`, written as is (quote it yourself).
-pub fn replace_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
+pub(crate) fn replace_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
     let arg = node.view.args().nth(index)?;
     Some(Edit {
         file: node.file,
@@ -233,7 +233,7 @@ pub fn replace_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
 
 /// A fix that replaces argument `index` of a directive with `text`, together
 /// with `extra` edits (the map a new value needs, say).
-pub fn replace_arg_fix(
+pub(crate) fn replace_arg_fix(
     node: Node,
     index: usize,
     text: &str,
@@ -247,7 +247,7 @@ pub fn replace_arg_fix(
 }
 
 /// An edit that inserts ` text` after argument `index` of a directive.
-pub fn append_after_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
+pub(crate) fn append_after_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
     let end = node.view.args().nth(index)?.span().end;
     Some(Edit {
         file: node.file,
@@ -258,7 +258,7 @@ pub fn append_after_arg(node: Node, index: usize, text: &str) -> Option<Edit> {
 
 /// An edit that removes a directive: its whole line when nothing else is
 /// on it (comments after it go too), else just the directive.
-pub fn remove_directive(model: &Model, node: Node) -> Edit {
+pub(crate) fn remove_directive(model: &Model, node: Node) -> Edit {
     let src = &model.files.get(node.file).tree.source;
     let span = node.view.span();
     let start = line_start(src, span.start);
@@ -293,7 +293,7 @@ pub fn remove_directive(model: &Model, node: Node) -> Edit {
 
 /// Appends a directive written back as one line: its words joined by
 /// single spaces, exactly as written (quotes kept), and a `;`.
-pub fn push_directive_line(out: &mut String, node: Node) {
+pub(crate) fn push_directive_line(out: &mut String, node: Node) {
     let tree = node.view.tree;
     for (i, &t) in tree.words(node.view.node).iter().enumerate() {
         if i > 0 {
@@ -322,7 +322,7 @@ fn map_lines(var: &str) -> Vec<String> {
 /// context of entry point `entry`: at the top of the `http` block of a main
 /// configuration, or at the top of a file of http-level content. `None` when
 /// the entry has no http context (a server- or location-level snippet).
-pub fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit> {
+pub(crate) fn add_connection_map(model: &Model, entry: usize, var: &str) -> Option<Edit> {
     let analysed = &model.entries[entry];
     match analysed.context {
         Context::Main => {

@@ -6,8 +6,8 @@
 //!
 //! Rules only read the model: they never touch bytes or files.
 
-pub mod edits;
-pub mod model_rules;
+pub(crate) mod edits;
+pub(crate) mod model_rules;
 pub mod routes;
 pub mod suppress;
 pub mod values;
@@ -45,14 +45,14 @@ use values::VariableIndex;
 /// Whether a rule can offer a fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FixAvailability {
+pub(crate) enum FixAvailability {
     Always,
     Sometimes,
     Never,
 }
 
 impl FixAvailability {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FixAvailability::Always => "always",
             FixAvailability::Sometimes => "sometimes",
@@ -66,10 +66,10 @@ impl FixAvailability {
 pub struct RuleMeta {
     pub code: &'static str,
     pub name: &'static str,
-    pub severity: Severity,
-    pub fix: FixAvailability,
+    pub(crate) severity: Severity,
+    pub(crate) fix: FixAvailability,
     /// Opt-in rules run only when selected.
-    pub default_enabled: bool,
+    pub(crate) default_enabled: bool,
     /// One line: what the rule finds.
     pub summary: &'static str,
     /// The explanation `wslint rule CODE` prints, with the headings What it
@@ -112,7 +112,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
 
 /// Every code of the catalogue: the model's checks (E001–E005), then the
 /// rules, by code.
-pub fn all_metas() -> Vec<&'static RuleMeta> {
+pub(crate) fn all_metas() -> Vec<&'static RuleMeta> {
     model_rules::ALL
         .iter()
         .copied()
@@ -122,7 +122,7 @@ pub fn all_metas() -> Vec<&'static RuleMeta> {
 
 /// The catalogue entry with this code or name (`WS016`,
 /// `missing-host-header`), in any case.
-pub fn find_rule(code_or_name: &str) -> Option<&'static RuleMeta> {
+pub(crate) fn find_rule(code_or_name: &str) -> Option<&'static RuleMeta> {
     all_metas().into_iter().find(|m| {
         m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
     })
@@ -131,7 +131,7 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static RuleMeta> {
 /// Checks a list of codes or prefixes (`--select`, `ignore = […]`): each
 /// must be `ALL` or the start of some code. `what` names the list in the
 /// error.
-pub fn check_codes(list: &[String], what: &str) -> Result<(), String> {
+pub(crate) fn check_codes(list: &[String], what: &str) -> Result<(), String> {
     let metas = all_metas();
     for item in list {
         let upper = item.to_ascii_uppercase();
@@ -150,14 +150,14 @@ pub fn check_codes(list: &[String], what: &str) -> Result<(), String> {
 /// (`--websocket-path /rt/*=socket.io`, `websocket-apps` in `.wslint.toml`).
 #[derive(Debug, Clone)]
 pub struct DeclaredPath {
-    pub glob: glob::Pattern,
+    pub(crate) glob: glob::Pattern,
     /// The app behind it (a row of grammar/websocket-apps.tsv).
-    pub app: Option<&'static crate::semantic::apps::App>,
+    pub(crate) app: Option<&'static crate::semantic::apps::App>,
 }
 
 impl DeclaredPath {
     /// A glob and an optional app id; the error says which part is wrong.
-    pub fn new(glob: &str, app: Option<&str>) -> Result<DeclaredPath, String> {
+    pub(crate) fn new(glob: &str, app: Option<&str>) -> Result<DeclaredPath, String> {
         let pattern =
             glob::Pattern::new(glob).map_err(|e| format!("`{glob}` is not a glob: {e}"))?;
         let app = match app {
@@ -208,14 +208,14 @@ pub struct RuleSettings {
 /// path, relative to `base`, matches `pattern`.
 #[derive(Debug, Clone)]
 pub struct PathIgnore {
-    pub base: std::path::PathBuf,
-    pub pattern: glob::Pattern,
-    pub codes: Vec<String>,
+    pub(crate) base: std::path::PathBuf,
+    pub(crate) pattern: glob::Pattern,
+    pub(crate) codes: Vec<String>,
 }
 
 impl PathIgnore {
     /// Whether the finding `code` in the file at `path` is ignored.
-    pub fn ignores(&self, path: &std::path::Path, code: &str) -> bool {
+    pub(crate) fn ignores(&self, path: &std::path::Path, code: &str) -> bool {
         if !self.codes.iter().any(|c| code.starts_with(c.as_str())) {
             return false;
         }
@@ -255,7 +255,7 @@ impl RuleSettings {
     /// is selected and the rule is on by default) and not ignored. A longer
     /// matching prefix wins, so `--select WS0 --ignore WS006` drops WS006
     /// and `--ignore WS0 --select WS006` keeps it.
-    pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
+    pub(crate) fn is_enabled(&self, meta: &RuleMeta) -> bool {
         let best = |list: &[String]| {
             list.iter()
                 .filter(|p| {
@@ -302,14 +302,14 @@ fn once<T>(cell: &std::sync::OnceLock<T>, make: impl FnOnce() -> T) -> &T {
 
 /// What a rule sees: the model, the WebSocket routes and the settings.
 pub struct Cx<'m, 'a> {
-    pub model: &'m Model<'a>,
+    pub(crate) model: &'m Model<'a>,
     /// The WebSocket routes that proxy (or are snippets whose location
     /// proxies): what most rules check.
-    pub routes: Vec<Route<'a>>,
+    pub(crate) routes: Vec<Route<'a>>,
     /// The WebSocket routes that proxy nothing (WS019).
-    pub unproxied: Vec<Route<'a>>,
-    pub settings: &'m RuleSettings,
-    pub vars: VariableIndex<'a>,
+    pub(crate) unproxied: Vec<Route<'a>>,
+    pub(crate) settings: &'m RuleSettings,
+    pub(crate) vars: VariableIndex<'a>,
     /// The edit adding the Connection map for (entry, variable), made once:
     /// every route of an entry that lacks it gets the same one.
     maps: std::sync::Mutex<rustc_hash::FxHashMap<(usize, String), Option<crate::diagnostic::Edit>>>,
@@ -318,18 +318,18 @@ pub struct Cx<'m, 'a> {
 impl<'m, 'a> Cx<'m, 'a> {
     /// "`location /ws/` (sites-enabled/app:12)": the route's location as
     /// its findings name it, written when the route was found.
-    pub fn place<'r>(&self, route: &'r Route) -> &'r str {
+    pub(crate) fn place<'r>(&self, route: &'r Route) -> &'r str {
         &route.place_text
     }
 
     /// "sites-enabled/app:12", formatted only where it is shown.
-    pub fn file_line(&self, node: Node) -> FileLine<'_> {
+    pub(crate) fn file_line(&self, node: Node) -> FileLine<'_> {
         FileLine::new(self.model.files.get(node.file), node.view.span().start)
     }
 
     /// Where a finding about a route goes: at `node` when it is written in
     /// the route's own location block, else at the location line.
-    pub fn anchor(&self, route: &Route, node: Option<Node>) -> FileSpan {
+    pub(crate) fn anchor(&self, route: &Route, node: Option<Node>) -> FileSpan {
         if let Some(n) = node
             && self
                 .model
@@ -344,7 +344,7 @@ impl<'m, 'a> Cx<'m, 'a> {
     /// The location line (the `location` name and its arguments); for a
     /// file of location-level directives checked alone, its first
     /// directive.
-    pub fn location_anchor(&self, scope: ScopeId) -> FileSpan {
+    pub(crate) fn location_anchor(&self, scope: ScopeId) -> FileSpan {
         let Some(opener) = self.model.scope(scope).opener else {
             let file = self.model.entries[self.model.scope(scope).entry].point.file;
             let span = self
@@ -370,7 +370,7 @@ impl<'m, 'a> Cx<'m, 'a> {
     }
 
     /// A finding of `meta` on `route`.
-    pub fn finding(
+    pub(crate) fn finding(
         &self,
         meta: &'static RuleMeta,
         route: &Route,
@@ -395,7 +395,7 @@ impl<'a> Cx<'_, 'a> {
     /// says so: "(this file was checked alone: an enclosing server or http
     /// block could set `proxy_http_version`; check the whole configuration
     /// to be sure)".
-    pub fn missing_finding(
+    pub(crate) fn missing_finding(
         &self,
         meta: &'static RuleMeta,
         route: &Route,
@@ -417,14 +417,14 @@ impl<'a> Cx<'_, 'a> {
 
     /// What is unseen for the route's `proxy_set_header` list: nothing
     /// when the list is known whatever the unseen levels hold.
-    pub fn unseen_headers<'r>(&self, route: &'r Route) -> Option<&'r routes::Unseen> {
+    pub(crate) fn unseen_headers<'r>(&self, route: &'r Route) -> Option<&'r routes::Unseen> {
         route.headers_unseen.as_ref()
     }
 
     /// The route's effective `proxy_set_header` entries named `name`
     /// (case-insensitive), empty values included.
     /// Not collected: several rules ask this of every route.
-    pub fn headers<'r>(
+    pub(crate) fn headers<'r>(
         &self,
         route: &'r Route<'a>,
         name: &'static str,
@@ -436,7 +436,7 @@ impl<'a> Cx<'_, 'a> {
     }
 
     /// The entry point a route belongs to.
-    pub fn entry(&self, route: &Route) -> usize {
+    pub(crate) fn entry(&self, route: &Route) -> usize {
         self.model.scope(route.scope).entry
     }
 }
@@ -446,7 +446,7 @@ impl<'a> Cx<'_, 'a> {
 /// value only clear a header, and losing a clearing is not losing a
 /// header, so they are left out (copying `Origin ""` back would also fight
 /// WS017).
-pub fn lost_entries<'v, 'a>(
+pub(crate) fn lost_entries<'v, 'a>(
     value: &'v crate::semantic::ArrayValue<'a>,
 ) -> Vec<&'v crate::semantic::Setting<'a>> {
     // A few entries on each side: comparing each pair where it is written
@@ -477,7 +477,7 @@ impl<'a> Cx<'_, 'a> {
     /// A finding that lists lost entries ("`Host` (file:line), …") in its
     /// message, points at each of them, and offers the unsafe fix of copying
     /// them into the location.
-    pub fn lost_entries_finding(
+    pub(crate) fn lost_entries_finding(
         &self,
         meta: &'static RuleMeta,
         route: &Route<'a>,
@@ -534,20 +534,20 @@ impl<'a> Cx<'_, 'a> {
 
 /// "file:line" of a directive, formatted only when shown; see
 /// [`Cx::file_line`].
-pub struct FileLine<'m> {
+pub(crate) struct FileLine<'m> {
     file: &'m crate::load::source::SourceFile,
     offset: u32,
 }
 
 impl<'m> FileLine<'m> {
-    pub fn new(file: &'m crate::load::source::SourceFile, offset: u32) -> Self {
+    pub(crate) fn new(file: &'m crate::load::source::SourceFile, offset: u32) -> Self {
         FileLine { file, offset }
     }
 }
 
 impl FileLine<'_> {
     /// Appends "file:line" to `out`.
-    pub fn push_to(&self, out: &mut String) {
+    pub(crate) fn push_to(&self, out: &mut String) {
         use std::fmt::Write;
         let _ = write!(out, "{self}");
     }
@@ -565,9 +565,9 @@ impl std::fmt::Display for FileLine<'_> {
 }
 
 /// A location as messages name it; see [`Cx::place`].
-pub struct Place<'m, 'a> {
-    pub model: &'m Model<'a>,
-    pub scope: ScopeId,
+pub(crate) struct Place<'m, 'a> {
+    pub(crate) model: &'m Model<'a>,
+    pub(crate) scope: ScopeId,
 }
 
 impl std::fmt::Display for Place<'_, '_> {
@@ -693,7 +693,7 @@ impl<'a> Cx<'_, 'a> {
     /// `proxy_set_header` of its own, adding one would hide every inherited
     /// entry, so those are copied first, except ones for a header `new`
     /// sets.
-    pub fn header_lines(&self, route: &Route<'a>, new: &[Line<'a>]) -> Vec<Line<'a>> {
+    pub(crate) fn header_lines(&self, route: &Route<'a>, new: &[Line<'a>]) -> Vec<Line<'a>> {
         // Header names compare without case, and without copying them.
         let is_new = |name: Option<&str>| {
             new.iter().any(|l| match (l.first_arg(), name) {
@@ -720,7 +720,7 @@ impl<'a> Cx<'_, 'a> {
     }
 
     /// A fix adding `lines` to the route's location.
-    pub fn add_lines_fix(
+    pub(crate) fn add_lines_fix(
         &self,
         route: &Route<'a>,
         lines: Vec<Line<'a>>,
@@ -736,7 +736,11 @@ impl<'a> Cx<'_, 'a> {
     /// The edit that defines `$var` with the standard Connection map in
     /// the http context of `entry` (see
     /// [`crate::rules::edits::add_connection_map`]), made once per entry.
-    pub fn connection_map(&self, entry: usize, var: &str) -> Option<crate::diagnostic::Edit> {
+    pub(crate) fn connection_map(
+        &self,
+        entry: usize,
+        var: &str,
+    ) -> Option<crate::diagnostic::Edit> {
         let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
         maps.entry((entry, var.to_string()))
             .or_insert_with(|| crate::rules::edits::add_connection_map(self.model, entry, var))
@@ -747,7 +751,10 @@ impl<'a> Cx<'_, 'a> {
     /// that defines it: `$connection_upgrade` when a map defines it or one
     /// can be added to the http context, else the literal `"upgrade"` (a
     /// snippet checked alone).
-    pub fn connection_value(&self, route: &Route<'a>) -> (String, Vec<crate::diagnostic::Edit>) {
+    pub(crate) fn connection_value(
+        &self,
+        route: &Route<'a>,
+    ) -> (String, Vec<crate::diagnostic::Edit>) {
         let entry = self.entry(route);
         if !self
             .vars

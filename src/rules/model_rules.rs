@@ -7,7 +7,7 @@
 use super::{FixAvailability, RuleMeta};
 use crate::diagnostic::Severity;
 
-pub static E001: RuleMeta = RuleMeta {
+pub(crate) static E001: RuleMeta = RuleMeta {
     code: "E001",
     name: "missing-include",
     severity: Severity::Warning,
@@ -46,7 +46,7 @@ No fix: only the author knows where the file is.
 ",
 };
 
-pub static E002: RuleMeta = RuleMeta {
+pub(crate) static E002: RuleMeta = RuleMeta {
     code: "E002",
     name: "include-cycle",
     severity: Severity::Error,
@@ -82,7 +82,7 @@ No fix.
 ",
 };
 
-pub static E003: RuleMeta = RuleMeta {
+pub(crate) static E003: RuleMeta = RuleMeta {
     code: "E003",
     name: "directive-not-allowed-here",
     severity: Severity::Error,
@@ -122,7 +122,7 @@ No fix.
 ",
 };
 
-pub static E004: RuleMeta = RuleMeta {
+pub(crate) static E004: RuleMeta = RuleMeta {
     code: "E004",
     name: "wrong-argument-count",
     severity: Severity::Error,
@@ -163,7 +163,7 @@ No fix: where the `;` belongs is a guess.
 ",
 };
 
-pub static E005: RuleMeta = RuleMeta {
+pub(crate) static E005: RuleMeta = RuleMeta {
     code: "E005",
     name: "block-mismatch",
     severity: Severity::Error,
@@ -201,4 +201,4 @@ No fix.
 };
 
 /// The model's checks, by code.
-pub static ALL: [&RuleMeta; 5] = [&E001, &E002, &E003, &E004, &E005];
+pub(crate) static ALL: [&RuleMeta; 5] = [&E001, &E002, &E003, &E004, &E005];

@@ -44,7 +44,7 @@ use crate::syntax::LocationModifier;
 /// (`live`, `stream`, `events`, `hub`, `channels`) are left out on purpose:
 /// a false alarm costs more than a miss, and `# wslint: websocket` or
 /// `--websocket-path` covers them.
-pub const WEBSOCKET_SEGMENTS: &[&str] = &[
+pub(crate) const WEBSOCKET_SEGMENTS: &[&str] = &[
     "ws",
     "wss",
     "websocket",
@@ -80,13 +80,13 @@ static SEGMENT_STARTS: [bool; 256] = {
 
 /// Where a signal was found; formatted only when a finding shows it.
 #[derive(Debug, Clone, Copy)]
-pub struct At {
+pub(crate) struct At {
     file: crate::diagnostic::FileId,
     offset: u32,
 }
 
 impl At {
-    pub fn of(node: Node) -> At {
+    pub(crate) fn of(node: Node) -> At {
         At {
             file: node.file,
             offset: node.view.span().start,
@@ -100,7 +100,7 @@ impl At {
 
 /// Why a location is a WebSocket route.
 #[derive(Debug, Clone)]
-pub enum Signal {
+pub(crate) enum Signal {
     Marker,
     WsScheme(At),
     UpgradeHeader(At),
@@ -116,7 +116,7 @@ pub enum Signal {
 }
 
 impl Signal {
-    pub fn describe(&self, model: &Model) -> String {
+    pub(crate) fn describe(&self, model: &Model) -> String {
         match self {
             Signal::Marker => "a `# wslint: websocket` comment".into(),
             Signal::WsScheme(at) => format!(
@@ -157,56 +157,54 @@ impl Signal {
 /// effective `proxy_set_header` list computed once for every rule.
 #[derive(Debug, Clone)]
 pub struct Route<'a> {
-    pub scope: ScopeId,
-    pub signal: Signal,
+    pub(crate) scope: ScopeId,
+    pub(crate) signal: Signal,
     /// [`Signal::describe`], written once for all the route's findings.
-    pub signal_text: std::sync::OnceLock<std::sync::Arc<str>>,
+    pub(crate) signal_text: std::sync::OnceLock<std::sync::Arc<str>>,
     /// [`super::Cx::place`], written once for all the route's findings.
     /// It is written when the route is found, on the threads that search
     /// for routes: written on demand, by rules on two threads at once, it
     /// made the threads wait on each other's memory allocations.
-    pub place_text: Box<str>,
+    pub(crate) place_text: Box<str>,
     /// Whether the location's path is a dedicated WebSocket path (a path
     /// signal holds, whatever the strongest signal is).
-    pub dedicated_path: bool,
-    /// The WebSocket path segment in its pattern, if any.
-    pub path_segment: Option<&'static str>,
+    pub(crate) dedicated_path: bool,
     /// The software behind the route, when its path, a declaration or
     /// where it proxies tells (grammar/websocket-apps.tsv).
-    pub app: Option<apps::Recognised>,
+    pub(crate) app: Option<apps::Recognised>,
     /// Why some levels that apply to the route were not seen (none when
     /// the route belongs to a whole configuration with every include on
     /// its way followed). Rules that report something *missing* still
     /// fire, taking the unseen levels to set nothing, and say so.
-    pub unseen: Option<Unseen>,
+    pub(crate) unseen: Option<Unseen>,
     /// What is unseen for the route's `proxy_set_header` list: none when
     /// nothing is unseen, or when the list comes from a location written
     /// whole in the checked files (see `headers_unseen`).
-    pub headers_unseen: Option<Unseen>,
+    pub(crate) headers_unseen: Option<Unseen>,
     /// The host its `proxy_pass` names (its own or, in an `if`, its
     /// location's; empty without one), read once for every rule.
-    pub proxy_host: std::borrow::Cow<'a, str>,
+    pub(crate) proxy_host: std::borrow::Cow<'a, str>,
     /// What nginx sends as `Host` when no `proxy_set_header Host` is in
     /// effect (`$proxy_host`); `None` without a `proxy_pass`, or when its
     /// URL has variables.
-    pub host_header: Option<String>,
+    pub(crate) host_header: Option<String>,
     /// Whether the route proxies: it has a `proxy_pass` (its own, or in an
     /// `if` its location's), or it is a snippet of location-level
     /// directives, whose `proxy_pass` is in the location that includes it.
     /// A route that does not serves files (WS019); the other rules look at
     /// proxied routes only.
-    pub proxied: bool,
+    pub(crate) proxied: bool,
     /// The `upstream` block that host names, if any.
-    pub upstream: Option<ScopeId>,
+    pub(crate) upstream: Option<ScopeId>,
     /// The effective `proxy_set_header` entries and the hidden ones.
-    pub proxy_set_header: ArrayValue<'a>,
+    pub(crate) proxy_set_header: ArrayValue<'a>,
     /// The same entries with their header names and values read once.
-    pub headers: Vec<HeaderEntry<'a>>,
+    pub(crate) headers: Vec<HeaderEntry<'a>>,
 }
 
 /// Why levels that apply to a route were not seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unseen {
+pub(crate) enum Unseen {
     /// The route's file was checked alone, as content of `context` (its top
     /// level): the blocks around it were not seen.
     CheckedAlone(Context),
@@ -220,7 +218,7 @@ pub enum Unseen {
 
 impl Unseen {
     /// The kind of assumption a finding resting on this states.
-    pub fn assumption(&self) -> Assumption {
+    pub(crate) fn assumption(&self) -> Assumption {
         match self {
             Unseen::CheckedAlone(_) => Assumption::CheckedAlone,
             Unseen::Include(_) => Assumption::IncludeNotFollowed,
@@ -231,7 +229,7 @@ impl Unseen {
     /// What was not seen and what could `act` there: "this file was
     /// checked alone: an enclosing server or http block could set
     /// `proxy_http_version`" for `act` "set `proxy_http_version`".
-    pub fn could(&self, model: &Model, act: &str) -> String {
+    pub(crate) fn could(&self, model: &Model, act: &str) -> String {
         let at =
             |span: &FileSpan| super::FileLine::new(model.files.get(span.file), span.span.start);
         match self {
@@ -284,7 +282,7 @@ pub fn find<'a>(model: &Model<'a>, settings: &RuleSettings, comments: &Comments)
 
 /// What `wslint inspect` shows of each WebSocket route: why it is one and
 /// the app behind it, by location.
-pub fn reports(
+pub(crate) fn reports(
     model: &Model,
     settings: &RuleSettings,
 ) -> std::collections::HashMap<ScopeId, crate::semantic::inspect::RouteReport> {
@@ -518,7 +516,6 @@ fn route<'a>(
         place_text: place_text(model, scope, app.as_ref()),
         app,
         dedicated_path,
-        path_segment: segment,
         upstream: proxy.as_ref().and_then(|p| p.upstream),
         host_header: proxy.as_ref().and_then(|p| p.host_header()),
         proxy_host: proxy.map(|p| p.host).unwrap_or_default(),
@@ -698,7 +695,7 @@ fn mentions_upgrade(value: &str) -> bool {
 /// `$http_upgrade`, which sends the client's `Upgrade` value (`websocket`).
 /// Other variables (set elsewhere, or undefined, which WS005 reports) are
 /// given the benefit of the doubt.
-pub fn names_upgrade(vars: &VariableIndex, entry: usize, value: &str) -> bool {
+pub(crate) fn names_upgrade(vars: &VariableIndex, entry: usize, value: &str) -> bool {
     if has_quote_characters(value) {
         return false;
     }
@@ -730,7 +727,7 @@ pub fn names_upgrade(vars: &VariableIndex, entry: usize, value: &str) -> bool {
 
 /// The name of the variable that is the whole of `value` (`$name` or
 /// `${name}`), if it is one.
-pub fn single_variable(value: &str) -> Option<&str> {
+pub(crate) fn single_variable(value: &str) -> Option<&str> {
     let name = value.strip_prefix('$')?;
     let name = name
         .strip_prefix('{')
@@ -743,7 +740,7 @@ pub fn single_variable(value: &str) -> Option<&str> {
 /// Whether a header value holds quote characters, which nginx sends as
 /// they are (written as `\"` in an unquoted word, or inside the other kind
 /// of quotes): a token such as `upgrade` or `websocket` never has them.
-pub fn has_quote_characters(value: &str) -> bool {
+pub(crate) fn has_quote_characters(value: &str) -> bool {
     value.contains(['"', '\''])
 }
 
@@ -779,7 +776,7 @@ fn pattern_names_a_file(pattern: &str) -> bool {
 /// The first WebSocket path segment in a location pattern (prefix or
 /// regex): the pattern is cut at `/` and at regex punctuation. A pattern
 /// that names a file has none.
-pub fn path_segment(pattern: &str) -> Option<&'static str> {
+pub(crate) fn path_segment(pattern: &str) -> Option<&'static str> {
     if pattern_names_a_file(pattern) {
         return None;
     }

@@ -174,19 +174,19 @@ impl Comments {
 
     /// Whether a `# wslint: websocket` comment marks the location that
     /// starts at `start` in `file`.
-    pub fn marks_websocket(&self, file: FileId, start: u32) -> bool {
+    pub(crate) fn marks_websocket(&self, file: FileId, start: u32) -> bool {
         self.websocket_markers.contains(&(file, start))
     }
 
     /// Whether a `# wslint: websocket` comment at the top level of `file`
     /// (outside every block) marks the file: a snippet of location-level
     /// directives checked alone.
-    pub fn marks_file(&self, file: FileId) -> bool {
+    pub(crate) fn marks_file(&self, file: FileId) -> bool {
         self.websocket_markers.contains(&(file, WHOLE_FILE))
     }
 
     /// Drops the suppressed findings, remembering which suppressions worked.
-    pub fn apply(
+    pub(crate) fn apply(
         &self,
         _model: &Model,
         found: Vec<Diagnostic>,
@@ -230,7 +230,7 @@ impl Comments {
     }
 
     /// WS000 for every suppression of an enabled rule that suppressed nothing.
-    pub fn unused(&self, model: &Model, enabled: &[&str]) -> Vec<Diagnostic> {
+    pub(crate) fn unused(&self, model: &Model, enabled: &[&str]) -> Vec<Diagnostic> {
         self.suppressions
             .iter()
             .filter(|s| !s.used.load(Ordering::Relaxed))

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 /// Parses an nginx time value (`30`, `30s`, `1m`, `1h30m`, `500ms`, `1d`)
 /// into milliseconds. No unit means seconds.
-pub fn parse_time_ms(text: &str) -> Option<u64> {
+pub(crate) fn parse_time_ms(text: &str) -> Option<u64> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -44,7 +44,7 @@ pub fn parse_time_ms(text: &str) -> Option<u64> {
 
 /// Whether nginx itself defines `$name` (core and common module variables,
 /// and the families `$http_*`, `$arg_*`, `$cookie_*`, `$sent_http_*`, …).
-pub fn is_builtin_variable(name: &str) -> bool {
+pub(crate) fn is_builtin_variable(name: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "http_",
         "arg_",
@@ -159,7 +159,7 @@ impl<'a> VariableIndex<'a> {
     }
 
     /// The directives that define `$name` in an entry point.
-    pub fn definitions(&self, entry: usize, name: &str) -> &[Node<'a>] {
+    pub(crate) fn definitions(&self, entry: usize, name: &str) -> &[Node<'a>] {
         self.by_entry
             .get(entry)
             .and_then(|m| m.get(lowercase(name).as_ref()))
@@ -167,7 +167,7 @@ impl<'a> VariableIndex<'a> {
     }
 
     /// Whether `$name` exists for an entry point: built in, or defined.
-    pub fn is_defined(&self, entry: usize, name: &str) -> bool {
+    pub(crate) fn is_defined(&self, entry: usize, name: &str) -> bool {
         is_builtin_variable(&lowercase(name)) || !self.definitions(entry, name).is_empty()
     }
 }

@@ -4,7 +4,7 @@
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS000",
     name: "unused-suppression",
     severity: Severity::Warning,
@@ -41,7 +41,7 @@ Removing the comment is safe: it changes no nginx behaviour.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::Line;
 use crate::rules::edits::replace_arg_fix;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS001",
     name: "missing-http-version",
     severity: Severity::Error,
@@ -61,7 +61,7 @@ default from nginx 1.29.7 on.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::Line;
 use crate::rules::edits::replace_arg_fix;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS002",
     name: "missing-upgrade-header",
     severity: Severity::Error,
@@ -66,7 +66,7 @@ inherited ones (see WS008), so the fix copies them into the location.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

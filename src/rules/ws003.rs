@@ -7,7 +7,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::replace_arg_fix;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS003",
     name: "missing-connection-header",
     severity: Severity::Error,
@@ -73,7 +73,7 @@ reachable (a snippet checked alone) the fix uses `Connection \"upgrade\"`.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -6,7 +6,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::replace_arg_fix;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS004",
     name: "hardcoded-connection-upgrade",
     severity: Severity::Info,
@@ -66,7 +66,7 @@ Unsafe: replacing the literal by the map changes what plain requests send
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

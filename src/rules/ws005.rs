@@ -9,7 +9,7 @@ use crate::semantic::Node;
 use crate::syntax::Context;
 use rustc_hash::FxHashMap as HashMap;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS005",
     name: "undefined-upgrade-variable",
     severity: Severity::Error,
@@ -65,7 +65,7 @@ the author meant is a judgement.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

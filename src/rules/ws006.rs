@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::replace_arg;
 use crate::semantic::apps::Heartbeat;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS006",
     name: "short-proxy-timeout",
     severity: Severity::Warning,
@@ -77,7 +77,7 @@ resource use; only the author knows the right value.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 const DEFAULT_MS: u64 = 60_000;
 

@@ -5,7 +5,7 @@ use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS007",
     name: "websocket-scheme-in-proxy-pass",
     severity: Severity::Error,
@@ -56,7 +56,7 @@ is unsafe: the TLS the author meant moves to `proxy_pass https://`.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -4,7 +4,7 @@
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS008",
     name: "inherited-proxy-headers-hidden",
     severity: Severity::Warning,
@@ -66,7 +66,7 @@ receives; the author may have meant to drop them.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

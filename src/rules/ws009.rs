@@ -6,7 +6,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::replace_arg_fix;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS009",
     name: "connection-header-cleared",
     severity: Severity::Error,
@@ -67,7 +67,7 @@ location, which hides every other inherited `proxy_set_header` (WS008).
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -6,7 +6,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::remove_directive;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS010",
     name: "cors-headers-on-websocket",
     severity: Severity::Warning,
@@ -63,7 +63,7 @@ reaches the location.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {
@@ -151,6 +151,6 @@ impl super::Rule for Rule {
 }
 
 /// Whether a header name is a CORS response header.
-pub fn is_cors(name: Option<&str>) -> bool {
+pub(crate) fn is_cors(name: Option<&str>) -> bool {
     name.is_some_and(|n| n.to_ascii_lowercase().starts_with("access-control-"))
 }

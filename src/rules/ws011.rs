@@ -4,7 +4,7 @@
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS011",
     name: "inherited-add-headers-hidden",
     severity: Severity::Warning,
@@ -52,7 +52,7 @@ Unsafe: copying headers into the location changes its responses.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

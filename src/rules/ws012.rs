@@ -7,7 +7,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::append_after_arg;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS012",
     name: "cors-header-without-always",
     severity: Severity::Warning,
@@ -48,7 +48,7 @@ responses.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

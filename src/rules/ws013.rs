@@ -4,7 +4,7 @@
 use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS013",
     name: "cors-wildcard-with-credentials",
     severity: Severity::Error,
@@ -48,7 +48,7 @@ No fix: which origins to allow is a policy decision.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

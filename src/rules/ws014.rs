@@ -5,7 +5,7 @@ use super::{Cx, FixAvailability, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::Context;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS014",
     name: "websocket-connection-capacity",
     severity: Severity::Info,
@@ -54,7 +54,7 @@ No fix: the right numbers depend on the machine and the expected load.
 const LOW: u64 = 1024;
 const DEFAULT: u64 = 512;
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::Line;
 use crate::semantic::apps::OriginCheck;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS016",
     name: "missing-host-header",
     severity: Severity::Warning,
@@ -61,7 +61,7 @@ Safe for WebSocket routes: `$host` is the name the client connected to.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

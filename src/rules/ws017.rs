@@ -6,7 +6,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::remove_directive;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS017",
     name: "origin-header-cleared",
     severity: Severity::Warning,
@@ -46,7 +46,7 @@ Unsafe when a backend was configured around the missing header.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

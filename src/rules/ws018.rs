@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::replace_arg_fix;
 use crate::semantic::Node;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS018",
     name: "upgrade-map-defeats-keepalive",
     severity: Severity::Info,
@@ -57,7 +57,7 @@ misbehave on reused connections) change behaviour.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -7,7 +7,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::Line;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS019",
     name: "websocket-route-not-proxied",
     severity: Severity::Error,
@@ -67,7 +67,7 @@ A location that is not nested gets no fix: only its author knows the backend.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

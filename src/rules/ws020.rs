@@ -6,7 +6,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::edits::remove_directive;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "WS020",
     name: "duplicate-proxy-header",
     severity: Severity::Warning,
@@ -49,7 +49,7 @@ be the one the author wanted.
 ",
 };
 
-pub struct Rule;
+pub(crate) struct Rule;
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {

@@ -10,7 +10,7 @@ const TABLE: &str = include_str!("../../grammar/websocket-apps.tsv");
 
 /// What a protocol sends on an otherwise idle connection by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Heartbeat {
+pub(crate) enum Heartbeat {
     /// Not known (no source says).
     Unknown,
     /// Nothing: the connection is silent while idle.
@@ -22,7 +22,7 @@ pub enum Heartbeat {
 
 /// Whether the server checks a handshake's `Origin`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OriginCheck {
+pub(crate) enum OriginCheck {
     /// It refuses an `Origin` whose host is not the request's `Host`: a
     /// proxy that does not pass `Host` breaks every handshake.
     Host,
@@ -34,51 +34,51 @@ pub enum OriginCheck {
 
 /// One row of the table.
 #[derive(Debug)]
-pub struct App {
-    pub id: &'static str,
-    pub name: &'static str,
+pub(crate) struct App {
+    pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
     /// Default endpoint paths: `*` is one segment, a trailing `/` a prefix.
-    pub paths: Vec<&'static str>,
+    pub(crate) paths: Vec<&'static str>,
     /// Whether the endpoint carries only WebSockets (`None`: not known).
-    pub websocket_only: Option<bool>,
-    pub heartbeat: Heartbeat,
+    pub(crate) websocket_only: Option<bool>,
+    pub(crate) heartbeat: Heartbeat,
     /// `None`: not known.
-    pub origin_check: Option<OriginCheck>,
+    pub(crate) origin_check: Option<OriginCheck>,
     /// Service and host names it usually runs under.
-    pub hosts: Vec<&'static str>,
+    pub(crate) hosts: Vec<&'static str>,
     /// Its own default listening ports.
-    pub ports: Vec<u16>,
+    pub(crate) ports: Vec<u16>,
     /// A framework or protocol (apps are built on them), not an app: the
     /// rows above the table's `# --- applications ---` line.
-    pub framework: bool,
+    pub(crate) framework: bool,
     /// Where each fact comes from (a documentation page or source file),
     /// empty where the fact is: paths (and `websocket_only`), heartbeat,
     /// Origin check, ports (and hosts).
-    pub sources: Sources,
+    pub(crate) sources: Sources,
 }
 
 /// The source of each of a row's facts.
 #[derive(Debug)]
-pub struct Sources {
-    pub paths: &'static str,
-    pub heartbeat: &'static str,
-    pub origin: &'static str,
-    pub ports: &'static str,
+pub(crate) struct Sources {
+    pub(crate) paths: &'static str,
+    pub(crate) heartbeat: &'static str,
+    pub(crate) origin: &'static str,
+    pub(crate) ports: &'static str,
 }
 
 /// Every row, in the table's order (frameworks first).
-pub fn apps() -> &'static [App] {
+pub(crate) fn apps() -> &'static [App] {
     static APPS: OnceLock<Vec<App>> = OnceLock::new();
     APPS.get_or_init(|| parse(TABLE).unwrap_or_else(|e| panic!("grammar/websocket-apps.tsv: {e}")))
 }
 
 /// The row with this id.
-pub fn find(id: &str) -> Option<&'static App> {
+pub(crate) fn find(id: &str) -> Option<&'static App> {
     apps().iter().find(|a| a.id.eq_ignore_ascii_case(id))
 }
 
 /// Parses the table; an error names the line.
-pub fn parse(text: &'static str) -> Result<Vec<App>, String> {
+pub(crate) fn parse(text: &'static str) -> Result<Vec<App>, String> {
     let mut rows = text
         .lines()
         .enumerate()
@@ -307,7 +307,7 @@ fn index() -> &'static Index {
 
 /// How a location was matched to an app.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Evidence {
+pub(crate) enum Evidence {
     /// The location's path is the app's endpoint path.
     Path(&'static str),
     /// It proxies to a host named like the app's service.
@@ -322,15 +322,15 @@ pub enum Evidence {
 
 /// A location's app and how it was recognised.
 #[derive(Debug, Clone)]
-pub struct Recognised {
-    pub app: &'static App,
-    pub evidence: Evidence,
+pub(crate) struct Recognised {
+    pub(crate) app: &'static App,
+    pub(crate) evidence: Evidence,
 }
 
 impl Recognised {
     /// "Home Assistant's WebSocket endpoint", "probably Streamlit (proxied
     /// to port 8501, its default)".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let name = self.app.name;
         match &self.evidence {
             Evidence::Path(path) => format!("{name}'s WebSocket endpoint `{path}`"),
@@ -344,7 +344,7 @@ impl Recognised {
     /// The app's name for a finding's place, with the inference when
     /// only where it proxies tells: "Socket.IO", "probably Streamlit:
     /// proxied to port 8501, its default".
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match &self.evidence {
             Evidence::Host(_) | Evidence::Port(_) => self.describe(),
             _ => self.app.name.to_string(),
@@ -353,7 +353,7 @@ impl Recognised {
 
     /// Whether it was recognised by the path (not only by where it
     /// proxies).
-    pub fn by_path(&self) -> bool {
+    pub(crate) fn by_path(&self) -> bool {
         !matches!(self.evidence, Evidence::Host(_) | Evidence::Port(_))
     }
 }
@@ -469,7 +469,7 @@ fn segments_match(path: &str, wanted: &[&str], location: &[Option<String>]) -> O
 /// Kuma's, and HedgeDoc's) names the one framework among them, whose
 /// protocol they all speak; with none or several, it names nothing: a
 /// wrong name is worse than none.
-pub fn by_path(pattern: &str, regex: bool) -> Option<Recognised> {
+pub(crate) fn by_path(pattern: &str, regex: bool) -> Option<Recognised> {
     let index = index();
     let paths_ending_in = |segment: &str| {
         if segment.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -535,7 +535,7 @@ pub fn by_path(pattern: &str, regex: bool) -> Option<Recognised> {
 /// The endpoint path of `app` that a location pattern is, however common
 /// its words (`/socket` for Jellyfin): for a location already known to
 /// proxy to that app.
-pub fn endpoint_of(app: &'static App, pattern: &str, regex: bool) -> Option<&'static str> {
+pub(crate) fn endpoint_of(app: &'static App, pattern: &str, regex: bool) -> Option<&'static str> {
     let segments = location_segments(pattern, regex);
     app.paths
         .iter()
@@ -546,7 +546,7 @@ pub fn endpoint_of(app: &'static App, pattern: &str, regex: bool) -> Option<&'st
 /// The app a `proxy_pass` host and port point at: a service name the app
 /// runs under (its compose service, or its id: `homeassistant`,
 /// `uptime_kuma`), else its own default port (never a generic one).
-pub fn by_target(host: &str, port: Option<u16>) -> Option<Recognised> {
+pub(crate) fn by_target(host: &str, port: Option<u16>) -> Option<Recognised> {
     let index = index();
     let name = host.split('.').next().unwrap_or(host);
     // An address (`127.0.0.1`, `[::1]`) is nobody's name.
@@ -575,7 +575,7 @@ pub fn by_target(host: &str, port: Option<u16>) -> Option<Recognised> {
 /// holds them all): a location proxied to the app carries the WebSockets
 /// of those no other location takes. An app whose endpoints are not known
 /// (code-server opens them anywhere) has `/` for one.
-pub fn endpoints_held<'p>(app: &'p App, pattern: &str) -> impl Iterator<Item = &'p str> {
+pub(crate) fn endpoints_held<'p>(app: &'p App, pattern: &str) -> impl Iterator<Item = &'p str> {
     let paths: &[&str] = if app.paths.is_empty() {
         &["/"]
     } else {
@@ -596,7 +596,7 @@ pub fn endpoints_held<'p>(app: &'p App, pattern: &str) -> impl Iterator<Item = &
 /// literal segments, leaning towards "it may": then the location under
 /// examination is not taken for the endpoint's, which only costs a
 /// finding, where the other way would name a route that is not one.
-pub fn location_takes(
+pub(crate) fn location_takes(
     modifier: Option<crate::syntax::LocationModifier>,
     pattern: &str,
     than: &str,
@@ -636,7 +636,7 @@ pub fn location_takes(
 }
 
 /// The app whose endpoint a request path (`wslint probe`'s URL) is.
-pub fn by_request_path(path: &str) -> Option<&'static App> {
+pub(crate) fn by_request_path(path: &str) -> Option<&'static App> {
     let request: Vec<Option<String>> = path
         .split('/')
         .filter(|s| !s.is_empty())

@@ -22,7 +22,7 @@ use std::borrow::Cow;
 pub struct Setting<'a> {
     pub node: Node<'a>,
     /// The scope the directive is written in.
-    pub scope: ScopeId,
+    pub(crate) scope: ScopeId,
 }
 
 /// The effective entries of an array directive at a scope.
@@ -35,7 +35,7 @@ pub struct ArrayValue<'a> {
     pub hidden: Vec<Setting<'a>>,
     /// Entries of outer levels that a closer `add_header_inherit off` (or
     /// its sibling for another array directive) cancels.
-    pub cancelled: Vec<Setting<'a>>,
+    pub(crate) cancelled: Vec<Setting<'a>>,
 }
 
 /// One `proxy_set_header` in effect.
@@ -44,13 +44,13 @@ pub struct HeaderEntry<'a> {
     /// The header name as written.
     pub name: std::borrow::Cow<'a, str>,
     /// The value as nginx sees it (unquoted).
-    pub value: std::borrow::Cow<'a, str>,
-    pub setting: Setting<'a>,
+    pub(crate) value: std::borrow::Cow<'a, str>,
+    pub(crate) setting: Setting<'a>,
 }
 
 impl<'a> HeaderEntry<'a> {
     /// Header entries from `proxy_set_header` settings.
-    pub fn from_settings(settings: &[Setting<'a>]) -> Vec<Self> {
+    pub(crate) fn from_settings(settings: &[Setting<'a>]) -> Vec<Self> {
         settings
             .iter()
             .map(|&setting| HeaderEntry {
@@ -69,9 +69,9 @@ pub struct ProxyTarget<'a> {
     /// The URL as written (unquoted).
     pub url: Cow<'a, str>,
     /// `http`, `https`, `ws`, … (lowercase); empty when there is none.
-    pub scheme: Cow<'a, str>,
+    pub(crate) scheme: Cow<'a, str>,
     /// The host part (an upstream name or an address).
-    pub host: Cow<'a, str>,
+    pub(crate) host: Cow<'a, str>,
     /// The `upstream` block the host names, if any.
     pub upstream: Option<ScopeId>,
 }
@@ -82,13 +82,13 @@ impl ProxyTarget<'_> {
     /// port left out when it is the scheme's default, `localhost` for a
     /// unix socket (docs/nginx-facts.md F2). `None` when the URL has variables:
     /// then it is only known once they are set.
-    pub fn host_header(&self) -> Option<String> {
+    pub(crate) fn host_header(&self) -> Option<String> {
         proxy_host(&self.url)
     }
 }
 
 /// `$proxy_host` for a `proxy_pass` URL; see [`ProxyTarget::host_header`].
-pub fn proxy_host(url: &str) -> Option<String> {
+pub(crate) fn proxy_host(url: &str) -> Option<String> {
     if url.contains('$') {
         return None;
     }
@@ -246,7 +246,7 @@ impl<'a> Model<'a> {
     /// …) in effect at `scope`: its own, or, in an `if` or `limit_except`
     /// block, the location's around it. A nested location does not inherit
     /// it (docs/nginx-facts.md F22): without one of its own it serves files.
-    pub fn handler(&self, scope: ScopeId, name: &str) -> Option<Setting<'a>> {
+    pub(crate) fn handler(&self, scope: ScopeId, name: &str) -> Option<Setting<'a>> {
         let id = self.name_id(name)?;
         for level in self.ancestors(scope) {
             if let Some(setting) = self.own_by_id(level, id).next_back() {
@@ -277,7 +277,7 @@ impl<'a> Model<'a> {
     /// content handler (`proxy_pass` and its kin, a Lua or njs content
     /// handler) or a directive that answers or redirects before content
     /// (`return`, `rewrite`, `try_files`), or `internal`.
-    pub fn answers_otherwise(&self, scope: ScopeId) -> bool {
+    pub(crate) fn answers_otherwise(&self, scope: ScopeId) -> bool {
         const OTHERS: &[&str] = &[
             "fastcgi_pass",
             "uwsgi_pass",
@@ -309,7 +309,7 @@ impl<'a> Model<'a> {
 
     /// What a `proxy_pass` setting names: its URL's scheme and host, and the
     /// upstream block the host names.
-    pub fn proxy_target(&self, setting: Setting<'a>) -> Option<ProxyTarget<'a>> {
+    pub(crate) fn proxy_target(&self, setting: Setting<'a>) -> Option<ProxyTarget<'a>> {
         let scope = setting.scope;
         let url = setting.node.view.arg_text(0)?;
         // Every location asks this: borrow the parts from the file when the
@@ -356,7 +356,7 @@ impl<'a> Model<'a> {
 
     /// Every variable definition of every entry point, in one pass:
     /// (entry, variable name, defining directive).
-    pub fn variable_definitions(&self) -> Vec<(usize, String, Node<'a>)> {
+    pub(crate) fn variable_definitions(&self) -> Vec<(usize, String, Node<'a>)> {
         let defining = self.name_ids_where(|name| {
             matches!(
                 name,
@@ -392,7 +392,7 @@ impl<'a> Model<'a> {
 /// The `ws://` or `wss://` that starts a URL, in any case: nginx rejects
 /// both in `proxy_pass`, and either makes a location a WebSocket route.
 /// Compared where the URL is written: every `proxy_pass` of a fleet asks.
-pub fn websocket_scheme(url: &crate::syntax::Arg) -> Option<&'static str> {
+pub(crate) fn websocket_scheme(url: &crate::syntax::Arg) -> Option<&'static str> {
     ["ws://", "wss://"]
         .into_iter()
         .find(|scheme| url.text_starts_with_ignore_ascii_case(scheme))

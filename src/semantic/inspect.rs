@@ -17,80 +17,80 @@ use serde::Serialize;
 
 /// Where a value comes from.
 #[derive(Debug, Clone, Serialize)]
-pub struct Origin {
-    pub file: String,
+pub(crate) struct Origin {
+    pub(crate) file: String,
     /// The level it is written at: `this location`, `location /api/`,
     /// `server example.com`, `http`, `if (...)`.
-    pub level: String,
-    pub line: usize,
+    pub(crate) level: String,
+    pub(crate) line: usize,
 }
 
 /// A scalar directive's effective value.
 #[derive(Debug, Clone, Serialize)]
-pub struct ScalarReport {
-    pub directive: &'static str,
+pub(crate) struct ScalarReport {
+    pub(crate) directive: &'static str,
     /// `None` when nginx's default applies.
-    pub origin: Option<Origin>,
-    pub value: String,
+    pub(crate) origin: Option<Origin>,
+    pub(crate) value: String,
 }
 
 /// One entry of an array directive.
 #[derive(Debug, Clone, Serialize)]
-pub struct EntryReport {
-    pub origin: Origin,
-    pub value: String,
+pub(crate) struct EntryReport {
+    pub(crate) origin: Origin,
+    pub(crate) value: String,
 }
 
 /// An array directive's effective entries and the hidden ones.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArrayReport {
+pub(crate) struct ArrayReport {
     /// Outer entries cancelled by `add_header_inherit off`.
-    pub cancelled: Vec<EntryReport>,
-    pub directive: &'static str,
-    pub entries: Vec<EntryReport>,
-    pub hidden: Vec<EntryReport>,
+    pub(crate) cancelled: Vec<EntryReport>,
+    pub(crate) directive: &'static str,
+    pub(crate) entries: Vec<EntryReport>,
+    pub(crate) hidden: Vec<EntryReport>,
     /// What nginx sends on its own for `proxy_set_header` when no entry
     /// sets the header (`Host $proxy_host`, and `Connection close` before
     /// 1.29.7), for a location that proxies; empty otherwise.
-    pub implicit: Vec<String>,
+    pub(crate) implicit: Vec<String>,
 }
 
 /// The upstream block a `proxy_pass` names.
 #[derive(Debug, Clone, Serialize)]
-pub struct UpstreamReport {
-    pub keepalive: Option<String>,
-    pub name: String,
-    pub origin: Origin,
+pub(crate) struct UpstreamReport {
+    pub(crate) keepalive: Option<String>,
+    pub(crate) name: String,
+    pub(crate) origin: Origin,
 }
 
 /// Why a location is a WebSocket route, and the app behind it.
 #[derive(Debug, Clone, Serialize)]
-pub struct RouteReport {
-    pub app: Option<AppReport>,
+pub(crate) struct RouteReport {
+    pub(crate) app: Option<AppReport>,
     /// Whether nginx proxies it (a route nginx serves files on is WS019).
-    pub proxied: bool,
+    pub(crate) proxied: bool,
     /// The strongest signal, as findings state it.
-    pub why: String,
+    pub(crate) why: String,
 }
 
 /// What wslint knows of the app behind a route (grammar/websocket-apps.tsv).
 #[derive(Debug, Clone, Serialize)]
-pub struct AppReport {
+pub(crate) struct AppReport {
     /// `25s server`, `none` (silent while idle), or empty when not known.
-    pub heartbeat: String,
-    pub id: &'static str,
-    pub name: &'static str,
+    pub(crate) heartbeat: String,
+    pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
     /// `host`, `allowlist`, `none`, or empty when not known.
-    pub origin_check: &'static str,
+    pub(crate) origin_check: &'static str,
     /// How it was recognised: its endpoint path, or (an inference) the
     /// host or port it proxies to.
-    pub recognised: String,
+    pub(crate) recognised: String,
     /// Whether its endpoint carries only WebSockets (`null`: not known).
-    pub websocket_only: Option<bool>,
+    pub(crate) websocket_only: Option<bool>,
 }
 
 impl AppReport {
-    pub fn new(recognised: &super::apps::Recognised) -> AppReport {
+    pub(crate) fn new(recognised: &super::apps::Recognised) -> AppReport {
         use super::apps::{Heartbeat, OriginCheck};
         let app = recognised.app;
         AppReport {
@@ -115,22 +115,22 @@ impl AppReport {
 
 /// Everything shown for one location.
 #[derive(Debug, Clone, Serialize)]
-pub struct LocationReport {
-    pub arrays: Vec<ArrayReport>,
-    pub column: usize,
-    pub file: String,
-    pub line: usize,
+pub(crate) struct LocationReport {
+    pub(crate) arrays: Vec<ArrayReport>,
+    pub(crate) column: usize,
+    pub(crate) file: String,
+    pub(crate) line: usize,
     /// `location ~* ^/ws` as written (unquoted).
-    pub location: String,
-    pub proxy_pass: Option<EntryReport>,
+    pub(crate) location: String,
+    pub(crate) proxy_pass: Option<EntryReport>,
     /// Without a `proxy_pass`: the outer location's, which this nested
     /// location does not inherit (it serves files).
-    pub proxy_pass_not_inherited: Option<EntryReport>,
-    pub scalars: Vec<ScalarReport>,
-    pub server: Option<String>,
-    pub upstream: Option<UpstreamReport>,
+    pub(crate) proxy_pass_not_inherited: Option<EntryReport>,
+    pub(crate) scalars: Vec<ScalarReport>,
+    pub(crate) server: Option<String>,
+    pub(crate) upstream: Option<UpstreamReport>,
     /// Set when wslint takes the location for a WebSocket route.
-    pub websocket: Option<RouteReport>,
+    pub(crate) websocket: Option<RouteReport>,
 }
 
 /// Scalars shown, with nginx's defaults.
@@ -147,7 +147,7 @@ const ARRAYS: &[&str] = &["proxy_set_header", "proxy_hide_header", "add_header"]
 /// The reports of every location whose pattern contains `filter` (all
 /// locations without a filter), in file order; `routes` says which are
 /// WebSocket routes (the rules layer finds them).
-pub fn inspect(
+pub(crate) fn inspect(
     model: &Model,
     version: NginxVersion,
     filter: Option<&str>,

@@ -5,10 +5,10 @@
 //! - [`effective`]: inheritance-aware values per scope;
 //! - [`inspect`]: the per-location view behind `wslint inspect`.
 
-pub mod apps;
-pub mod effective;
-pub mod inspect;
-pub mod model;
+pub(crate) mod apps;
+pub(crate) mod effective;
+pub(crate) mod inspect;
+pub(crate) mod model;
 
 pub use effective::{ArrayValue, HeaderEntry, ProxyTarget, Setting};
 pub use model::{Model, Node, Scope, ScopeId};

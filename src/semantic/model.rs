@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 pub type ScopeId = u32;
 
 /// How deep includes may nest before the model stops following them.
-pub const MAX_INCLUDE_DEPTH: usize = 64;
+pub(crate) const MAX_INCLUDE_DEPTH: usize = 64;
 
 /// A directive and the file it is written in.
 #[derive(Clone, Copy)]
@@ -31,12 +31,12 @@ pub struct Node<'a> {
 }
 
 impl<'a> Node<'a> {
-    pub fn name(&self) -> std::borrow::Cow<'a, str> {
+    pub(crate) fn name(&self) -> std::borrow::Cow<'a, str> {
         self.view.name()
     }
 
     /// The place of the whole directive.
-    pub fn location(&self) -> FileSpan {
+    pub(crate) fn location(&self) -> FileSpan {
         FileSpan {
             file: self.file,
             span: self.view.span(),
@@ -68,7 +68,7 @@ pub struct Scope<'a> {
     pub context: Context,
     /// The block directive that opens it (none for an entry point's top).
     pub opener: Option<Node<'a>>,
-    pub parent: Option<ScopeId>,
+    pub(crate) parent: Option<ScopeId>,
     /// Where this level's directives are in the model's shared lists (see
     /// [`Model::directives`]; their interned names are at the same place):
     /// every level points into three model-wide lists rather than holding
@@ -81,7 +81,7 @@ pub struct Scope<'a> {
     pub entry: usize,
     /// The first `include` here that could not be followed (missing file,
     /// cycle), so the scope may hold directives the model does not see.
-    pub unresolved_include: Option<FileSpan>,
+    pub(crate) unresolved_include: Option<FileSpan>,
     /// For scopes with many directives (an http block holding thousands of
     /// servers): positions in `directives` by name id, so lookups that walk
     /// up to this level stay cheap.
@@ -139,7 +139,7 @@ impl<'a> Lists<'a> {
 /// The directives of one level with one name: read from the level's index,
 /// or found by comparing interned ids. An enum rather than a boxed iterator:
 /// lookups run millions of times, and each box would be an allocation.
-pub enum Named<'s, 'a> {
+pub(crate) enum Named<'s, 'a> {
     Indexed {
         positions: std::slice::Iter<'s, u32>,
         directives: &'s [Node<'a>],
@@ -201,7 +201,7 @@ fn slice<'l, T>(list: &'l [T], range: &std::ops::Range<u32>) -> &'l [T] {
 
 /// What the top level of a file checked alone holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TopLevel {
+pub(crate) enum TopLevel {
     /// `location` blocks only: a location pasted from a forum answer.
     LocationBlocks,
     /// Server-level content (`listen`, `server_name`, locations, …).
@@ -216,7 +216,7 @@ pub enum TopLevel {
 
 impl TopLevel {
     /// "a location block", as the summary line says it.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             TopLevel::LocationBlocks => "a location snippet",
             TopLevel::ServerLevel => "a server-level file",
@@ -231,7 +231,7 @@ impl TopLevel {
 pub struct Model<'a> {
     pub files: &'a FileSet,
     pub entries: Vec<AnalysedEntry>,
-    pub scopes: Vec<Scope<'a>>,
+    pub(crate) scopes: Vec<Scope<'a>>,
     /// Every level's directives, names and children, level after level.
     shared: Lists<'a>,
     pub diagnostics: Vec<Diagnostic>,
@@ -252,7 +252,7 @@ pub struct Model<'a> {
 pub struct AnalysedEntry {
     pub point: EntryPoint,
     pub context: Context,
-    pub scope: ScopeId,
+    pub(crate) scope: ScopeId,
 }
 
 impl<'a> Model<'a> {
@@ -350,7 +350,7 @@ impl<'a> Model<'a> {
     }
 
     /// The directives named `name` written directly in `scope`.
-    pub fn named(&self, scope: ScopeId, name: &str) -> Named<'_, 'a> {
+    pub(crate) fn named(&self, scope: ScopeId, name: &str) -> Named<'_, 'a> {
         match self.names.get(name) {
             Some(&id) => self.named_by_id(scope, id),
             None => Named::Empty,
@@ -359,7 +359,7 @@ impl<'a> Model<'a> {
 
     /// The directives of a level in order, with included files spliced in
     /// (the `include` directives themselves are not listed).
-    pub fn directives(&self, scope: ScopeId) -> &[Node<'a>] {
+    pub(crate) fn directives(&self, scope: ScopeId) -> &[Node<'a>] {
         slice(&self.shared.directives, &self.scope(scope).directives)
     }
 
@@ -405,14 +405,9 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    /// Whether a directive named `name` is written anywhere in the model.
-    pub fn has_directive(&self, name: &str) -> bool {
-        self.names.contains_key(name)
-    }
-
     /// The name of the `*_inherit` switch of array directive `name`, when
     /// one is written somewhere in the run.
-    pub fn inherit_switch(&self, name: &str) -> Option<&str> {
+    pub(crate) fn inherit_switch(&self, name: &str) -> Option<&str> {
         self.inherit_switches
             .iter()
             .map(String::as_str)
@@ -420,7 +415,7 @@ impl<'a> Model<'a> {
     }
 
     /// The `upstream` block named `name` in an entry point.
-    pub fn upstream_named(&self, entry: usize, name: &str) -> Option<ScopeId> {
+    pub(crate) fn upstream_named(&self, entry: usize, name: &str) -> Option<ScopeId> {
         self.upstreams.get(entry)?.get(name).copied()
     }
 
@@ -429,12 +424,12 @@ impl<'a> Model<'a> {
     }
 
     /// The scope and its ancestors, innermost first.
-    pub fn ancestors(&self, id: ScopeId) -> impl Iterator<Item = ScopeId> + Clone + '_ {
+    pub(crate) fn ancestors(&self, id: ScopeId) -> impl Iterator<Item = ScopeId> + Clone + '_ {
         std::iter::successors(Some(id), move |&s| self.scope(s).parent)
     }
 
     /// What the top level of a file checked alone as `context` holds.
-    pub fn top_level(&self, file: FileId, context: Context) -> TopLevel {
+    pub(crate) fn top_level(&self, file: FileId, context: Context) -> TopLevel {
         match context {
             Context::Http => TopLevel::HttpLevel,
             Context::Location => TopLevel::LocationLevel,

@@ -29,7 +29,7 @@ pub enum Context {
 
 impl Context {
     /// The context named as in grammar/directives.tsv.
-    pub fn from_table_name(name: &str) -> Option<Context> {
+    pub(crate) fn from_table_name(name: &str) -> Option<Context> {
         Some(match name {
             "main" => Context::Main,
             "events" => Context::Events,
@@ -50,7 +50,7 @@ impl Context {
     }
 
     /// How users write the context (in messages and `# wslint: context=`).
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Context::Main => "main",
             Context::Events => "events",
@@ -72,7 +72,7 @@ impl Context {
     }
 
     /// Parses the value of a `# wslint: context=` comment.
-    pub fn from_user_name(name: &str) -> Option<Context> {
+    pub(crate) fn from_user_name(name: &str) -> Option<Context> {
         match name {
             "if" => Some(Context::IfInLocation),
             other => Context::from_table_name(other),
@@ -80,13 +80,13 @@ impl Context {
     }
 
     /// Whether directives here are checked against the directive table.
-    pub fn is_checked(self) -> bool {
+    pub(crate) fn is_checked(self) -> bool {
         !matches!(self, Context::Data | Context::Unknown)
     }
 
     /// Whether this is an HTTP configuration level that directives inherit
     /// through (http, server, location, `if`, limit_except).
-    pub fn is_http_level(self) -> bool {
+    pub(crate) fn is_http_level(self) -> bool {
         matches!(
             self,
             Context::Http
@@ -99,7 +99,7 @@ impl Context {
     }
 
     /// The context a block directive `name` opens inside `self`.
-    pub fn child(self, name: &str) -> Context {
+    pub(crate) fn child(self, name: &str) -> Context {
         use Context::*;
         if name.ends_with("_by_lua_block") {
             return Data;

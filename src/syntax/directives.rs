@@ -13,15 +13,15 @@ const VERSIONS: &str = include_str!("../../grammar/versions.tsv");
 /// Something a later nginx added (grammar/versions.tsv): an older target
 /// rejects it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Added {
-    pub directive: &'static str,
-    pub form: Form,
-    pub since: super::NginxVersion,
+pub(crate) struct Added {
+    pub(crate) directive: &'static str,
+    pub(crate) form: Form,
+    pub(crate) since: super::NginxVersion,
 }
 
 /// What a later nginx added to a directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Form {
+pub(crate) enum Form {
     /// The directive itself.
     Directive,
     /// This word as one of its arguments (`keepalive 32 local`).
@@ -31,7 +31,7 @@ pub enum Form {
 }
 
 /// The rows of grammar/versions.tsv, parsed on first use.
-pub fn added() -> &'static [Added] {
+pub(crate) fn added() -> &'static [Added] {
     static ADDED: OnceLock<Vec<Added>> = OnceLock::new();
     ADDED.get_or_init(|| {
         VERSIONS
@@ -60,13 +60,13 @@ pub fn added() -> &'static [Added] {
 }
 
 /// What later nginx releases added to `directive`.
-pub fn additions(directive: &str) -> impl Iterator<Item = &'static Added> + '_ {
+pub(crate) fn additions(directive: &str) -> impl Iterator<Item = &'static Added> + '_ {
     added().iter().filter(move |a| a.directive == directive)
 }
 
 /// How many arguments a directive takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Arity {
+pub(crate) enum Arity {
     /// Between `min` and `max` arguments (inclusive).
     Range { min: usize, max: usize },
     /// At least this many.
@@ -104,7 +104,7 @@ impl Arity {
     }
 
     /// Whether `count` arguments are accepted.
-    pub fn accepts(&self, count: usize) -> bool {
+    pub(crate) fn accepts(&self, count: usize) -> bool {
         match self {
             Arity::Range { min, max } => (*min..=*max).contains(&count),
             Arity::AtLeast(min) => count >= *min,
@@ -115,31 +115,17 @@ impl Arity {
     }
 }
 
-/// How a configuration level without the directive gets its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inherit {
-    /// The parent's entries, only when the level defines none of its own.
-    Array,
-    /// The nearest enclosing level's value.
-    Scalar,
-    /// Not inherited.
-    None,
-}
-
 /// One row of the table: a directive as one module declares it.
 #[derive(Debug, Clone)]
-pub struct DirectiveSpec {
-    pub name: &'static str,
-    pub module: &'static str,
+pub(crate) struct DirectiveSpec {
     /// Contexts where nginx accepts it; `None` means any context.
-    pub contexts: Option<Vec<Context>>,
-    pub args: Arity,
-    pub block: bool,
-    pub inherit: Inherit,
+    pub(crate) contexts: Option<Vec<Context>>,
+    pub(crate) args: Arity,
+    pub(crate) block: bool,
 }
 
 impl DirectiveSpec {
-    pub fn allowed_in(&self, context: Context) -> bool {
+    pub(crate) fn allowed_in(&self, context: Context) -> bool {
         match &self.contexts {
             None => true,
             Some(list) => list.contains(&context),
@@ -149,36 +135,19 @@ impl DirectiveSpec {
 
 /// All rows, by directive name.
 #[derive(Debug)]
-pub struct DirectiveTable {
+pub(crate) struct DirectiveTable {
     by_name: HashMap<&'static str, Vec<DirectiveSpec>>,
 }
 
 impl DirectiveTable {
     /// Every module's declaration of `name` (empty when unknown).
-    pub fn lookup(&self, name: &str) -> &[DirectiveSpec] {
+    pub(crate) fn lookup(&self, name: &str) -> &[DirectiveSpec] {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    /// How `name` is inherited (the first declaration that says so).
-    pub fn inherit(&self, name: &str) -> Inherit {
-        self.lookup(name)
-            .iter()
-            .map(|s| s.inherit)
-            .find(|i| *i != Inherit::None)
-            .unwrap_or(Inherit::None)
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_name.values().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
     }
 }
 
 /// The table, parsed on first use.
-pub fn table() -> &'static DirectiveTable {
+pub(crate) fn table() -> &'static DirectiveTable {
     static TABLE_CELL: OnceLock<DirectiveTable> = OnceLock::new();
     TABLE_CELL.get_or_init(|| parse_table(TABLE))
 }
@@ -187,7 +156,9 @@ fn parse_table(text: &'static str) -> DirectiveTable {
     let mut by_name: HashMap<&'static str, Vec<DirectiveSpec>> = HashMap::default();
     for line in text.lines().skip(1) {
         let f: Vec<&'static str> = line.split('\t').collect();
-        let [name, module, contexts, args, block, inherit] = f[..] else {
+        // The module and inheritance columns document the directive;
+        // wslint's own rules know how the directives they read inherit.
+        let [name, _module, contexts, args, block, _inherit] = f[..] else {
             continue;
         };
         let contexts = if contexts == "any" {
@@ -200,18 +171,10 @@ fn parse_table(text: &'static str) -> DirectiveTable {
                     .collect(),
             )
         };
-        let inherit = match inherit {
-            "array" => Inherit::Array,
-            "scalar" => Inherit::Scalar,
-            _ => Inherit::None,
-        };
         by_name.entry(name).or_default().push(DirectiveSpec {
-            name,
-            module,
             contexts,
             args: Arity::parse(args),
             block: block == "block",
-            inherit,
         });
     }
     DirectiveTable { by_name }
@@ -224,13 +187,11 @@ mod tests {
     #[test]
     fn table_knows_the_websocket_directives() {
         let t = table();
-        assert!(t.len() > 800);
+        assert!(t.by_name.values().map(Vec::len).sum::<usize>() > 800);
         let psh = &t.lookup("proxy_set_header")[0];
-        assert_eq!(psh.inherit, Inherit::Array);
         assert!(psh.allowed_in(Context::Location));
         assert!(!psh.allowed_in(Context::IfInLocation));
         assert!(psh.args.accepts(2) && !psh.args.accepts(1));
-        assert_eq!(t.inherit("proxy_read_timeout"), Inherit::Scalar);
         assert!(t.lookup("location")[0].block);
         assert!(t.lookup("no_such_directive").is_empty());
     }

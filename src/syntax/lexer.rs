@@ -14,7 +14,7 @@ use nom::bytes::complete::{tag, take_while1};
 /// What a token is. Whitespace and comments are trivia: they carry no meaning
 /// but are kept so the tree can print its input back byte for byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     /// Spaces, tabs, CR and LF.
     Whitespace,
     /// `#` at the start of a token, up to (not including) the end of the line.
@@ -37,24 +37,13 @@ pub enum TokenKind {
 
 impl TokenKind {
     /// Whether the token carries no meaning (whitespace or comment).
-    pub fn is_trivia(self) -> bool {
+    pub(crate) fn is_trivia(self) -> bool {
         matches!(self, TokenKind::Whitespace | TokenKind::Comment)
-    }
-
-    /// Whether the token is one argument word (bare or quoted).
-    pub fn is_word(self) -> bool {
-        matches!(
-            self,
-            TokenKind::Word
-                | TokenKind::DoubleQuoted
-                | TokenKind::SingleQuoted
-                | TokenKind::UnterminatedString
-        )
     }
 }
 
 /// The largest file the lexer takes: a token's end and kind share 32 bits.
-pub const MAX_SOURCE_LEN: usize = (1 << KIND_SHIFT) - 1;
+pub(crate) const MAX_SOURCE_LEN: usize = (1 << KIND_SHIFT) - 1;
 
 const KIND_SHIFT: u32 = 28;
 
@@ -62,13 +51,13 @@ const KIND_SHIFT: u32 = 28;
 /// end and the kind are packed into one word, so a token takes 8 bytes; a
 /// large tree holds millions of them.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     start: u32,
     end_and_kind: u32,
 }
 
 impl Token {
-    pub fn new(kind: TokenKind, start: u32, end: u32) -> Token {
+    pub(crate) fn new(kind: TokenKind, start: u32, end: u32) -> Token {
         debug_assert!(end as usize <= MAX_SOURCE_LEN);
         Token {
             start,
@@ -76,7 +65,7 @@ impl Token {
         }
     }
 
-    pub fn kind(&self) -> TokenKind {
+    pub(crate) fn kind(&self) -> TokenKind {
         match self.end_and_kind >> KIND_SHIFT {
             0 => TokenKind::Whitespace,
             1 => TokenKind::Comment,
@@ -91,21 +80,21 @@ impl Token {
         }
     }
 
-    pub fn start(&self) -> u32 {
+    pub(crate) fn start(&self) -> u32 {
         self.start
     }
 
-    pub fn end(&self) -> u32 {
+    pub(crate) fn end(&self) -> u32 {
         self.end_and_kind & ((1 << KIND_SHIFT) - 1)
     }
 
     /// The byte range in the file.
-    pub fn span(&self) -> std::ops::Range<u32> {
+    pub(crate) fn span(&self) -> std::ops::Range<u32> {
         self.start()..self.end()
     }
 
     /// The token's bytes in `source`, the file it was read from.
-    pub fn text<'s>(&self, source: &'s [u8]) -> &'s [u8] {
+    pub(crate) fn text<'s>(&self, source: &'s [u8]) -> &'s [u8] {
         &source[self.start() as usize..self.end() as usize]
     }
 }
@@ -122,12 +111,12 @@ pub(crate) fn is_space(b: u8) -> bool {
 }
 
 /// whitespace = { " " | TAB | CR | LF }+
-pub fn lex_whitespace(input: &[u8]) -> IResult<&[u8], &[u8]> {
+pub(crate) fn lex_whitespace(input: &[u8]) -> IResult<&[u8], &[u8]> {
     take_while1(is_space).parse(input)
 }
 
 /// comment = "#" { any byte except LF }
-pub fn lex_comment(input: &[u8]) -> IResult<&[u8], &[u8]> {
+pub(crate) fn lex_comment(input: &[u8]) -> IResult<&[u8], &[u8]> {
     let (rest, _) = tag("#").parse(input)?;
     let len = 1 + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
     Ok((&input[len..], &input[..len]))
@@ -153,7 +142,7 @@ fn quoted_len(input: &[u8]) -> (usize, bool) {
 ///        | "'" { escape | any byte except "'" } "'"
 ///
 /// Returns the whole string with its quotes and whether it was terminated.
-pub fn lex_string(input: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
+pub(crate) fn lex_string(input: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
     match input.first() {
         Some(b'"' | b'\'') => {
             let (len, closed) = quoted_len(input);
@@ -173,7 +162,7 @@ pub fn lex_string(input: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
 /// stays in the word (`${var}`). `}`, `#` and quotes inside a word are
 /// ordinary bytes. A backslash takes the next byte into the word whatever it
 /// is.
-pub fn lex_word(input: &[u8]) -> IResult<&[u8], &[u8]> {
+pub(crate) fn lex_word(input: &[u8]) -> IResult<&[u8], &[u8]> {
     let mut i = 0;
     loop {
         // Most bytes of a word are plain: skip them with one table lookup
@@ -217,19 +206,14 @@ static WORD_STOP: [bool; 256] = {
 };
 
 /// The lexer: call [`Lexer::next_token`] until it returns `None`.
-pub struct Lexer<'a> {
+pub(crate) struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Lexer<'a> {
-    pub fn new(src: &'a [u8]) -> Self {
+    pub(crate) fn new(src: &'a [u8]) -> Self {
         Lexer { src, pos: 0 }
-    }
-
-    /// The byte offset of the next token.
-    pub fn position(&self) -> usize {
-        self.pos
     }
 
     fn token(&mut self, kind: TokenKind, len: usize) -> Token {
@@ -241,13 +225,13 @@ impl<'a> Lexer<'a> {
     /// Moves past whitespace. The tree does not store whitespace tokens
     /// (they are the bytes between the stored ones), so the parser skips
     /// them here instead of making a token of each.
-    pub fn skip_whitespace(&mut self) {
+    pub(crate) fn skip_whitespace(&mut self) {
         let rest = &self.src[self.pos..];
         self.pos += lex_whitespace(rest).map_or(0, |(_, ws)| ws.len());
     }
 
     /// The next token at the start of a token position, or `None` at end of file.
-    pub fn next_token(&mut self) -> Option<Token> {
+    pub(crate) fn next_token(&mut self) -> Option<Token> {
         let rest = &self.src[self.pos..];
         let first = *rest.first()?;
         let token = match first {
@@ -284,7 +268,7 @@ impl<'a> Lexer<'a> {
     /// strings, long brackets and comments are skipped so braces inside them
     /// do not count. Returns `None` for an empty body; at end of file the body
     /// runs to the end.
-    pub fn raw_lua_body(&mut self) -> Option<Token> {
+    pub(crate) fn raw_lua_body(&mut self) -> Option<Token> {
         let len = lua_body_len(&self.src[self.pos..]);
         (len > 0).then(|| self.token(TokenKind::RawBody, len))
     }

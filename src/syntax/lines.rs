@@ -4,7 +4,7 @@
 
 /// Start offsets of every line of a file.
 #[derive(Debug, Clone)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     line_starts: Vec<u32>,
     /// For a file with long lines, made on the first column asked past
     /// [`CHECKPOINT`] bytes into a line: how many characters come before
@@ -18,7 +18,7 @@ pub struct LineIndex {
 const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
-    pub fn new(source: &[u8]) -> Self {
+    pub(crate) fn new(source: &[u8]) -> Self {
         // Room for a line per 24 bytes: configurations average 25–40.
         let mut line_starts = Vec::with_capacity(source.len() / 24 + 1);
         line_starts.push(0);
@@ -59,7 +59,11 @@ impl LineIndex {
 
     /// The byte range of 0-based line `line` (its line end included), if
     /// the file has it.
-    pub fn line_range(&self, line: usize, source_len: usize) -> Option<std::ops::Range<usize>> {
+    pub(crate) fn line_range(
+        &self,
+        line: usize,
+        source_len: usize,
+    ) -> Option<std::ops::Range<usize>> {
         let start = *self.line_starts.get(line)? as usize;
         let end = self
             .line_starts
@@ -69,12 +73,12 @@ impl LineIndex {
     }
 
     /// 1-based line of a byte offset.
-    pub fn line_of(&self, offset: u32) -> usize {
+    pub(crate) fn line_of(&self, offset: u32) -> usize {
         self.line_starts.partition_point(|&s| s <= offset)
     }
 
     /// 1-based line and column of a byte offset.
-    pub fn line_col(&self, source: &[u8], offset: u32) -> (usize, usize) {
+    pub(crate) fn line_col(&self, source: &[u8], offset: u32) -> (usize, usize) {
         let line = self.line_of(offset) - 1;
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(source.len()).max(start);
@@ -108,7 +112,7 @@ impl LineIndex {
     /// `margin` lines after its last, with the 0-based number of the first
     /// line. Lets a report show a few lines without touching the rest of a
     /// large file.
-    pub fn lines_around(
+    pub(crate) fn lines_around(
         &self,
         source_len: usize,
         range: std::ops::Range<u32>,
@@ -127,7 +131,7 @@ impl LineIndex {
 
 /// Number of characters: bytes that do not continue a UTF-8 sequence. For
 /// valid UTF-8 that is the character count; a stray byte counts as one.
-pub fn char_count(bytes: &[u8]) -> usize {
+pub(crate) fn char_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 

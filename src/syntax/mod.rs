@@ -14,22 +14,22 @@
 //! - [`version`]: nginx versions, and what each added
 //!   (grammar/versions.tsv).
 
-pub mod context;
-pub mod directives;
-pub mod lexer;
-pub mod lines;
-pub mod parser;
-pub mod source_text;
+pub(crate) mod context;
+pub(crate) mod directives;
+pub(crate) mod lexer;
+pub(crate) mod lines;
+pub(crate) mod parser;
+pub(crate) mod source_text;
 pub mod top_level;
-pub mod tree;
-pub mod version;
-pub mod views;
+pub(crate) mod tree;
+pub(crate) mod version;
+pub(crate) mod views;
 
 pub use context::Context;
-pub use lexer::{MAX_SOURCE_LEN, Token, TokenKind};
-pub use lines::LineIndex;
+pub(crate) use lexer::{MAX_SOURCE_LEN, Token, TokenKind};
+pub(crate) use lines::LineIndex;
 pub use parser::{MAX_DEPTH, parse};
-pub use source_text::SourceText;
+pub(crate) use source_text::SourceText;
 pub use tree::{Block, BlockId, Directive, DirectiveEnd, Item, SyntaxError, SyntaxTree, TokenId};
 pub use version::NginxVersion;
-pub use views::{Arg, DirectiveView, LocationMatch, LocationModifier, MapEntry, VariableRef};
+pub(crate) use views::{Arg, DirectiveView, LocationModifier};

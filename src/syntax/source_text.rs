@@ -15,7 +15,7 @@ pub enum SourceText {
 
 impl SourceText {
     /// Keeps `bytes` as text when they are UTF-8 (without copying them).
-    pub fn new(bytes: Vec<u8>) -> Self {
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
         match String::from_utf8(bytes) {
             Ok(text) => SourceText::Text(text),
             Err(e) => SourceText::Bytes(e.into_bytes()),
@@ -24,7 +24,7 @@ impl SourceText {
 
     /// The bytes of `range` as text, when they are UTF-8. Token boundaries
     /// fall on ASCII bytes, so in a text file this is a slice, not a check.
-    pub fn text(&self, range: Range<usize>) -> Option<&str> {
+    pub(crate) fn text(&self, range: Range<usize>) -> Option<&str> {
         match self {
             SourceText::Text(text) => text.get(range),
             SourceText::Bytes(bytes) => std::str::from_utf8(bytes.get(range)?).ok(),

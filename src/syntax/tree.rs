@@ -17,7 +17,7 @@ pub type TokenId = u32;
 pub struct SyntaxError {
     pub message: String,
     pub span: Range<u32>,
-    pub related: Option<(Range<u32>, String)>,
+    pub(crate) related: Option<(Range<u32>, String)>,
 }
 
 /// A parsed file: its bytes, its tokens, the tree over them and every syntax
@@ -25,19 +25,19 @@ pub struct SyntaxError {
 #[derive(Debug, Clone)]
 pub struct SyntaxTree {
     pub source: super::SourceText,
-    pub tokens: Vec<Token>,
+    pub(crate) tokens: Vec<Token>,
     /// The word tokens of all directives, each directive's words contiguous;
     /// [`Directive::words`] indexes into it. One shared vector instead of one
     /// per directive keeps parsing free of small allocations.
-    pub word_tokens: Vec<TokenId>,
+    pub(crate) word_tokens: Vec<TokenId>,
     /// The items of all blocks, each block's items contiguous;
     /// [`Block::items`] indexes into it (see [`SyntaxTree::items`]).
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
     /// Every block but the top level, in the order they close;
     /// [`DirectiveEnd::Block`] holds an index into it. With the shared item
     /// list, a block costs no allocation of its own: a large tree has
     /// hundreds of thousands of them.
-    pub blocks: Vec<Block>,
+    pub(crate) blocks: Vec<Block>,
     pub root: Block,
     pub errors: Vec<SyntaxError>,
 }
@@ -48,13 +48,13 @@ pub type BlockId = u32;
 /// A `{ … }` block, or the top level of a file (which has no braces).
 #[derive(Debug, Clone, Default)]
 pub struct Block {
-    pub open: Option<TokenId>,
+    pub(crate) open: Option<TokenId>,
     /// Range in [`SyntaxTree::items`]; see [`SyntaxTree::items`].
-    pub items: Range<u32>,
+    pub(crate) items: Range<u32>,
     /// For blocks whose body is not nginx syntax (Lua): the raw body token.
-    pub raw_body: Option<TokenId>,
+    pub(crate) raw_body: Option<TokenId>,
     /// `None` when the file ended before the block was closed.
-    pub close: Option<TokenId>,
+    pub(crate) close: Option<TokenId>,
 }
 
 /// One entry of a block.
@@ -73,8 +73,8 @@ pub enum Item {
 #[derive(Debug, Clone)]
 pub struct Directive {
     /// Range in [`SyntaxTree::word_tokens`]; see [`SyntaxTree::words`].
-    pub words: Range<u32>,
-    pub end: DirectiveEnd,
+    pub(crate) words: Range<u32>,
+    pub(crate) end: DirectiveEnd,
 }
 
 /// How a directive ends.
@@ -93,12 +93,12 @@ impl SyntaxTree {
     }
 
     /// The block with this id.
-    pub fn block(&self, id: BlockId) -> &Block {
+    pub(crate) fn block(&self, id: BlockId) -> &Block {
         &self.blocks[id as usize]
     }
 
     /// The block of a directive, when it has one.
-    pub fn block_of(&self, d: &Directive) -> Option<&Block> {
+    pub(crate) fn block_of(&self, d: &Directive) -> Option<&Block> {
         match d.end {
             DirectiveEnd::Block(id) => Some(self.block(id)),
             _ => None,
@@ -106,12 +106,12 @@ impl SyntaxTree {
     }
 
     /// The word tokens of a directive: its name, then its arguments.
-    pub fn words(&self, d: &Directive) -> &[TokenId] {
+    pub(crate) fn words(&self, d: &Directive) -> &[TokenId] {
         &self.word_tokens[d.words.start as usize..d.words.end as usize]
     }
 
     /// The first token of a directive.
-    pub fn first_token(&self, d: &Directive) -> Option<TokenId> {
+    pub(crate) fn first_token(&self, d: &Directive) -> Option<TokenId> {
         if let Some(&first) = self.words(d).first() {
             return Some(first);
         }
@@ -123,13 +123,13 @@ impl SyntaxTree {
     }
 
     /// The bytes of one token.
-    pub fn token_text(&self, id: TokenId) -> &[u8] {
+    pub(crate) fn token_text(&self, id: TokenId) -> &[u8] {
         let t = &self.tokens[id as usize];
         t.text(&self.source)
     }
 
     /// The byte range of one token.
-    pub fn token_span(&self, id: TokenId) -> Range<u32> {
+    pub(crate) fn token_span(&self, id: TokenId) -> Range<u32> {
         let t = &self.tokens[id as usize];
         t.span()
     }
@@ -151,7 +151,7 @@ impl SyntaxTree {
 
     /// Byte range covered by a directive, from its first word to its `;` or
     /// closing brace (or its last token when it is unterminated).
-    pub fn directive_span(&self, d: &Directive) -> Range<u32> {
+    pub(crate) fn directive_span(&self, d: &Directive) -> Range<u32> {
         let start = self
             .first_token(d)
             .map_or(0, |t| self.tokens[t as usize].start());

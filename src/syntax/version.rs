@@ -7,9 +7,9 @@ use std::fmt;
 /// A version `major.minor.patch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NginxVersion {
-    pub major: u32,
-    pub minor: u32,
-    pub patch: u32,
+    pub(crate) major: u32,
+    pub(crate) minor: u32,
+    pub(crate) patch: u32,
 }
 
 impl NginxVersion {
@@ -23,10 +23,10 @@ impl NginxVersion {
 
     /// What is assumed when nothing says otherwise: the stable branch before
     /// 1.29.7, where `proxy_http_version` still defaults to 1.0.
-    pub const ASSUMED: NginxVersion = NginxVersion::new(1, 28, 0);
+    pub(crate) const ASSUMED: NginxVersion = NginxVersion::new(1, 28, 0);
 
     /// The first version whose `proxy_http_version` default is 1.1.
-    pub const HTTP11_DEFAULT_SINCE: NginxVersion = NginxVersion::new(1, 29, 7);
+    pub(crate) const HTTP11_DEFAULT_SINCE: NginxVersion = NginxVersion::new(1, 29, 7);
 
     /// Whether `proxy_http_version` defaults to 1.1 in this version.
     pub fn defaults_to_http11(self) -> bool {
@@ -49,7 +49,7 @@ impl NginxVersion {
     }
 
     /// Reads `nginx version: nginx/1.22.1` (what `nginx -v` prints).
-    pub fn from_nginx_v_output(text: &str) -> Option<Self> {
+    pub(crate) fn from_nginx_v_output(text: &str) -> Option<Self> {
         let after = text.split("nginx/").nth(1)?;
         let version: String = after
             .chars()

@@ -14,29 +14,29 @@ use std::ops::Range;
 /// A directive together with the tree it belongs to.
 #[derive(Clone, Copy)]
 pub struct DirectiveView<'a> {
-    pub tree: &'a SyntaxTree,
-    pub node: &'a Directive,
+    pub(crate) tree: &'a SyntaxTree,
+    pub(crate) node: &'a Directive,
 }
 
 /// One argument word (or the name) of a directive.
 #[derive(Clone, Copy)]
-pub struct Arg<'a> {
-    pub tree: &'a SyntaxTree,
-    pub token: TokenId,
+pub(crate) struct Arg<'a> {
+    pub(crate) tree: &'a SyntaxTree,
+    pub(crate) token: TokenId,
 }
 
 /// A `$name` or `${name}` reference inside an argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VariableRef<'a> {
+pub(crate) struct VariableRef<'a> {
     /// Borrowed from the file: a name is ASCII letters, digits and `_`.
-    pub name: &'a str,
+    pub(crate) name: &'a str,
     /// Byte range of the whole reference (including `$` and braces) in the file.
-    pub span: Range<u32>,
+    pub(crate) span: Range<u32>,
 }
 
 /// The modifier of a `location`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum LocationModifier {
+pub(crate) enum LocationModifier {
     /// `=`: exact match.
     Exact,
     /// `^~`: prefix match that stops the regex search.
@@ -52,7 +52,7 @@ pub enum LocationModifier {
 /// The match part of a `location` directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocationMatch<'a> {
-    pub modifier: Option<LocationModifier>,
+    pub(crate) modifier: Option<LocationModifier>,
     /// Borrowed from the file unless it needed unescaping.
     pub pattern: Cow<'a, str>,
 }
@@ -60,11 +60,11 @@ pub struct LocationMatch<'a> {
 /// One entry of a `map` block: `key value;`, or a parameter such as
 /// `default value;`, `hostnames;`, `volatile;`, `include file;`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MapEntry {
-    pub key: String,
-    pub value: Option<String>,
+pub(crate) struct MapEntry {
+    pub(crate) key: String,
+    pub(crate) value: Option<String>,
     /// Whether the key is a regex (`~` or `~*` prefix).
-    pub is_regex: bool,
+    pub(crate) is_regex: bool,
 }
 
 impl SyntaxTree {
@@ -75,7 +75,7 @@ impl SyntaxTree {
 }
 
 /// The directives directly inside a block.
-pub fn block_directives<'a>(
+pub(crate) fn block_directives<'a>(
     tree: &'a SyntaxTree,
     block: &'a Block,
 ) -> impl Iterator<Item = DirectiveView<'a>> {
@@ -100,7 +100,7 @@ impl<'a> DirectiveView<'a> {
 
     /// Whether the directive is named `name`: a byte comparison for bare
     /// names, which is what almost every lookup meets.
-    pub fn name_is(&self, name: &str) -> bool {
+    pub(crate) fn name_is(&self, name: &str) -> bool {
         let Some(&token) = self.tree.words(self.node).first() else {
             return name.is_empty();
         };
@@ -123,7 +123,7 @@ impl<'a> DirectiveView<'a> {
     }
 
     /// The arguments, without the name.
-    pub fn args(&self) -> impl ExactSizeIterator<Item = Arg<'a>> + 'a {
+    pub(crate) fn args(&self) -> impl ExactSizeIterator<Item = Arg<'a>> + 'a {
         let tree = self.tree;
         tree.words(self.node)
             .get(1..)
@@ -133,12 +133,12 @@ impl<'a> DirectiveView<'a> {
     }
 
     /// The n-th argument's unquoted value (0 is the first after the name).
-    pub fn arg_value(&self, n: usize) -> Option<String> {
+    pub(crate) fn arg_value(&self, n: usize) -> Option<String> {
         self.arg_text(n).map(Cow::into_owned)
     }
 
     /// [`DirectiveView::arg_value`], borrowed when nothing needs unescaping.
-    pub fn arg_text(&self, n: usize) -> Option<Cow<'a, str>> {
+    pub(crate) fn arg_text(&self, n: usize) -> Option<Cow<'a, str>> {
         self.args().nth(n).map(|a| a.text())
     }
 
@@ -148,7 +148,7 @@ impl<'a> DirectiveView<'a> {
     }
 
     /// Byte range of the name.
-    pub fn name_span(&self) -> Range<u32> {
+    pub(crate) fn name_span(&self) -> Range<u32> {
         match self.tree.words(self.node).first() {
             Some(&t) => self.tree.token_span(t),
             None => self.span(),
@@ -156,7 +156,7 @@ impl<'a> DirectiveView<'a> {
     }
 
     /// The block, when the directive has one.
-    pub fn block(&self) -> Option<&'a Block> {
+    pub(crate) fn block(&self) -> Option<&'a Block> {
         self.tree.block_of(self.node)
     }
 
@@ -221,25 +221,8 @@ impl<'a> DirectiveView<'a> {
         }
     }
 
-    /// For `if`: the condition's operands without the surrounding parentheses
-    /// (`if ($http_upgrade = "websocket")` gives `$http_upgrade`, `=`, `websocket`).
-    pub fn if_condition(&self) -> Option<Vec<String>> {
-        if self.name() != "if" {
-            return None;
-        }
-        let mut parts: Vec<String> = self.args().map(|a| a.value_string()).collect();
-        if let Some(first) = parts.first_mut() {
-            *first = first.strip_prefix('(').unwrap_or(first).to_string();
-        }
-        if let Some(last) = parts.last_mut() {
-            *last = last.strip_suffix(')').unwrap_or(last).to_string();
-        }
-        parts.retain(|p| !p.is_empty());
-        Some(parts)
-    }
-
     /// For `map`: the entries of its block, in order.
-    pub fn map_entries(&self) -> Option<Vec<MapEntry>> {
+    pub(crate) fn map_entries(&self) -> Option<Vec<MapEntry>> {
         if self.name() != "map" {
             return None;
         }
@@ -267,23 +250,18 @@ impl<'a> DirectiveView<'a> {
 
 impl<'a> Arg<'a> {
     /// The argument exactly as written, quotes and escapes included.
-    pub fn raw(&self) -> &'a [u8] {
+    pub(crate) fn raw(&self) -> &'a [u8] {
         self.tree.token_text(self.token)
     }
 
     /// Whether the argument is bare, `"…"` or `'…'`.
-    pub fn kind(&self) -> TokenKind {
+    pub(crate) fn kind(&self) -> TokenKind {
         self.tree.tokens[self.token as usize].kind()
     }
 
     /// Byte range in the file.
-    pub fn span(&self) -> Range<u32> {
+    pub(crate) fn span(&self) -> Range<u32> {
         self.tree.token_span(self.token)
-    }
-
-    /// Whether the argument was written in quotes.
-    pub fn is_quoted(&self) -> bool {
-        self.kind() != TokenKind::Word
     }
 
     /// The value nginx sees, as text: quotes removed and escapes resolved
@@ -292,7 +270,7 @@ impl<'a> Arg<'a> {
     /// stay as written), invalid UTF-8 replaced. Borrowed from the file when
     /// nothing needs unescaping: the common case, and the one every lookup
     /// meets.
-    pub fn text(&self) -> Cow<'a, str> {
+    pub(crate) fn text(&self) -> Cow<'a, str> {
         let range = self.unquoted_range();
         let inner = &self.tree.source[range.clone()];
         if !changes_when_unescaped(inner)
@@ -305,7 +283,7 @@ impl<'a> Arg<'a> {
 
     /// Whether [`Arg::text`] equals `other` ignoring ASCII case, compared
     /// where the argument is written when unescaping would not change it.
-    pub fn text_eq_ignore_ascii_case(&self, other: &str) -> bool {
+    pub(crate) fn text_eq_ignore_ascii_case(&self, other: &str) -> bool {
         // Unescaping only shortens an argument, and at most halves it, so
         // the token's length often decides without reading the file (header
         // names are compared with "Upgrade" for every `proxy_set_header` of
@@ -327,7 +305,7 @@ impl<'a> Arg<'a> {
 
     /// Whether [`Arg::text`] starts with the ASCII `prefix` ignoring ASCII
     /// case (bytes that are not UTF-8 never match ASCII either way).
-    pub fn text_starts_with_ignore_ascii_case(&self, prefix: &str) -> bool {
+    pub(crate) fn text_starts_with_ignore_ascii_case(&self, prefix: &str) -> bool {
         let starts = |text: &[u8]| {
             text.get(..prefix.len())
                 .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
@@ -360,13 +338,13 @@ impl<'a> Arg<'a> {
     }
 
     /// [`Arg::text`], owned.
-    pub fn value_string(&self) -> String {
+    pub(crate) fn value_string(&self) -> String {
         self.text().into_owned()
     }
 
     /// The variables the argument references: `$name`, `${name}` and regex
     /// captures such as `$1`.
-    pub fn variables(&self) -> Vec<VariableRef<'a>> {
+    pub(crate) fn variables(&self) -> Vec<VariableRef<'a>> {
         let raw = self.raw();
         let base = self.span().start;
         let mut out = Vec::new();
@@ -580,16 +558,9 @@ mod tests {
     }
 
     #[test]
-    fn if_condition_and_map_entries() {
-        let tree = parse(
-            b"if ($http_upgrade = \"websocket\") { } map $http_upgrade $c { default upgrade; '' close; ~^x y; }"
-                .to_vec(),
-        );
+    fn map_entries() {
+        let tree = parse(b"map $http_upgrade $c { default upgrade; '' close; ~^x y; }".to_vec());
         let mut ds = tree.directives();
-        assert_eq!(
-            ds.next().unwrap().if_condition().unwrap(),
-            ["$http_upgrade", "=", "websocket"]
-        );
         let entries = ds.next().unwrap().map_entries().unwrap();
         let keys: Vec<_> = entries
             .iter()
@@ -601,7 +572,7 @@ mod tests {
 }
 
 /// Every `include` argument in a file, in any block.
-pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
+pub(crate) fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
     include_argument_spans(tree)
         .into_iter()
         .map(|(_, value)| value)
@@ -610,7 +581,7 @@ pub fn include_arguments(tree: &SyntaxTree) -> Vec<String> {
 
 /// Every `include` argument in a file, in any block, with the byte range
 /// it is written in.
-pub fn include_argument_spans(tree: &SyntaxTree) -> Vec<(std::ops::Range<u32>, String)> {
+pub(crate) fn include_argument_spans(tree: &SyntaxTree) -> Vec<(std::ops::Range<u32>, String)> {
     // A directive named `include` has those bytes in the file, however it
     // is quoted (nginx keeps other escapes as written): most files of a
     // large configuration have none, and need no walk.
