@@ -88,7 +88,7 @@ fn main() {
         );
         drop(vars);
         for rule in wslint::rules::all_rules() {
-            let code = rule.meta().code;
+            let code = rule.meta.code;
             let settings = RuleSettings {
                 select: vec![code.to_string()],
                 ..RuleSettings::default()

@@ -133,34 +133,30 @@ pub(crate) struct Diagnosis {
     pub(crate) rules: Vec<RuleHint>,
 }
 
-const WS001: RuleHint = RuleHint {
-    code: "WS001",
-    fix: "proxy_http_version 1.1;  (nginx before 1.29.7 talks HTTP/1.0 to the backend by default)",
-};
-const WS002: RuleHint = RuleHint {
-    code: "WS002",
-    fix: "proxy_set_header Upgrade $http_upgrade;",
-};
-const WS003: RuleHint = RuleHint {
-    code: "WS003",
-    fix: "proxy_set_header Connection $connection_upgrade;  (with the usual map)",
-};
-const WS006: RuleHint = RuleHint {
-    code: "WS006",
-    fix: "proxy_read_timeout 1h;  (longer than the quietest period of the connection)",
-};
-const WS008: RuleHint = RuleHint {
-    code: "WS008",
-    fix: "repeat the outer proxy_set_header lines (Host) in the location that sets its own",
-};
-const WS016: RuleHint = RuleHint {
-    code: "WS016",
-    fix: "proxy_set_header Host $host;",
-};
-const WS017: RuleHint = RuleHint {
-    code: "WS017",
-    fix: "remove proxy_set_header Origin \"\";",
-};
+/// A rule that finds a cause, with the line that fixes it.
+const fn hint(code: &'static str, fix: &'static str) -> RuleHint {
+    RuleHint { code, fix }
+}
+
+const WS001: RuleHint = hint(
+    "WS001",
+    "proxy_http_version 1.1;  (nginx before 1.29.7 talks HTTP/1.0 to the backend by default)",
+);
+const WS002: RuleHint = hint("WS002", "proxy_set_header Upgrade $http_upgrade;");
+const WS003: RuleHint = hint(
+    "WS003",
+    "proxy_set_header Connection $connection_upgrade;  (with the usual map)",
+);
+const WS006: RuleHint = hint(
+    "WS006",
+    "proxy_read_timeout 1h;  (longer than the quietest period of the connection)",
+);
+const WS008: RuleHint = hint(
+    "WS008",
+    "repeat the outer proxy_set_header lines (Host) in the location that sets its own",
+);
+const WS016: RuleHint = hint("WS016", "proxy_set_header Host $host;");
+const WS017: RuleHint = hint("WS017", "remove proxy_set_header Origin \"\";");
 
 impl Failure {
     /// A few words for the failed step's line.

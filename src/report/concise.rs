@@ -22,26 +22,17 @@ pub(crate) fn render(located: &Located, summary: &str) -> String {
         );
     }
     for e in &located.errors {
-        match (e.line, e.column) {
-            (Some(l), Some(c)) => {
-                let _ = writeln!(
-                    out,
-                    "{}:{l}:{c}: {} [error] {}",
-                    super::terminal_safe(&e.file),
-                    e.kind,
-                    one_line(&e.message)
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "{}: {} [error] {}",
-                    super::terminal_safe(&e.file),
-                    e.kind,
-                    one_line(&e.message)
-                );
-            }
-        }
+        let place = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!(":{l}:{c}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{}{place}: {} [error] {}",
+            super::terminal_safe(&e.file),
+            e.kind,
+            one_line(&e.message)
+        );
     }
     out.push_str(summary);
     out

@@ -77,37 +77,103 @@ pub struct RuleMeta {
     pub explanation: &'static str,
 }
 
-/// A rule: metadata and a check over the model.
-pub trait Rule: Sync {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>);
+/// A rule: its catalogue entry and its check over the model.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub(crate) check: fn(&Cx, &mut Vec<Diagnostic>),
 }
 
-/// Every rule, sorted by code.
-pub fn all_rules() -> Vec<&'static dyn Rule> {
-    vec![
-        &ws000::Rule,
-        &ws001::Rule,
-        &ws002::Rule,
-        &ws003::Rule,
-        &ws004::Rule,
-        &ws005::Rule,
-        &ws006::Rule,
-        &ws007::Rule,
-        &ws008::Rule,
-        &ws009::Rule,
-        &ws010::Rule,
-        &ws011::Rule,
-        &ws012::Rule,
-        &ws013::Rule,
-        &ws014::Rule,
-        &ws015::Rule,
-        &ws016::Rule,
-        &ws017::Rule,
-        &ws018::Rule,
-        &ws019::Rule,
-        &ws020::Rule,
-    ]
+/// Every rule, by code.
+static RULES: &[Rule] = &[
+    Rule {
+        meta: &ws000::META,
+        check: ws000::check,
+    },
+    Rule {
+        meta: &ws001::META,
+        check: ws001::check,
+    },
+    Rule {
+        meta: &ws002::META,
+        check: ws002::check,
+    },
+    Rule {
+        meta: &ws003::META,
+        check: ws003::check,
+    },
+    Rule {
+        meta: &ws004::META,
+        check: ws004::check,
+    },
+    Rule {
+        meta: &ws005::META,
+        check: ws005::check,
+    },
+    Rule {
+        meta: &ws006::META,
+        check: ws006::check,
+    },
+    Rule {
+        meta: &ws007::META,
+        check: ws007::check,
+    },
+    Rule {
+        meta: &ws008::META,
+        check: ws008::check,
+    },
+    Rule {
+        meta: &ws009::META,
+        check: ws009::check,
+    },
+    Rule {
+        meta: &ws010::META,
+        check: ws010::check,
+    },
+    Rule {
+        meta: &ws011::META,
+        check: ws011::check,
+    },
+    Rule {
+        meta: &ws012::META,
+        check: ws012::check,
+    },
+    Rule {
+        meta: &ws013::META,
+        check: ws013::check,
+    },
+    Rule {
+        meta: &ws014::META,
+        check: ws014::check,
+    },
+    Rule {
+        meta: &ws015::META,
+        check: ws015::check,
+    },
+    Rule {
+        meta: &ws016::META,
+        check: ws016::check,
+    },
+    Rule {
+        meta: &ws017::META,
+        check: ws017::check,
+    },
+    Rule {
+        meta: &ws018::META,
+        check: ws018::check,
+    },
+    Rule {
+        meta: &ws019::META,
+        check: ws019::check,
+    },
+    Rule {
+        meta: &ws020::META,
+        check: ws020::check,
+    },
+];
+
+/// Every rule, by code.
+pub fn all_rules() -> &'static [Rule] {
+    RULES
 }
 
 /// Every code of the catalogue: the model's checks (E001–E005), then the
@@ -116,7 +182,7 @@ pub(crate) fn all_metas() -> Vec<&'static RuleMeta> {
     model_rules::ALL
         .iter()
         .copied()
-        .chain(all_rules().into_iter().map(|r| r.meta()))
+        .chain(all_rules().iter().map(|r| r.meta))
         .collect()
 }
 
@@ -646,14 +712,14 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
         vars,
         maps: Default::default(),
     };
-    let mut enabled: Vec<&'static dyn Rule> = all_rules()
-        .into_iter()
-        .filter(|r| r.meta().code != "WS000" && settings.is_enabled(r.meta()))
+    let mut enabled: Vec<&'static Rule> = all_rules()
+        .iter()
+        .filter(|r| r.meta.code != "WS000" && settings.is_enabled(r.meta))
         .collect();
     enabled.sort_by_key(|r| {
         LONGEST_FIRST
             .iter()
-            .position(|c| *c == r.meta().code)
+            .position(|c| *c == r.meta.code)
             .unwrap_or(LONGEST_FIRST.len())
     });
     // Rules only read the model: they run side by side, one task each,
@@ -663,7 +729,7 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
         .with_max_len(1)
         .map(|rule| {
             let mut out = Vec::new();
-            rule.check(&cx, &mut out);
+            (rule.check)(&cx, &mut out);
             out
         })
         .collect();
@@ -677,7 +743,7 @@ pub fn run(model: &Model, settings: &RuleSettings) -> Vec<Diagnostic> {
             found.dedup_by(|a, b| a.sort_key() == b.sort_key());
         },
     );
-    let enabled_codes: Vec<&str> = enabled.iter().map(|r| r.meta().code).collect();
+    let enabled_codes: Vec<&str> = enabled.iter().map(|r| r.meta.code).collect();
     let mut kept = markers.apply(model, found, &enabled_codes);
     if settings.is_enabled(&ws000::META) {
         kept.extend(markers.unused(model, &enabled_codes));
@@ -781,8 +847,8 @@ mod tests {
             ..RuleSettings::default()
         };
         all_rules()
-            .into_iter()
-            .map(|r| r.meta())
+            .iter()
+            .map(|r| r.meta)
             .filter(|m| settings.is_enabled(m))
             .map(|m| m.code)
             .collect()

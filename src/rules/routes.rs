@@ -635,25 +635,32 @@ fn headers_unseen(
         return unseen.clone();
     }
     let levels = model.ancestors(scope).take_while(|&s| s != supplier);
-    levels.chain([supplier]).find_map(|s| {
-        if let Some(include) = &model.scope(s).unresolved_include {
-            return Some(Unseen::Include(include.clone()));
-        }
-        model
-            .directives(s)
-            .iter()
-            .find(|n| {
-                crate::syntax::directives::table()
-                    .lookup(&n.name())
-                    .is_empty()
+    levels
+        .chain([supplier])
+        .find_map(|s| unseen_in_level(model, s))
+}
+
+/// What a level itself may hold unseen: an include there that could not
+/// be followed, or a directive the table does not know (a third-party
+/// module's), either of which could set anything.
+pub(crate) fn unseen_in_level(model: &Model, scope: ScopeId) -> Option<Unseen> {
+    if let Some(include) = &model.scope(scope).unresolved_include {
+        return Some(Unseen::Include(include.clone()));
+    }
+    model
+        .directives(scope)
+        .iter()
+        .find(|n| {
+            crate::syntax::directives::table()
+                .lookup(&n.name())
+                .is_empty()
+        })
+        .map(|n| {
+            Unseen::UnknownDirective(FileSpan {
+                file: n.file,
+                span: n.view.name_span(),
             })
-            .map(|n| {
-                Unseen::UnknownDirective(FileSpan {
-                    file: n.file,
-                    span: n.view.name_span(),
-                })
-            })
-    })
+        })
 }
 
 /// An `Upgrade` entry of an outer level that does not reach the location,

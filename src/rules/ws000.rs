@@ -41,13 +41,5 @@ Removing the comment is safe: it changes no nginx behaviour.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    /// Unused suppressions are found by the engine, not by a check.
-    fn check(&self, _cx: &Cx, _out: &mut Vec<Diagnostic>) {}
-}
+/// Unused suppressions are found by the engine, not by a check.
+pub(crate) fn check(_cx: &Cx, _out: &mut Vec<Diagnostic>) {}

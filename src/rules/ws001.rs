@@ -61,65 +61,57 @@ default from nginx 1.29.7 on.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        let version = cx.settings.nginx_version;
-        for route in &cx.routes {
-            let place = cx.place(route);
-            match cx.model.scalar(route.scope, "proxy_http_version") {
-                None if !version.defaults_to_http11() => {
-                    let fix = cx.add_lines_fix(
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let version = cx.settings.nginx_version;
+    for route in &cx.routes {
+        let place = cx.place(route);
+        match cx.model.scalar(route.scope, "proxy_http_version") {
+            None if !version.defaults_to_http11() => {
+                let fix = cx.add_lines_fix(
+                    route,
+                    vec![Line::text("proxy_http_version 1.1;")],
+                    Applicability::Safe,
+                    "add `proxy_http_version 1.1;`",
+                    Vec::new(),
+                );
+                out.push(
+                    cx.missing_finding(
+                        &META,
                         route,
-                        vec![Line::text("proxy_http_version 1.1;")],
+                        cx.location_anchor(route.scope),
+                        format!(
+                            "{place} proxies WebSocket upgrades over HTTP/1.0: `proxy_http_version` is not set and nginx {version} defaults to 1.0"
+                        ),
+                        route.unseen.as_ref(),
+                        "`proxy_http_version`",
+                    )
+                    .with_fix(fix),
+                )
+            }
+            None => {}
+            Some(setting) => {
+                let value = setting.node.args().join(" ");
+                if value != "1.1" {
+                    let fix = replace_arg_fix(
+                        setting.node,
+                        0,
+                        "1.1",
                         Applicability::Safe,
-                        "add `proxy_http_version 1.1;`",
+                        "set `proxy_http_version 1.1`",
                         Vec::new(),
                     );
                     out.push(
-                        cx.missing_finding(
+                        cx.finding(
                             &META,
                             route,
-                            cx.location_anchor(route.scope),
+                            cx.anchor(route, Some(setting.node)),
                             format!(
-                                "{place} proxies WebSocket upgrades over HTTP/1.0: `proxy_http_version` is not set and nginx {version} defaults to 1.0"
+                                "{place} uses `proxy_http_version {value}` ({}); a WebSocket upgrade needs HTTP/1.1",
+                                cx.file_line(setting.node)
                             ),
-                            route.unseen.as_ref(),
-                            "`proxy_http_version`",
                         )
                         .with_fix(fix),
-                    )
-                }
-                None => {}
-                Some(setting) => {
-                    let value = setting.node.args().join(" ");
-                    if value != "1.1" {
-                        let fix = replace_arg_fix(
-                            setting.node,
-                            0,
-                            "1.1",
-                            Applicability::Safe,
-                            "set `proxy_http_version 1.1`",
-                            Vec::new(),
-                        );
-                        out.push(
-                            cx.finding(
-                                &META,
-                                route,
-                                cx.anchor(route, Some(setting.node)),
-                                format!(
-                                    "{place} uses `proxy_http_version {value}` ({}); a WebSocket upgrade needs HTTP/1.1",
-                                    cx.file_line(setting.node)
-                                ),
-                            )
-                            .with_fix(fix),
-                        );
-                    }
+                    );
                 }
             }
         }

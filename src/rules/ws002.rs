@@ -66,81 +66,72 @@ inherited ones (see WS008), so the fix copies them into the location.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            let place = cx.place(route);
-            let entries = cx.headers(route, "upgrade");
-            let Some(last) = entries.clone().last() else {
-                let lines = cx.header_lines(
-                    route,
-                    &[Line::text("proxy_set_header Upgrade $http_upgrade;")],
-                );
-                let fix = cx.add_lines_fix(
-                    route,
-                    lines,
-                    Applicability::Safe,
-                    "add `proxy_set_header Upgrade $http_upgrade;`",
-                    Vec::new(),
-                );
-                out.push(cx.missing_finding(
-                    &META,
-                    route,
-                    cx.location_anchor(route.scope),
-                    format!("{place} proxies WebSocket upgrades without `proxy_set_header Upgrade $http_upgrade`"),
-                    cx.unseen_headers(route),
-                    "the `Upgrade` header",
-                ).with_fix(fix));
-                continue;
-            };
-            let mut sent = entries.filter(|h| !h.value.is_empty());
-            let nothing_sent = sent.clone().next().is_none();
-            // An empty value sends nothing; a wrong one sends the wrong
-            // protocol. Either way the value becomes `$http_upgrade`.
-            let (bad, problem) = if nothing_sent {
-                (last, "sets `Upgrade` to an empty value".to_string())
-            } else if let Some(bad) = sent.find(|h| is_wrong_upgrade_value(cx, route, &h.value)) {
-                (bad, format!("sends `Upgrade: {}`", bad.value))
-            } else {
-                continue;
-            };
-            let consequence = if nothing_sent {
-                ", so nginx sends no Upgrade header and the handshake fails"
-            } else if super::routes::has_quote_characters(&bad.value) {
-                ", with the quote characters (an escaped `\\\"` in an unquoted word is sent as it is), which is not a protocol name; use `$http_upgrade`"
-            } else {
-                " instead of the client's protocol; use `$http_upgrade`"
-            };
-            let fix = replace_arg_fix(
-                bad.setting.node,
-                1,
-                "$http_upgrade",
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        let place = cx.place(route);
+        let entries = cx.headers(route, "upgrade");
+        let Some(last) = entries.clone().last() else {
+            let lines = cx.header_lines(
+                route,
+                &[Line::text("proxy_set_header Upgrade $http_upgrade;")],
+            );
+            let fix = cx.add_lines_fix(
+                route,
+                lines,
                 Applicability::Safe,
-                "pass `$http_upgrade` as Upgrade",
+                "add `proxy_set_header Upgrade $http_upgrade;`",
                 Vec::new(),
             );
-            out.push(
-                cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(bad.setting.node)),
-                    format!(
-                        "{place} {problem} ({}){consequence}",
-                        cx.file_line(bad.setting.node)
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
+            out.push(cx.missing_finding(
+                &META,
+                route,
+                cx.location_anchor(route.scope),
+                format!("{place} proxies WebSocket upgrades without `proxy_set_header Upgrade $http_upgrade`"),
+                cx.unseen_headers(route),
+                "the `Upgrade` header",
+            ).with_fix(fix));
+            continue;
+        };
+        let mut sent = entries.filter(|h| !h.value.is_empty());
+        let nothing_sent = sent.clone().next().is_none();
+        // An empty value sends nothing; a wrong one sends the wrong
+        // protocol. Either way the value becomes `$http_upgrade`.
+        let (bad, problem) = if nothing_sent {
+            (last, "sets `Upgrade` to an empty value".to_string())
+        } else if let Some(bad) = sent.find(|h| is_wrong_upgrade_value(cx, route, &h.value)) {
+            (bad, format!("sends `Upgrade: {}`", bad.value))
+        } else {
+            continue;
+        };
+        let consequence = if nothing_sent {
+            ", so nginx sends no Upgrade header and the handshake fails"
+        } else if super::routes::has_quote_characters(&bad.value) {
+            ", with the quote characters (an escaped `\\\"` in an unquoted word is sent as it is), which is not a protocol name; use `$http_upgrade`"
+        } else {
+            " instead of the client's protocol; use `$http_upgrade`"
+        };
+        let fix = replace_arg_fix(
+            bad.setting.node,
+            1,
+            "$http_upgrade",
+            Applicability::Safe,
+            "pass `$http_upgrade` as Upgrade",
+            Vec::new(),
+        );
+        out.push(
+            cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(bad.setting.node)),
+                format!(
+                    "{place} {problem} ({}){consequence}",
+                    cx.file_line(bad.setting.node)
+                ),
+            )
+            .with_fix(fix),
+        );
     }
 }
-
 /// A literal that is not a protocol name, or a variable that carries the
 /// Connection value (a map whose outputs are `upgrade`/`close`).
 fn is_wrong_upgrade_value(cx: &Cx, route: &super::routes::Route, value: &str) -> bool {

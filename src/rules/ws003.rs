@@ -73,94 +73,84 @@ reachable (a snippet checked alone) the fix uses `Connection \"upgrade\"`.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            let place = cx.place(route);
-            let entries = cx.headers(route, "connection");
-            if entries.clone().next().is_none() {
-                let (value, map) = cx.connection_value(route);
-                let lines = cx.header_lines(
-                    route,
-                    &[format!("proxy_set_header Connection {value};").into()],
-                );
-                let fix = cx.add_lines_fix(
-                    route,
-                    lines,
-                    Applicability::Safe,
-                    "add `proxy_set_header Connection $connection_upgrade;` (and its map)",
-                    map,
-                );
-                out.push(cx.missing_finding(
-                    &META,
-                    route,
-                    cx.location_anchor(route.scope),
-                    format!("{place} proxies WebSocket upgrades without a `Connection` header naming upgrade (add `proxy_set_header Connection {value};`)"),
-                    cx.unseen_headers(route),
-                    "the `Connection` header",
-                ).with_fix(fix));
-                continue;
-            }
-            let mut sent = entries.filter(|h| !h.value.is_empty());
-            // Only empty values: nothing is sent, which WS009 reports.
-            let Some(last) = sent.clone().last() else {
-                continue;
-            };
-            let entry = cx.entry(route);
-            let undefined_variable = |v: &str| {
-                v.strip_prefix('$')
-                    .is_some_and(|var| !cx.vars.is_defined(entry, var))
-            };
-            if sent
-                .any(|h| names_upgrade(&cx.vars, entry, &h.value) || undefined_variable(&h.value))
-            {
-                continue;
-            }
-            // A token written with its quote characters sent along: the
-            // fix writes it quoted instead.
-            let unquoted = last.value.replace(['"', '\''], "");
-            let (value, map) =
-                if has_quote_characters(&last.value) && names_upgrade(&cx.vars, entry, &unquoted) {
-                    (format!("\"{unquoted}\""), Vec::new())
-                } else {
-                    cx.connection_value(route)
-                };
-            let why = if has_quote_characters(&last.value) {
-                ", with the quote characters (an escaped `\\\"` in an unquoted word is sent as it is), which is not the token `upgrade`"
-            } else if single_variable(&last.value)
-                .is_some_and(|v| v.eq_ignore_ascii_case("http_upgrade"))
-            {
-                ": `$http_upgrade` is the client's `Upgrade` value (`websocket`), which does not ask for an upgrade"
-            } else {
-                ", which never asks for an upgrade"
-            };
-            let fix = replace_arg_fix(
-                last.setting.node,
-                1,
-                &value,
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        let place = cx.place(route);
+        let entries = cx.headers(route, "connection");
+        if entries.clone().next().is_none() {
+            let (value, map) = cx.connection_value(route);
+            let lines = cx.header_lines(
+                route,
+                &[format!("proxy_set_header Connection {value};").into()],
+            );
+            let fix = cx.add_lines_fix(
+                route,
+                lines,
                 Applicability::Safe,
-                "send `Connection: upgrade` on handshakes",
+                "add `proxy_set_header Connection $connection_upgrade;` (and its map)",
                 map,
             );
-            out.push(
-                cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(last.setting.node)),
-                    format!(
-                        "{place} sends `Connection: {}` ({}){why}",
-                        last.value,
-                        cx.file_line(last.setting.node)
-                    ),
-                )
-                .with_fix(fix),
-            );
+            out.push(cx.missing_finding(
+                &META,
+                route,
+                cx.location_anchor(route.scope),
+                format!("{place} proxies WebSocket upgrades without a `Connection` header naming upgrade (add `proxy_set_header Connection {value};`)"),
+                cx.unseen_headers(route),
+                "the `Connection` header",
+            ).with_fix(fix));
+            continue;
         }
+        let mut sent = entries.filter(|h| !h.value.is_empty());
+        // Only empty values: nothing is sent, which WS009 reports.
+        let Some(last) = sent.clone().last() else {
+            continue;
+        };
+        let entry = cx.entry(route);
+        let undefined_variable = |v: &str| {
+            v.strip_prefix('$')
+                .is_some_and(|var| !cx.vars.is_defined(entry, var))
+        };
+        if sent.any(|h| names_upgrade(&cx.vars, entry, &h.value) || undefined_variable(&h.value)) {
+            continue;
+        }
+        // A token written with its quote characters sent along: the
+        // fix writes it quoted instead.
+        let unquoted = last.value.replace(['"', '\''], "");
+        let (value, map) =
+            if has_quote_characters(&last.value) && names_upgrade(&cx.vars, entry, &unquoted) {
+                (format!("\"{unquoted}\""), Vec::new())
+            } else {
+                cx.connection_value(route)
+            };
+        let why = if has_quote_characters(&last.value) {
+            ", with the quote characters (an escaped `\\\"` in an unquoted word is sent as it is), which is not the token `upgrade`"
+        } else if single_variable(&last.value)
+            .is_some_and(|v| v.eq_ignore_ascii_case("http_upgrade"))
+        {
+            ": `$http_upgrade` is the client's `Upgrade` value (`websocket`), which does not ask for an upgrade"
+        } else {
+            ", which never asks for an upgrade"
+        };
+        let fix = replace_arg_fix(
+            last.setting.node,
+            1,
+            &value,
+            Applicability::Safe,
+            "send `Connection: upgrade` on handshakes",
+            map,
+        );
+        out.push(
+            cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(last.setting.node)),
+                format!(
+                    "{place} sends `Connection: {}` ({}){why}",
+                    last.value,
+                    cx.file_line(last.setting.node)
+                ),
+            )
+            .with_fix(fix),
+        );
     }
 }

@@ -66,56 +66,47 @@ Unsafe: replacing the literal by the map changes what plain requests send
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        // A snippet of location-level directives checked alone has no
-        // path: whether the locations that include it serve plain HTTP too
-        // cannot be known.
-        let has_path = |r: &&super::routes::Route| cx.model.scope(r.scope).opener.is_some();
-        for route in cx
-            .routes
-            .iter()
-            .filter(|r| !r.dedicated_path)
-            .filter(has_path)
-        {
-            let place = cx.place(route);
-            for h in cx.headers(route, "connection") {
-                // Quote characters make it no upgrade at all (WS003).
-                let literal =
-                    !h.value.contains('$') && !super::routes::has_quote_characters(&h.value);
-                if literal && h.value.to_ascii_lowercase().contains("upgrade") {
-                    // Without an http context there is no map to use.
-                    let (value, map) = cx.connection_value(route);
-                    let fix = value
-                        .starts_with('$')
-                        .then(|| {
-                            replace_arg_fix(
-                                h.setting.node,
-                                1,
-                                &value,
-                                Applicability::Unsafe,
-                                "use the `$connection_upgrade` map",
-                                map,
-                            )
-                        })
-                        .flatten();
-                    out.push(cx.finding(
-                        &META,
-                        route,
-                        cx.anchor(route, Some(h.setting.node)),
-                        format!(
-                            "{place} sends the literal `Connection: {}` ({}) on every request, plain HTTP included; use a map on $http_upgrade",
-                            h.value,
-                            cx.file_line(h.setting.node)
-                        ),
-                    ).with_fix(fix));
-                }
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    // A snippet of location-level directives checked alone has no
+    // path: whether the locations that include it serve plain HTTP too
+    // cannot be known.
+    let has_path = |r: &&super::routes::Route| cx.model.scope(r.scope).opener.is_some();
+    for route in cx
+        .routes
+        .iter()
+        .filter(|r| !r.dedicated_path)
+        .filter(has_path)
+    {
+        let place = cx.place(route);
+        for h in cx.headers(route, "connection") {
+            // Quote characters make it no upgrade at all (WS003).
+            let literal = !h.value.contains('$') && !super::routes::has_quote_characters(&h.value);
+            if literal && h.value.to_ascii_lowercase().contains("upgrade") {
+                // Without an http context there is no map to use.
+                let (value, map) = cx.connection_value(route);
+                let fix = value
+                    .starts_with('$')
+                    .then(|| {
+                        replace_arg_fix(
+                            h.setting.node,
+                            1,
+                            &value,
+                            Applicability::Unsafe,
+                            "use the `$connection_upgrade` map",
+                            map,
+                        )
+                    })
+                    .flatten();
+                out.push(cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(h.setting.node)),
+                    format!(
+                        "{place} sends the literal `Connection: {}` ({}) on every request, plain HTTP included; use a map on $http_upgrade",
+                        h.value,
+                        cx.file_line(h.setting.node)
+                    ),
+                ).with_fix(fix));
             }
         }
     }

@@ -65,92 +65,83 @@ the author meant is a judgement.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        let knowledge_of: Vec<Knowledge> = (0..cx.model.entries.len())
-            .map(|entry| definitions_visible(cx, entry))
-            .collect();
-        // Many routes share one map: judge each map once.
-        let mut map_problems: Vec<HashMap<String, Vec<(Node, String)>>> =
-            vec![HashMap::default(); cx.model.entries.len()];
-        for route in &cx.routes {
-            let entry = cx.entry(route);
-            let knowledge = &knowledge_of[entry];
-            for header in ["upgrade", "connection"] {
-                for h in cx.headers(route, header) {
-                    for arg in h.setting.node.view.args().skip(1) {
-                        for var in arg.variables() {
-                            if cx.vars.is_defined(entry, var.name) {
-                                if header == "connection" {
-                                    let known = &mut map_problems[entry];
-                                    if !known.contains_key(var.name) {
-                                        let judged = judge_maps(cx, entry, var.name);
-                                        known.insert(var.name.to_string(), judged);
-                                    }
-                                    let problems = &known[var.name];
-                                    for (map, problem) in problems.iter() {
-                                        out.push(map_finding(cx, route, *map, var.name, problem));
-                                    }
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let knowledge_of: Vec<Knowledge> = (0..cx.model.entries.len())
+        .map(|entry| definitions_visible(cx, entry))
+        .collect();
+    // Many routes share one map: judge each map once.
+    let mut map_problems: Vec<HashMap<String, Vec<(Node, String)>>> =
+        vec![HashMap::default(); cx.model.entries.len()];
+    for route in &cx.routes {
+        let entry = cx.entry(route);
+        let knowledge = &knowledge_of[entry];
+        for header in ["upgrade", "connection"] {
+            for h in cx.headers(route, header) {
+                for arg in h.setting.node.view.args().skip(1) {
+                    for var in arg.variables() {
+                        if cx.vars.is_defined(entry, var.name) {
+                            if header == "connection" {
+                                let known = &mut map_problems[entry];
+                                if !known.contains_key(var.name) {
+                                    let judged = judge_maps(cx, entry, var.name);
+                                    known.insert(var.name.to_string(), judged);
                                 }
-                                continue;
+                                let problems = &known[var.name];
+                                for (map, problem) in problems.iter() {
+                                    out.push(map_finding(cx, route, *map, var.name, problem));
+                                }
                             }
-                            // Defined nowhere: nginx refuses to start,
-                            // unless the definition is in what was not seen.
-                            let (severity, verdict) = match &knowledge {
-                                Knowledge::Whole => (
-                                    Severity::Error,
-                                    "is defined nowhere in the checked configuration (no `map` sets it), so nginx refuses to start".to_string(),
-                                ),
-                                Knowledge::Partial(unseen) => (
-                                    Severity::Warning,
-                                    format!(
-                                        "is not defined in the checked files ({}), and unless it is, nginx refuses to start",
-                                        unseen.could(cx.model, "define it")
-                                    ),
-                                ),
-                            };
-                            let fix = (header == "connection")
-                                .then(|| cx.connection_map(entry, var.name))
-                                .flatten()
-                                .map(|e| {
-                                    crate::diagnostic::Fix::new(
-                                        crate::diagnostic::Applicability::Safe,
-                                        format!("define `${}` with the standard map", var.name),
-                                        vec![e],
-                                    )
-                                });
-                            let mut d = cx.finding(
-                                &META,
-                                route,
-                                h.setting.node.location(),
-                                format!(
-                                    "`${}` in `proxy_set_header {}` ({}) {verdict}: unknown \"{}\" variable; used by {}",
-                                    var.name,
-                                    h.name,
-                                    cx.file_line(h.setting.node),
-                                    var.name,
-                                    cx.place(route)
-                                ),
-                            );
-                            if let Knowledge::Partial(unseen) = &knowledge {
-                                d.assumption = Some(unseen.assumption());
-                            }
-                            d.severity = severity;
-                            out.push(d.with_fix(fix));
+                            continue;
                         }
+                        // Defined nowhere: nginx refuses to start,
+                        // unless the definition is in what was not seen.
+                        let (severity, verdict) = match &knowledge {
+                            Knowledge::Whole => (
+                                Severity::Error,
+                                "is defined nowhere in the checked configuration (no `map` sets it), so nginx refuses to start".to_string(),
+                            ),
+                            Knowledge::Partial(unseen) => (
+                                Severity::Warning,
+                                format!(
+                                    "is not defined in the checked files ({}), and unless it is, nginx refuses to start",
+                                    unseen.could(cx.model, "define it")
+                                ),
+                            ),
+                        };
+                        let fix = (header == "connection")
+                            .then(|| cx.connection_map(entry, var.name))
+                            .flatten()
+                            .map(|e| {
+                                crate::diagnostic::Fix::new(
+                                    crate::diagnostic::Applicability::Safe,
+                                    format!("define `${}` with the standard map", var.name),
+                                    vec![e],
+                                )
+                            });
+                        let mut d = cx.finding(
+                            &META,
+                            route,
+                            h.setting.node.location(),
+                            format!(
+                                "`${}` in `proxy_set_header {}` ({}) {verdict}: unknown \"{}\" variable; used by {}",
+                                var.name,
+                                h.name,
+                                cx.file_line(h.setting.node),
+                                var.name,
+                                cx.place(route)
+                            ),
+                        );
+                        if let Knowledge::Partial(unseen) = &knowledge {
+                            d.assumption = Some(unseen.assumption());
+                        }
+                        d.severity = severity;
+                        out.push(d.with_fix(fix));
                     }
                 }
             }
         }
     }
 }
-
 /// How much of the http context the checks see.
 enum Knowledge {
     /// A whole configuration with every include followed.

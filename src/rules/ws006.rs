@@ -77,76 +77,68 @@ resource use; only the author knows the right value.
 ",
 };
 
-pub(crate) struct Rule;
-
+/// nginx's `proxy_read_timeout` when none is set.
 const DEFAULT_MS: u64 = 60_000;
 
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        let threshold_ms = cx.settings.timeout_threshold_secs.saturating_mul(1000);
-        for route in &cx.routes {
-            // nginx arms the send timer only while a write to the upstream
-            // is blocked, so an idle connection is closed by the read
-            // timeout alone.
-            let setting = cx.model.scalar(route.scope, "proxy_read_timeout");
-            let ms = match &setting {
-                None => Some(DEFAULT_MS),
-                Some(s) => s.node.view.arg_text(0).as_deref().and_then(parse_time_ms),
-            };
-            let Some(ms) = ms else { continue };
-            // Any frame in either direction restarts the read timer, so an
-            // app that sends one more often than the timeout keeps its
-            // connection open by itself.
-            if ms >= threshold_ms || heartbeat_within(route, ms) {
-                continue;
-            }
-            let title = "raise the timeout to 1h";
-            let (how, fix) = match setting {
-                Some(s) if s.scope == route.scope => (
-                    cx.file_line(s.node).to_string(),
-                    Some(Fix::new(
-                        Applicability::Unsafe,
-                        title,
-                        replace_arg(s.node, 0, "1h").into_iter().collect(),
-                    )),
-                ),
-                written => (
-                    written.map_or("nginx's default".to_string(), |s| {
-                        cx.file_line(s.node).to_string()
-                    }),
-                    cx.add_lines_fix(
-                        route,
-                        vec!["proxy_read_timeout 1h;".to_string().into()],
-                        Applicability::Unsafe,
-                        title,
-                        Vec::new(),
-                    ),
-                ),
-            };
-            out.push(cx.missing_finding(
-                &META,
-                route,
-                cx.anchor(route, setting.map(|s| s.node)),
-                format!(
-                    "{} closes a WebSocket that is idle for longer than its timeout: `proxy_read_timeout` is {} ({how}){}; raise it (e.g. `proxy_read_timeout 1h;`){}",
-                    cx.place(route),
-                    human(ms),
-                    app_idle(route),
-                    if route.app.is_some() { "" } else { " or make the backend ping more often" },
-                ),
-                // Only a default rests on the unseen levels: a value
-                // written in the checked files is what it is.
-                route.unseen.as_ref().filter(|_| setting.is_none()),
-                "`proxy_read_timeout`",
-            ).with_fix(fix));
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let threshold_ms = cx.settings.timeout_threshold_secs.saturating_mul(1000);
+    for route in &cx.routes {
+        // nginx arms the send timer only while a write to the upstream
+        // is blocked, so an idle connection is closed by the read
+        // timeout alone.
+        let setting = cx.model.scalar(route.scope, "proxy_read_timeout");
+        let ms = match &setting {
+            None => Some(DEFAULT_MS),
+            Some(s) => s.node.view.arg_text(0).as_deref().and_then(parse_time_ms),
+        };
+        let Some(ms) = ms else { continue };
+        // Any frame in either direction restarts the read timer, so an
+        // app that sends one more often than the timeout keeps its
+        // connection open by itself.
+        if ms >= threshold_ms || heartbeat_within(route, ms) {
+            continue;
         }
+        let title = "raise the timeout to 1h";
+        let (how, fix) = match setting {
+            Some(s) if s.scope == route.scope => (
+                cx.file_line(s.node).to_string(),
+                Some(Fix::new(
+                    Applicability::Unsafe,
+                    title,
+                    replace_arg(s.node, 0, "1h").into_iter().collect(),
+                )),
+            ),
+            written => (
+                written.map_or("nginx's default".to_string(), |s| {
+                    cx.file_line(s.node).to_string()
+                }),
+                cx.add_lines_fix(
+                    route,
+                    vec!["proxy_read_timeout 1h;".to_string().into()],
+                    Applicability::Unsafe,
+                    title,
+                    Vec::new(),
+                ),
+            ),
+        };
+        out.push(cx.missing_finding(
+            &META,
+            route,
+            cx.anchor(route, setting.map(|s| s.node)),
+            format!(
+                "{} closes a WebSocket that is idle for longer than its timeout: `proxy_read_timeout` is {} ({how}){}; raise it (e.g. `proxy_read_timeout 1h;`){}",
+                cx.place(route),
+                human(ms),
+                app_idle(route),
+                if route.app.is_some() { "" } else { " or make the backend ping more often" },
+            ),
+            // Only a default rests on the unseen levels: a value
+            // written in the checked files is what it is.
+            route.unseen.as_ref().filter(|_| setting.is_none()),
+            "`proxy_read_timeout`",
+        ).with_fix(fix));
     }
 }
-
 /// Whether the app behind the route sends something more often than a
 /// read timeout of `ms` by default (Socket.IO every 25s, SignalR 15s).
 fn heartbeat_within(route: &super::routes::Route, ms: u64) -> bool {

@@ -56,84 +56,75 @@ is unsafe: the TLS the author meant moves to `proxy_pass https://`.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        upstream_servers(cx, out);
-        let Some(proxy_pass) = cx.model.name_id("proxy_pass") else {
-            return;
-        };
-        for (id, scope) in cx.model.scopes.iter().enumerate() {
-            if !scope.context.is_http_level() {
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    upstream_servers(cx, out);
+    let Some(proxy_pass) = cx.model.name_id("proxy_pass") else {
+        return;
+    };
+    for (id, scope) in cx.model.scopes.iter().enumerate() {
+        if !scope.context.is_http_level() {
+            continue;
+        }
+        for node in cx
+            .model
+            .named_by_id(id as crate::semantic::ScopeId, proxy_pass)
+        {
+            let Some(first) = node.view.args().next() else {
                 continue;
-            }
-            for node in cx
-                .model
-                .named_by_id(id as crate::semantic::ScopeId, proxy_pass)
-            {
-                let Some(first) = node.view.args().next() else {
-                    continue;
-                };
-                let Some(scheme) = crate::semantic::effective::websocket_scheme(&first) else {
-                    continue;
-                };
-                let url = first.text();
-                let replacement = if scheme == "ws://" {
-                    "http://"
+            };
+            let Some(scheme) = crate::semantic::effective::websocket_scheme(&first) else {
+                continue;
+            };
+            let url = first.text();
+            let replacement = if scheme == "ws://" {
+                "http://"
+            } else {
+                "https://"
+            };
+            let mut d = Diagnostic::new(
+                META.code,
+                META.name,
+                META.severity,
+                format!(
+                    "`proxy_pass {url}` ({}) uses {scheme}, which nginx rejects (invalid URL prefix); WebSockets are proxied over {replacement}",
+                    cx.file_line(node)
+                ),
+                node.location(),
+            );
+            d.signal = Some(
+                super::routes::Signal::WsScheme(super::routes::At::of(node))
+                    .describe(cx.model)
+                    .into(),
+            );
+            let fix = node.view.args().next().map(|arg| {
+                let raw = String::from_utf8_lossy(arg.raw());
+                // Where the scheme is written, in any case (ASCII, so
+                // byte positions are character boundaries).
+                let at = raw
+                    .as_bytes()
+                    .windows(scheme.len())
+                    .position(|w| w.eq_ignore_ascii_case(scheme.as_bytes()))
+                    .unwrap_or(0);
+                let fixed = format!("{}{replacement}{}", &raw[..at], &raw[at + scheme.len()..]);
+                let title = if scheme == "ws://" {
+                    "proxy over http://"
                 } else {
-                    "https://"
+                    "proxy over https://"
                 };
-                let mut d = Diagnostic::new(
-                    META.code,
-                    META.name,
-                    META.severity,
-                    format!(
-                        "`proxy_pass {url}` ({}) uses {scheme}, which nginx rejects (invalid URL prefix); WebSockets are proxied over {replacement}",
-                        cx.file_line(node)
-                    ),
-                    node.location(),
-                );
-                d.signal = Some(
-                    super::routes::Signal::WsScheme(super::routes::At::of(node))
-                        .describe(cx.model)
-                        .into(),
-                );
-                let fix = node.view.args().next().map(|arg| {
-                    let raw = String::from_utf8_lossy(arg.raw());
-                    // Where the scheme is written, in any case (ASCII, so
-                    // byte positions are character boundaries).
-                    let at = raw
-                        .as_bytes()
-                        .windows(scheme.len())
-                        .position(|w| w.eq_ignore_ascii_case(scheme.as_bytes()))
-                        .unwrap_or(0);
-                    let fixed = format!("{}{replacement}{}", &raw[..at], &raw[at + scheme.len()..]);
-                    let title = if scheme == "ws://" {
-                        "proxy over http://"
-                    } else {
-                        "proxy over https://"
-                    };
-                    Fix::new(
-                        Applicability::Safe,
-                        title,
-                        vec![Edit {
-                            file: node.file,
-                            range: arg.span(),
-                            text: fixed,
-                        }],
-                    )
-                });
-                out.push(d.with_fix(fix));
-            }
+                Fix::new(
+                    Applicability::Safe,
+                    title,
+                    vec![Edit {
+                        file: node.file,
+                        range: arg.span(),
+                        text: fixed,
+                    }],
+                )
+            });
+            out.push(d.with_fix(fix));
         }
     }
 }
-
 /// `server ws://…;` in an `upstream` block: nginx -t fails ("invalid host
 /// in upstream"), since upstream servers are `host[:port]` or `unix:`.
 fn upstream_servers(cx: &Cx, out: &mut Vec<Diagnostic>) {

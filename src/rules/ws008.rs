@@ -66,26 +66,18 @@ receives; the author may have meant to drop them.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            let lost = super::lost_entries(&route.proxy_set_header);
-            if !lost.is_empty() {
-                out.push(
-                    cx.lost_entries_finding(
-                        &META,
-                        route,
-                        &lost,
-                        "defines its own `proxy_set_header` lines, so these headers set at an outer level do not reach it",
-                    ),
-                );
-            }
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        let lost = super::lost_entries(&route.proxy_set_header);
+        if !lost.is_empty() {
+            out.push(
+                cx.lost_entries_finding(
+                    &META,
+                    route,
+                    &lost,
+                    "defines its own `proxy_set_header` lines, so these headers set at an outer level do not reach it",
+                ),
+            );
         }
     }
 }

@@ -67,56 +67,48 @@ location, which hides every other inherited `proxy_set_header` (WS008).
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            let entries = cx.headers(route, "connection");
-            let Some(first) = entries.clone().next() else {
-                continue;
-            };
-            if entries.clone().any(|h| !h.value.is_empty()) {
-                continue;
-            }
-            let (value, edits) = cx.connection_value(route);
-            let own = first.setting.scope == route.scope && entries.count() == 1;
-            let fix = if own {
-                replace_arg_fix(
-                    first.setting.node,
-                    1,
-                    &value,
-                    Applicability::Safe,
-                    "send `Connection: upgrade` on handshakes",
-                    edits,
-                )
-            } else {
-                let lines = cx.header_lines(
-                    route,
-                    &[format!("proxy_set_header Connection {value};").into()],
-                );
-                cx.add_lines_fix(
-                    route,
-                    lines,
-                    Applicability::Unsafe,
-                    "set a Connection header naming upgrade in the location",
-                    edits,
-                )
-            };
-            out.push(cx.finding(
-                &META,
-                route,
-                cx.anchor(route, Some(first.setting.node)),
-                format!(
-                    "{} gets `proxy_set_header Connection \"\"` ({}): nginx sends no Connection header, so the upgrade never reaches the backend",
-                    cx.place(route),
-                    cx.file_line(first.setting.node)
-                ),
-            ).with_fix(fix));
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        let entries = cx.headers(route, "connection");
+        let Some(first) = entries.clone().next() else {
+            continue;
+        };
+        if entries.clone().any(|h| !h.value.is_empty()) {
+            continue;
         }
+        let (value, edits) = cx.connection_value(route);
+        let own = first.setting.scope == route.scope && entries.count() == 1;
+        let fix = if own {
+            replace_arg_fix(
+                first.setting.node,
+                1,
+                &value,
+                Applicability::Safe,
+                "send `Connection: upgrade` on handshakes",
+                edits,
+            )
+        } else {
+            let lines = cx.header_lines(
+                route,
+                &[format!("proxy_set_header Connection {value};").into()],
+            );
+            cx.add_lines_fix(
+                route,
+                lines,
+                Applicability::Unsafe,
+                "set a Connection header naming upgrade in the location",
+                edits,
+            )
+        };
+        out.push(cx.finding(
+            &META,
+            route,
+            cx.anchor(route, Some(first.setting.node)),
+            format!(
+                "{} gets `proxy_set_header Connection \"\"` ({}): nginx sends no Connection header, so the upgrade never reaches the backend",
+                cx.place(route),
+                cx.file_line(first.setting.node)
+            ),
+        ).with_fix(fix));
     }
 }

@@ -63,93 +63,83 @@ reaches the location.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in cx.routes.iter().filter(|r| r.dedicated_path) {
+        let cors: Vec<_> = cx
+            .model
+            .array(route.scope, "add_header")
+            .entries
+            .into_iter()
+            .filter(|s| is_cors(s.node.view.arg_value(0).as_deref()))
+            .collect();
+        let Some(first) = cors.first() else { continue };
+        let names: Vec<String> = cors
+            .iter()
+            .filter_map(|s| s.node.view.arg_value(0))
+            .collect();
+        let always =
+            |s: &crate::semantic::Setting| s.node.view.arg_value(2).as_deref() == Some("always");
+        // Without `always`, add_header skips a 101; with it, the 101
+        // carries the headers, and browsers ignore them there.
+        let sent = if cors.iter().all(always) {
+            "that nginx sends on the 101 response too (`always`), but browsers do not apply CORS to a WebSocket handshake"
+        } else if cors.iter().any(always) {
+            "some of which nginx never sends on a 101 response (they have no `always`), and browsers do not apply CORS to a WebSocket handshake anyway"
+        } else {
+            "that nginx never sends on a 101 response (without `always`, `add_header` applies to 200, 201, 204, 206 and 301-308 only), and browsers do not apply CORS to a WebSocket handshake anyway"
+        };
+        let own: Vec<_> = cors
+            .iter()
+            .filter(|s| s.scope == route.scope)
+            .map(|s| remove_directive(cx.model, s.node))
+            .collect();
+        let fix = (!own.is_empty()).then(|| {
+            Fix::new(
+                Applicability::Unsafe,
+                "remove the CORS headers from the WebSocket location",
+                own,
+            )
+        });
+        out.push(
+            cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(first.node)),
+                format!(
+                    "{} adds CORS headers ({}, {}) {sent}; check `Origin` instead",
+                    cx.place(route),
+                    names.join(", "),
+                    cx.file_line(first.node)
+                ),
+            )
+            .with_fix(fix),
+        );
     }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in cx.routes.iter().filter(|r| r.dedicated_path) {
-            let cors: Vec<_> = cx
-                .model
-                .array(route.scope, "add_header")
-                .entries
-                .into_iter()
-                .filter(|s| is_cors(s.node.view.arg_value(0).as_deref()))
-                .collect();
-            let Some(first) = cors.first() else { continue };
-            let names: Vec<String> = cors
-                .iter()
-                .filter_map(|s| s.node.view.arg_value(0))
-                .collect();
-            let always = |s: &crate::semantic::Setting| {
-                s.node.view.arg_value(2).as_deref() == Some("always")
-            };
-            // Without `always`, add_header skips a 101; with it, the 101
-            // carries the headers, and browsers ignore them there.
-            let sent = if cors.iter().all(always) {
-                "that nginx sends on the 101 response too (`always`), but browsers do not apply CORS to a WebSocket handshake"
-            } else if cors.iter().any(always) {
-                "some of which nginx never sends on a 101 response (they have no `always`), and browsers do not apply CORS to a WebSocket handshake anyway"
-            } else {
-                "that nginx never sends on a 101 response (without `always`, `add_header` applies to 200, 201, 204, 206 and 301-308 only), and browsers do not apply CORS to a WebSocket handshake anyway"
-            };
-            let own: Vec<_> = cors
-                .iter()
-                .filter(|s| s.scope == route.scope)
-                .map(|s| remove_directive(cx.model, s.node))
-                .collect();
-            let fix = (!own.is_empty()).then(|| {
+    // CORS response headers written as request headers: they go to the
+    // backend, never to the browser.
+    for route in &cx.routes {
+        for h in route.headers.iter().filter(|h| is_cors(Some(&h.name))) {
+            let fix = (h.setting.scope == route.scope).then(|| {
                 Fix::new(
                     Applicability::Unsafe,
-                    "remove the CORS headers from the WebSocket location",
-                    own,
+                    "remove the CORS request header",
+                    vec![remove_directive(cx.model, h.setting.node)],
                 )
             });
-            out.push(
-                cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(first.node)),
-                    format!(
-                        "{} adds CORS headers ({}, {}) {sent}; check `Origin` instead",
-                        cx.place(route),
-                        names.join(", "),
-                        cx.file_line(first.node)
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
-        // CORS response headers written as request headers: they go to the
-        // backend, never to the browser.
-        for route in &cx.routes {
-            for h in route.headers.iter().filter(|h| is_cors(Some(&h.name))) {
-                let fix = (h.setting.scope == route.scope).then(|| {
-                    Fix::new(
-                        Applicability::Unsafe,
-                        "remove the CORS request header",
-                        vec![remove_directive(cx.model, h.setting.node)],
-                    )
-                });
-                out.push(cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(h.setting.node)),
-                    format!(
-                        "{} sends `{}` to the backend as a request header ({}): `proxy_set_header` sets what the backend receives, so the browser never sees it (a response header is `add_header`, and WebSocket handshakes are not subject to CORS)",
-                        cx.place(route),
-                        h.name,
-                        cx.file_line(h.setting.node)
-                    ),
-                ).with_fix(fix));
-            }
+            out.push(cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(h.setting.node)),
+                format!(
+                    "{} sends `{}` to the backend as a request header ({}): `proxy_set_header` sets what the backend receives, so the browser never sees it (a response header is `add_header`, and WebSocket handshakes are not subject to CORS)",
+                    cx.place(route),
+                    h.name,
+                    cx.file_line(h.setting.node)
+                ),
+            ).with_fix(fix));
         }
     }
 }
-
 /// Whether a header name is a CORS response header.
 pub(crate) fn is_cors(name: Option<&str>) -> bool {
     name.is_some_and(|n| n.to_ascii_lowercase().starts_with("access-control-"))

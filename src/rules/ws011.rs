@@ -52,27 +52,19 @@ Unsafe: copying headers into the location changes its responses.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
-            let value = cx.model.array(route.scope, "add_header");
-            let lost = super::lost_entries(&value);
-            if !lost.is_empty() {
-                out.push(
-                    cx.lost_entries_finding(
-                        &META,
-                        route,
-                        &lost,
-                        "has `add_header` lines of its own (or below it), so these headers added at an outer level are not sent from it",
-                    ),
-                );
-            }
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
+        let value = cx.model.array(route.scope, "add_header");
+        let lost = super::lost_entries(&value);
+        if !lost.is_empty() {
+            out.push(
+                cx.lost_entries_finding(
+                    &META,
+                    route,
+                    &lost,
+                    "has `add_header` lines of its own (or below it), so these headers added at an outer level are not sent from it",
+                ),
+            );
         }
     }
 }

@@ -48,35 +48,27 @@ responses.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
-            for s in cx.model.array(route.scope, "add_header").entries {
-                let args = s.node.args();
-                let always = args.get(2).is_some_and(|a| a == "always");
-                if always || !is_cors(args.first().map(String::as_str)) {
-                    continue;
-                }
-                let fix = append_after_arg(s.node, 1, "always")
-                    .map(|e| Fix::new(Applicability::Safe, "add `always`", vec![e]));
-                out.push(cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(s.node)),
-                    format!(
-                        "`add_header {}` ({}) in effect on {} has no `always`, so it is missing on 4xx/5xx responses and browsers report a CORS error instead of the real status",
-                        args[0],
-                        cx.file_line(s.node),
-                        cx.place(route)
-                    ),
-                ).with_fix(fix));
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in cx.routes.iter().filter(|r| !r.dedicated_path) {
+        for s in cx.model.array(route.scope, "add_header").entries {
+            let args = s.node.args();
+            let always = args.get(2).is_some_and(|a| a == "always");
+            if always || !is_cors(args.first().map(String::as_str)) {
+                continue;
             }
+            let fix = append_after_arg(s.node, 1, "always")
+                .map(|e| Fix::new(Applicability::Safe, "add `always`", vec![e]));
+            out.push(cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(s.node)),
+                format!(
+                    "`add_header {}` ({}) in effect on {} has no `always`, so it is missing on 4xx/5xx responses and browsers report a CORS error instead of the real status",
+                    args[0],
+                    cx.file_line(s.node),
+                    cx.place(route)
+                ),
+            ).with_fix(fix));
         }
     }
 }

@@ -48,43 +48,35 @@ No fix: which origins to allow is a policy decision.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            let entries = cx.model.array(route.scope, "add_header").entries;
-            let find = |name: &str, value: &str| {
-                entries.iter().find(|s| {
-                    let args = s.node.args();
-                    args.first().is_some_and(|n| n.eq_ignore_ascii_case(name))
-                        && args.get(1).is_some_and(|v| v.eq_ignore_ascii_case(value))
-                })
-            };
-            let (Some(origin), Some(creds)) = (
-                find("Access-Control-Allow-Origin", "*"),
-                find("Access-Control-Allow-Credentials", "true"),
-            ) else {
-                continue;
-            };
-            out.push(
-                cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(origin.node)),
-                    format!(
-                        "{} sends `Access-Control-Allow-Origin *` ({}) with `Access-Control-Allow-Credentials true` ({}); browsers reject credentialed requests with that pair",
-                        cx.place(route),
-                        cx.file_line(origin.node),
-                        cx.file_line(creds.node)
-                    ),
-                )
-                .with_related(creds.node.location(), "credentials allowed here"),
-            );
-        }
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        let entries = cx.model.array(route.scope, "add_header").entries;
+        let find = |name: &str, value: &str| {
+            entries.iter().find(|s| {
+                let args = s.node.args();
+                args.first().is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    && args.get(1).is_some_and(|v| v.eq_ignore_ascii_case(value))
+            })
+        };
+        let (Some(origin), Some(creds)) = (
+            find("Access-Control-Allow-Origin", "*"),
+            find("Access-Control-Allow-Credentials", "true"),
+        ) else {
+            continue;
+        };
+        out.push(
+            cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(origin.node)),
+                format!(
+                    "{} sends `Access-Control-Allow-Origin *` ({}) with `Access-Control-Allow-Credentials true` ({}); browsers reject credentialed requests with that pair",
+                    cx.place(route),
+                    cx.file_line(origin.node),
+                    cx.file_line(creds.node)
+                ),
+            )
+            .with_related(creds.node.location(), "credentials allowed here"),
+        );
     }
 }

@@ -49,28 +49,20 @@ working.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            for h in cx.headers(route, "upgrade") {
-                if h.value.eq_ignore_ascii_case("$http_upgrade") {
-                    out.push(cx.finding(
-                        &META,
-                        route,
-                        cx.anchor(route, Some(h.setting.node)),
-                        format!(
-                            "{} passes any `Upgrade` protocol the client names ({}), h2c included; let a map pass only `websocket`",
-                            cx.place(route),
-                            cx.file_line(h.setting.node)
-                        ),
-                    ));
-                }
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        for h in cx.headers(route, "upgrade") {
+            if h.value.eq_ignore_ascii_case("$http_upgrade") {
+                out.push(cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(h.setting.node)),
+                    format!(
+                        "{} passes any `Upgrade` protocol the client names ({}), h2c included; let a map pass only `websocket`",
+                        cx.place(route),
+                        cx.file_line(h.setting.node)
+                    ),
+                ));
             }
         }
     }

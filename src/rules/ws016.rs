@@ -61,86 +61,74 @@ Safe for WebSocket routes: `$host` is the name the client connected to.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            if cx.headers(route, "host").any(|h| !h.value.is_empty()) {
-                continue;
-            }
-            // What nginx sends instead: `$proxy_host`, the host and port as
-            // the `proxy_pass` URL writes them. A URL with variables only
-            // has one once they are set; a snippet has no `proxy_pass`.
-            let sees = match &route.host_header {
-                Some(host) => format!("`Host: {host}` (the host and port of `proxy_pass`)"),
-                None if route.proxy_host.is_empty() => {
-                    "`Host: $proxy_host` (the host and port of the `proxy_pass` that includes it)"
-                        .to_string()
-                }
-                None => format!(
-                    "the host and port of `proxy_pass` as its variables make them (`{}`), not the name the browser used",
-                    route.proxy_host
-                ),
-            };
-            let lines = cx.header_lines(route, &[Line::text("proxy_set_header Host $host;")]);
-            let fix = cx.add_lines_fix(
-                route,
-                lines,
-                Applicability::Safe,
-                "add `proxy_set_header Host $host;`",
-                Vec::new(),
-            );
-            // How much it matters depends on the app behind the route.
-            let (severity, consequence) = match route
-                .app
-                .as_ref()
-                .map(|r| (r.app, r.app.origin_check))
-            {
-                Some((app, Some(OriginCheck::Host))) => (
-                    Severity::Warning,
-                    format!(
-                        "{} compares the handshake's `Origin` with `Host` and rejects it",
-                        app.name
-                    ),
-                ),
-                Some((app, Some(OriginCheck::Allowlist))) => (
-                    Severity::Info,
-                    format!(
-                        "{} checks `Origin` against its own setting, not `Host`, so the handshake works; only what the backend derives from `Host` (links, redirects, virtual hosts) gets the wrong name",
-                        app.name
-                    ),
-                ),
-                Some((app, Some(OriginCheck::None))) => (
-                    Severity::Info,
-                    format!(
-                        "{} does not check `Origin`, so the handshake works; only what the backend derives from `Host` (links, redirects, virtual hosts) gets the wrong name",
-                        app.name
-                    ),
-                ),
-                _ => (
-                    Severity::Warning,
-                    "a backend that checks `Origin` against `Host` rejects the handshake"
-                        .to_string(),
-                ),
-            };
-            let mut finding = cx.missing_finding(
-                &META,
-                route,
-                cx.location_anchor(route.scope),
-                format!(
-                    "{} passes no `Host` header, so the backend sees {sees} and {consequence}; add `proxy_set_header Host $host;`",
-                    cx.place(route)
-                ),
-                cx.unseen_headers(route),
-                "the `Host` header",
-            ).with_fix(fix);
-            finding.severity = severity;
-            out.push(finding);
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        if cx.headers(route, "host").any(|h| !h.value.is_empty()) {
+            continue;
         }
+        // What nginx sends instead: `$proxy_host`, the host and port as
+        // the `proxy_pass` URL writes them. A URL with variables only
+        // has one once they are set; a snippet has no `proxy_pass`.
+        let sees = match &route.host_header {
+            Some(host) => format!("`Host: {host}` (the host and port of `proxy_pass`)"),
+            None if route.proxy_host.is_empty() => {
+                "`Host: $proxy_host` (the host and port of the `proxy_pass` that includes it)"
+                    .to_string()
+            }
+            None => format!(
+                "the host and port of `proxy_pass` as its variables make them (`{}`), not the name the browser used",
+                route.proxy_host
+            ),
+        };
+        let lines = cx.header_lines(route, &[Line::text("proxy_set_header Host $host;")]);
+        let fix = cx.add_lines_fix(
+            route,
+            lines,
+            Applicability::Safe,
+            "add `proxy_set_header Host $host;`",
+            Vec::new(),
+        );
+        // How much it matters depends on the app behind the route.
+        let (severity, consequence) = match route.app.as_ref().map(|r| (r.app, r.app.origin_check))
+        {
+            Some((app, Some(OriginCheck::Host))) => (
+                Severity::Warning,
+                format!(
+                    "{} compares the handshake's `Origin` with `Host` and rejects it",
+                    app.name
+                ),
+            ),
+            Some((app, Some(OriginCheck::Allowlist))) => (
+                Severity::Info,
+                format!(
+                    "{} checks `Origin` against its own setting, not `Host`, so the handshake works; only what the backend derives from `Host` (links, redirects, virtual hosts) gets the wrong name",
+                    app.name
+                ),
+            ),
+            Some((app, Some(OriginCheck::None))) => (
+                Severity::Info,
+                format!(
+                    "{} does not check `Origin`, so the handshake works; only what the backend derives from `Host` (links, redirects, virtual hosts) gets the wrong name",
+                    app.name
+                ),
+            ),
+            _ => (
+                Severity::Warning,
+                "a backend that checks `Origin` against `Host` rejects the handshake".to_string(),
+            ),
+        };
+        let mut finding = cx.missing_finding(
+            &META,
+            route,
+            cx.location_anchor(route.scope),
+            format!(
+                "{} passes no `Host` header, so the backend sees {sees} and {consequence}; add `proxy_set_header Host $host;`",
+                cx.place(route)
+            ),
+            cx.unseen_headers(route),
+            "the `Host` header",
+        ).with_fix(fix);
+        finding.severity = severity;
+        out.push(finding);
     }
 }

@@ -46,37 +46,29 @@ Unsafe when a backend was configured around the missing header.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            let origins = cx.headers(route, "origin");
-            if let Some(cleared) = origins.clone().find(|h| h.value.is_empty())
-                && origins.clone().all(|h| h.value.is_empty())
-            {
-                let own: Vec<_> = origins
-                    .clone()
-                    .filter(|h| h.setting.scope == route.scope)
-                    .map(|h| remove_directive(cx.model, h.setting.node))
-                    .collect();
-                let fix = (own.len() == origins.count())
-                    .then(|| Fix::new(Applicability::Unsafe, "stop clearing `Origin`", own));
-                out.push(cx.finding(
-                    &META,
-                    route,
-                    cx.anchor(route, Some(cleared.setting.node)),
-                    format!(
-                        "{} strips the browser's `Origin` header (`proxy_set_header Origin \"\"` at {}), so the backend cannot check where the handshake comes from",
-                        cx.place(route),
-                        cx.file_line(cleared.setting.node)
-                    ),
-                ).with_fix(fix));
-            }
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        let origins = cx.headers(route, "origin");
+        if let Some(cleared) = origins.clone().find(|h| h.value.is_empty())
+            && origins.clone().all(|h| h.value.is_empty())
+        {
+            let own: Vec<_> = origins
+                .clone()
+                .filter(|h| h.setting.scope == route.scope)
+                .map(|h| remove_directive(cx.model, h.setting.node))
+                .collect();
+            let fix = (own.len() == origins.count())
+                .then(|| Fix::new(Applicability::Unsafe, "stop clearing `Origin`", own));
+            out.push(cx.finding(
+                &META,
+                route,
+                cx.anchor(route, Some(cleared.setting.node)),
+                format!(
+                    "{} strips the browser's `Origin` header (`proxy_set_header Origin \"\"` at {}), so the backend cannot check where the handshake comes from",
+                    cx.place(route),
+                    cx.file_line(cleared.setting.node)
+                ),
+            ).with_fix(fix));
         }
     }
 }

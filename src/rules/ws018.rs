@@ -57,61 +57,52 @@ misbehave on reused connections) change behaviour.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        // One map serves many routes: report each entry once, for the first
-        // route (in configuration order) it affects.
-        let mut reported = rustc_hash::FxHashSet::default();
-        for route in &cx.routes {
-            let Some(upstream) = route.upstream else {
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    // One map serves many routes: report each entry once, for the first
+    // route (in configuration order) it affects.
+    let mut reported = rustc_hash::FxHashSet::default();
+    for route in &cx.routes {
+        let Some(upstream) = route.upstream else {
+            continue;
+        };
+        let Some(keepalive) = cx.model.own(upstream, "keepalive").last() else {
+            continue;
+        };
+        for h in cx.headers(route, "connection") {
+            let Some(var) = h.value.strip_prefix('$') else {
                 continue;
             };
-            let Some(keepalive) = cx.model.own(upstream, "keepalive").last() else {
-                continue;
-            };
-            for h in cx.headers(route, "connection") {
-                let Some(var) = h.value.strip_prefix('$') else {
-                    continue;
-                };
-                for map in cx.vars.definitions(cx.entry(route), var) {
-                    if let Some(entry) = close_for_plain_requests(*map)
-                        && reported.insert((entry.file, entry.view.span().start))
-                    {
-                        out.push(
-                            cx.finding(
-                                &META,
-                                route,
-                                entry.location(),
-                                format!(
-                                    "the map for `${var}` ({}) sends `Connection: close` to plain requests of {}, whose upstream keeps connections alive (`keepalive` at {}); map `''` to `''` instead",
-                                    cx.file_line(entry),
-                                    cx.place(route),
-                                    cx.file_line(keepalive.node)
-                                ),
-                            )
-                            .with_related(keepalive.node.location(), "keepalive here")
-                            .with_fix(replace_arg_fix(
-                                entry,
-                                0,
-                                "''",
-                                Applicability::Unsafe,
-                                "map plain requests to an empty Connection",
-                                Vec::new(),
-                            )),
-                        );
-                    }
+            for map in cx.vars.definitions(cx.entry(route), var) {
+                if let Some(entry) = close_for_plain_requests(*map)
+                    && reported.insert((entry.file, entry.view.span().start))
+                {
+                    out.push(
+                        cx.finding(
+                            &META,
+                            route,
+                            entry.location(),
+                            format!(
+                                "the map for `${var}` ({}) sends `Connection: close` to plain requests of {}, whose upstream keeps connections alive (`keepalive` at {}); map `''` to `''` instead",
+                                cx.file_line(entry),
+                                cx.place(route),
+                                cx.file_line(keepalive.node)
+                            ),
+                        )
+                        .with_related(keepalive.node.location(), "keepalive here")
+                        .with_fix(replace_arg_fix(
+                            entry,
+                            0,
+                            "''",
+                            Applicability::Unsafe,
+                            "map plain requests to an empty Connection",
+                            Vec::new(),
+                        )),
+                    );
                 }
             }
         }
     }
 }
-
 /// The map entry that sends `close` to requests without `Upgrade`: the
 /// `''` entry, or `default` when there is no `''` entry.
 fn close_for_plain_requests(map: Node) -> Option<Node> {

@@ -67,71 +67,45 @@ A location that is not nested gets no fix: only its author knows the backend.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.unproxied {
-            let outer = cx.model.outer_proxy_pass(route.scope);
-            let (why, fix) = match outer {
-                Some(outer) => (
-                    format!(
-                        "a nested location does not inherit the `proxy_pass` of the location around it ({}); only `if` and `limit_except` blocks do",
-                        cx.file_line(outer.node)
-                    ),
-                    cx.add_lines_fix(
-                        route,
-                        vec![Line::Copy(outer.node)],
-                        Applicability::Unsafe,
-                        "copy the outer location's `proxy_pass`",
-                        Vec::new(),
-                    ),
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.unproxied {
+        let outer = cx.model.outer_proxy_pass(route.scope);
+        let (why, fix) = match outer {
+            Some(outer) => (
+                format!(
+                    "a nested location does not inherit the `proxy_pass` of the location around it ({}); only `if` and `limit_except` blocks do",
+                    cx.file_line(outer.node)
                 ),
-                None => ("it has no `proxy_pass`".to_string(), None),
-            };
-            out.push(
-                cx.missing_finding(
-                    &META,
+                cx.add_lines_fix(
                     route,
-                    cx.location_anchor(route.scope),
-                    format!(
-                        "{} is meant for WebSockets but proxies nothing: {why}, so nginx serves files there and every handshake gets 404",
-                        cx.place(route)
-                    ),
-                    unseen_in_location(cx, route).as_ref(),
-                    "a content handler (`proxy_pass` or another)",
-                )
-                .with_fix(fix),
-            );
-        }
+                    vec![Line::Copy(outer.node)],
+                    Applicability::Unsafe,
+                    "copy the outer location's `proxy_pass`",
+                    Vec::new(),
+                ),
+            ),
+            None => ("it has no `proxy_pass`".to_string(), None),
+        };
+        out.push(
+            cx.missing_finding(
+                &META,
+                route,
+                cx.location_anchor(route.scope),
+                format!(
+                    "{} is meant for WebSockets but proxies nothing: {why}, so nginx serves files there and every handshake gets 404",
+                    cx.place(route)
+                ),
+                unseen_in_location(cx, route).as_ref(),
+                "a content handler (`proxy_pass` or another)",
+            )
+            .with_fix(fix),
+        );
     }
 }
-
 /// What the location itself may hold unseen: a handler is never inherited
 /// from outer levels, so only an include here that could not be followed,
 /// or a directive the table does not know (a third-party content handler
 /// such as `passenger_enabled`), could supply one.
 fn unseen_in_location(cx: &Cx, route: &super::routes::Route) -> Option<Unseen> {
-    let scope = cx.model.scope(route.scope);
-    if let Some(include) = &scope.unresolved_include {
-        return Some(Unseen::Include(include.clone()));
-    }
-    cx.model
-        .directives(route.scope)
-        .iter()
-        .find(|n| {
-            crate::syntax::directives::table()
-                .lookup(&n.name())
-                .is_empty()
-        })
-        .map(|n| {
-            Unseen::UnknownDirective(crate::diagnostic::FileSpan {
-                file: n.file,
-                span: n.view.name_span(),
-            })
-        })
+    super::routes::unseen_in_level(cx.model, route.scope)
 }

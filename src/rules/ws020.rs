@@ -49,68 +49,60 @@ be the one the author wanted.
 ",
 };
 
-pub(crate) struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Cx, out: &mut Vec<Diagnostic>) {
-        for route in &cx.routes {
-            let sent: Vec<_> = route
-                .headers
+pub(crate) fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for route in &cx.routes {
+        let sent: Vec<_> = route
+            .headers
+            .iter()
+            .filter(|h| !h.value.is_empty())
+            .collect();
+        for (i, second) in sent.iter().enumerate() {
+            // Reported once, at the second of the first pair.
+            let Some(first) = sent[..i]
                 .iter()
-                .filter(|h| !h.value.is_empty())
-                .collect();
-            for (i, second) in sent.iter().enumerate() {
-                // Reported once, at the second of the first pair.
-                let Some(first) = sent[..i]
-                    .iter()
-                    .find(|h| h.name.eq_ignore_ascii_case(&second.name))
-                else {
-                    continue;
-                };
-                if sent[..i]
-                    .iter()
-                    .filter(|h| h.name.eq_ignore_ascii_case(&second.name))
-                    .count()
-                    > 1
-                {
-                    continue;
-                }
-                let location_file = cx.location_anchor(route.scope).file;
-                let removable = [*second, *first].into_iter().find(|h| {
-                    h.setting.scope == route.scope && h.setting.node.file == location_file
-                });
-                let fix = removable.map(|h| {
-                    Fix::new(
-                        Applicability::Unsafe,
-                        "set the header once",
-                        vec![remove_directive(cx.model, h.setting.node)],
-                    )
-                });
-                let consequence = if second.name.eq_ignore_ascii_case("host") {
-                    "many backends answer a doubled `Host` with 400"
-                } else {
-                    "which value the backend uses is up to it"
-                };
-                out.push(
-                    cx.finding(
-                        &META,
-                        route,
-                        cx.anchor(route, Some(second.setting.node)),
-                        format!(
-                            "{} sets `{}` twice ({} and {}): nginx sends both to the backend, and {consequence}",
-                            cx.place(route),
-                            second.name,
-                            cx.file_line(first.setting.node),
-                            cx.file_line(second.setting.node)
-                        ),
-                    )
-                    .with_fix(fix),
-                );
+                .find(|h| h.name.eq_ignore_ascii_case(&second.name))
+            else {
+                continue;
+            };
+            if sent[..i]
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case(&second.name))
+                .count()
+                > 1
+            {
+                continue;
             }
+            let location_file = cx.location_anchor(route.scope).file;
+            let removable = [*second, *first]
+                .into_iter()
+                .find(|h| h.setting.scope == route.scope && h.setting.node.file == location_file);
+            let fix = removable.map(|h| {
+                Fix::new(
+                    Applicability::Unsafe,
+                    "set the header once",
+                    vec![remove_directive(cx.model, h.setting.node)],
+                )
+            });
+            let consequence = if second.name.eq_ignore_ascii_case("host") {
+                "many backends answer a doubled `Host` with 400"
+            } else {
+                "which value the backend uses is up to it"
+            };
+            out.push(
+                cx.finding(
+                    &META,
+                    route,
+                    cx.anchor(route, Some(second.setting.node)),
+                    format!(
+                        "{} sets `{}` twice ({} and {}): nginx sends both to the backend, and {consequence}",
+                        cx.place(route),
+                        second.name,
+                        cx.file_line(first.setting.node),
+                        cx.file_line(second.setting.node)
+                    ),
+                )
+                .with_fix(fix),
+            );
         }
     }
 }

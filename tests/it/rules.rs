@@ -140,7 +140,7 @@ fn check_case(case: &Path, code: &str) {
 fn every_rule_has_fixtures_and_they_match() {
     let mut missing = Vec::new();
     for rule in all_rules() {
-        let code = rule.meta().code;
+        let code = rule.meta.code;
         let dir = fixtures().join(code);
         let cases: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
@@ -171,7 +171,7 @@ fn every_rule_has_fixtures_and_they_match() {
 
 #[test]
 fn catalogue_codes_are_unique_sorted_and_explained() {
-    let metas: Vec<_> = all_rules().into_iter().map(|r| r.meta()).collect();
+    let metas: Vec<_> = all_rules().iter().map(|r| r.meta).collect();
     let codes: Vec<&str> = metas.iter().map(|m| m.code).collect();
     let mut sorted = codes.clone();
     sorted.sort();
