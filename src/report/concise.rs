@@ -3,14 +3,21 @@
 //! [error] message` or `path: read-error [error] message`.
 
 use super::located::Located;
-use std::fmt::Write;
+use std::io::Write;
 
+/// Renders the report.
 pub(crate) fn render(located: &Located, summary: &str) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(located, summary, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes the report to `out`, a line at a time.
+pub(crate) fn write(located: &Located, summary: &str, out: &mut impl Write) -> std::io::Result<()> {
     for f in &located.findings {
         let d = f.diagnostic;
         let p = &f.place;
-        let _ = writeln!(
+        writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
             super::terminal_safe(&p.file),
@@ -19,23 +26,22 @@ pub(crate) fn render(located: &Located, summary: &str) -> String {
             d.code,
             d.severity.as_str(),
             one_line(&d.message)
-        );
+        )?;
     }
     for e in &located.errors {
         let place = match (e.line, e.column) {
             (Some(l), Some(c)) => format!(":{l}:{c}"),
             _ => String::new(),
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "{}{place}: {} [error] {}",
             super::terminal_safe(&e.file),
             e.kind,
             one_line(&e.message)
-        );
+        )?;
     }
-    out.push_str(summary);
-    out
+    out.write_all(summary.as_bytes())
 }
 
 /// `text` on one line, safe to print on a terminal.

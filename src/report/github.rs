@@ -4,7 +4,7 @@
 
 use super::located::Located;
 use crate::diagnostic::Severity;
-use std::fmt::Write;
+use std::io::Write;
 
 /// Escapes a command's message (data); control characters from the
 /// configuration are shown, not printed (the log is read in a terminal
@@ -22,8 +22,15 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Renders the report.
 pub(crate) fn render(located: &Located) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(located, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes the report to `out`, a line at a time.
+pub(crate) fn write(located: &Located, out: &mut impl Write) -> std::io::Result<()> {
     for f in &located.findings {
         let d = f.diagnostic;
         let p = &f.place;
@@ -32,7 +39,7 @@ pub(crate) fn render(located: &Located) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             escape_property(&p.file),
@@ -42,25 +49,24 @@ pub(crate) fn render(located: &Located) -> String {
             p.end_column,
             escape_property(&format!("{} {}", d.code, d.name)),
             escape_data(&d.message)
-        );
+        )?;
     }
     for e in &located.errors {
         let mut props = format!("file={}", escape_property(&e.file));
         if let Some(p) = &e.place {
-            let _ = write!(
-                props,
+            props += &format!(
                 ",line={},col={},endLine={},endColumn={}",
                 p.line, p.column, p.end_line, p.end_column
             );
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "::error {props},title={}::{}",
             escape_property(e.kind),
             escape_data(&e.message)
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

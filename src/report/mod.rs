@@ -110,8 +110,7 @@ pub(crate) fn render(format: Format, outcome: &Outcome, color: Color, fixed: usi
     }
 }
 
-/// Writes a check (or fix) run in `format` to `out`; text, JSON and SARIF
-/// are streamed, the other formats are rendered first.
+/// Writes a check (or fix) run in `format` to `out` as it is rendered.
 pub(crate) fn write(
     format: Format,
     outcome: &Outcome,
@@ -123,7 +122,8 @@ pub(crate) fn write(
         Format::Json => json::write(outcome, fixed, out),
         Format::Sarif => sarif::write(&located::locate(outcome), out),
         Format::Text => text::write(outcome, color, out),
-        _ => out.write_all(render(format, outcome, color, fixed).as_bytes()),
+        Format::Concise => concise::write(&located::locate(outcome), &summary_line(outcome), out),
+        Format::Github => github::write(&located::locate(outcome), out),
     }
 }
 

@@ -73,11 +73,13 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
         let mut b = Builder {
             src: &source,
             lexer: Lexer::new(&source),
-            // Typical configurations have a token per ten bytes and a word
-            // per sixteen (whitespace is not a token); a denser file grows
-            // the lists.
+            // Typical configurations have a token per ten bytes, a word
+            // per sixteen, an item (directive or comment) per forty and a
+            // block per 160 (whitespace is not a token): room for a little
+            // more, so that the lists are not copied as they grow; a denser
+            // file grows them.
             tokens: Vec::with_capacity(source.len() / 8),
-            word_tokens: Vec::with_capacity(source.len() / 16),
+            word_tokens: Vec::with_capacity(source.len() / 12),
             errors: Vec::new(),
             stack: vec![Frame {
                 words: 0..0,
@@ -87,8 +89,8 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
             }],
             pending: Vec::new(),
             spare_items: Vec::new(),
-            items: Vec::with_capacity(source.len() / 64),
-            blocks: Vec::new(),
+            items: Vec::with_capacity(source.len() / 32),
+            blocks: Vec::with_capacity(source.len() / 128),
         };
         b.run();
         let root = match b.stack.pop() {
