@@ -294,10 +294,16 @@ fn locate(prefix: &Path, pattern: &Path, live: bool) -> Result<PathBuf, String> 
             return Ok(prefix.join(tail));
         }
     }
-    let tree = std::fs::canonicalize(prefix).unwrap_or_else(|_| prefix.to_path_buf());
+    // The tree as the user named it, so the message does not depend on
+    // where the checkout happens to live.
+    let tree = if prefix.as_os_str().is_empty() || prefix == Path::new(".") {
+        "the current folder".to_string()
+    } else {
+        prefix.display().to_string()
+    };
     Err(format!(
         "it is outside the checked tree ({}), which is checked as itself: nothing outside it is read",
-        tree.display()
+        tree
     ))
 }
 
