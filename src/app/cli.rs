@@ -187,6 +187,10 @@ pub(crate) enum SubCommand {
     /// and pong, optionally an idle period; diagnose what fails (exit 0
     /// when the WebSocket works, 1 when it does not)
     Probe(ProbeArgs),
+    /// Run as a language server (LSP over standard input and output) for
+    /// editors: diagnostics in the file's real context, quick fixes, hover
+    /// with what nginx does at a location, go to definition, an outline
+    Server,
 }
 
 /// The options of `wslint probe`.
@@ -311,6 +315,7 @@ pub(crate) enum Command {
         options: crate::probe::Options,
         json: bool,
     },
+    Server,
     /// No PATH and no /etc/nginx: show usage.
     Usage,
 }
@@ -398,6 +403,7 @@ impl Cli {
                 },
                 json: args.format == InspectFormat::Json,
             },
+            Some(SubCommand::Server) => Command::Server,
             None if self.paths.is_empty() => {
                 if Path::new(DEFAULT_CONFIG_DIR).is_dir() {
                     Command::Check {

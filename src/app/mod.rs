@@ -5,6 +5,7 @@ pub mod check;
 pub(crate) mod cli;
 pub(crate) mod config;
 pub(crate) mod fix;
+mod server;
 mod verify;
 
 use crate::load::Input;
@@ -82,6 +83,7 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Probe { options, json } => run_probe(&options, json),
+        Command::Server => server::run(&settings),
         Command::Parse { inputs } => {
             let loaded = load::load(&inputs);
             print(&report::parse_json::render(&loaded.files.files));

@@ -47,6 +47,16 @@ pub struct EntryPoint {
     pub context: Option<crate::syntax::Context>,
 }
 
+/// Unsaved editor buffers, by the identity of their path (see
+/// [`identity`]): read instead of the files on disk.
+pub type Overlay = HashMap<PathBuf, Vec<u8>>;
+
+/// The identity of a path on disk: canonical (so symlinks and `./`
+/// spellings meet), or lexically normalised when it does not exist.
+pub fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+}
+
 /// All files of a run.
 #[derive(Debug)]
 pub struct FileSet {
@@ -56,6 +66,8 @@ pub struct FileSet {
     includes: HashMap<(PathBuf, String), IncludeTarget>,
     /// Files that could not be read while following includes.
     pub(crate) read_errors: Vec<ReadError>,
+    /// Buffers read instead of the disk (an editor's unsaved files).
+    overlay: std::sync::Arc<Overlay>,
 }
 
 impl FileSet {
@@ -66,6 +78,30 @@ impl FileSet {
             by_path: HashMap::new(),
             includes: HashMap::new(),
             read_errors: Vec::new(),
+            overlay: Default::default(),
+        }
+    }
+
+    /// Reads `overlay`'s buffers instead of the files on disk at their paths.
+    pub(crate) fn with_overlay(mut self, overlay: std::sync::Arc<Overlay>) -> Self {
+        self.overlay = overlay;
+        self
+    }
+
+    /// The buffer standing in for `path`, if any.
+    pub(crate) fn overlaid(&self, path: &Path) -> Option<&[u8]> {
+        if self.overlay.is_empty() {
+            return None;
+        }
+        self.overlay.get(&identity(path)).map(Vec::as_slice)
+    }
+
+    /// Reads and parses `path`: its buffer when one stands in for it, else
+    /// the file on disk.
+    fn read(&self, path: &Path) -> Result<SourceFile, ReadError> {
+        match self.overlaid(path) {
+            Some(bytes) => Ok(SourceFile::from_bytes(path, bytes.to_vec())),
+            None => SourceFile::read(path),
         }
     }
 
@@ -100,7 +136,7 @@ impl FileSet {
     /// spellings meet), lexically normalised in a virtual set.
     fn key(&self, path: &Path) -> PathBuf {
         match self.backing {
-            Backing::Disk => std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path)),
+            Backing::Disk => identity(path),
             Backing::Virtual => normalize(path),
         }
     }
@@ -187,7 +223,7 @@ impl FileSet {
             }
             return IncludeTarget::Files(ids);
         }
-        match SourceFile::read(&path) {
+        match self.read(&path) {
             Ok(file) => IncludeTarget::Files(vec![self.add(file)]),
             Err(e) => IncludeTarget::Missing {
                 path: shown,
@@ -200,7 +236,7 @@ impl FileSet {
         if let Some(&id) = self.by_path.get(&self.key(path)) {
             return Some(id);
         }
-        match SourceFile::read(path) {
+        match self.read(path) {
             Ok(file) => Some(self.add(file)),
             Err(e) => {
                 self.read_errors.push(e);

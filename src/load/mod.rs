@@ -63,9 +63,15 @@ pub struct Loaded {
 /// Finds, reads and parses every file the inputs name, then every file
 /// their includes reach.
 pub fn load(inputs: &[Input]) -> Loaded {
+    load_overlaid(inputs, std::sync::Arc::default())
+}
+
+/// [`load`], reading the buffers of `overlay` instead of the files on disk
+/// at their paths (an editor's unsaved files).
+pub fn load_overlaid(inputs: &[Input], overlay: std::sync::Arc<files::Overlay>) -> Loaded {
     let mut raw: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut errors = Vec::new();
-    let mut files = FileSet::new(Backing::Disk);
+    let mut files = FileSet::new(Backing::Disk).with_overlay(overlay);
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
 
@@ -75,6 +81,9 @@ pub fn load(inputs: &[Input]) -> Loaded {
                 Ok(bytes) => raw.push((PathBuf::from(STDIN_NAME), bytes)),
                 Err(e) => errors.push(e),
             },
+            Input::Path(path) if let Some(bytes) = files.overlaid(path) => {
+                raw.push((path.clone(), bytes.to_vec()))
+            }
             Input::Path(path) => match std::fs::metadata(path) {
                 Err(e) => errors.push(ReadError {
                     path: path.display().to_string(),

@@ -46,3 +46,50 @@ pub(crate) fn explain(meta: &RuleMeta) -> String {
         meta.explanation
     )
 }
+
+/// Every rule's explanation as one Markdown page (docs/rules.md, which the
+/// editor server links each diagnostic to): a `##` heading per rule, so
+/// its anchor is `#ws001-missing-http-version`.
+#[cfg(test)]
+pub(crate) fn page() -> String {
+    let mut out = String::from(
+        "# wslint rules\n\nEvery rule's explanation, as `wslint rule CODE` prints it. \
+         `wslint rules` lists them in a table.\n",
+    );
+    for meta in all_metas() {
+        out.push('\n');
+        let mut in_code = false;
+        for line in explain(meta).lines() {
+            in_code ^= line.starts_with("```");
+            if line.starts_with('#') && !in_code {
+                out.push('#');
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// docs/rules.md is the catalogue's page; `WSLINT_UPDATE_SNAPSHOTS=1`
+    /// writes it again after a rule's text changes.
+    #[test]
+    fn docs_rules_md_is_the_catalogue() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+        let page = super::page();
+        if std::env::var_os("WSLINT_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &page).unwrap();
+        }
+        let written = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            written == page,
+            "docs/rules.md is out of date: run WSLINT_UPDATE_SNAPSHOTS=1 cargo test --lib docs_rules_md"
+        );
+        assert!(page.contains("\n## WS001 missing-http-version\n"));
+        assert!(page.contains("\n### Why is this bad\n"));
+        // Comments in examples stay comments.
+        assert!(!page.contains("\n## wslint:") && !page.contains("\n##    "));
+    }
+}

@@ -9,6 +9,40 @@ use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../grammar/directives.tsv");
 const VERSIONS: &str = include_str!("../../grammar/versions.tsv");
+const DEFAULTS: &str = include_str!("../../grammar/directive-defaults.tsv");
+
+/// The default nginx documents for a directive (grammar/directive-defaults.tsv).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Default {
+    /// As the directive's arguments; `—` when there is none.
+    pub(crate) value: &'static str,
+    /// A release that changed it, and the default before that release.
+    pub(crate) changed: Option<(super::NginxVersion, &'static str)>,
+}
+
+impl Default {
+    /// The default in `version`.
+    pub(crate) fn in_version(&self, version: super::NginxVersion) -> &'static str {
+        match self.changed {
+            Some((since, earlier)) if version < since => earlier,
+            _ => self.value,
+        }
+    }
+}
+
+/// The documented default of `directive`, if the table has it.
+pub(crate) fn default_of(directive: &str) -> Option<Default> {
+    DEFAULTS.lines().skip(1).find_map(|line| {
+        let [name, value, since, earlier, _source] = line.split('\t').collect::<Vec<_>>()[..]
+        else {
+            return None;
+        };
+        (name == directive).then(|| Default {
+            value,
+            changed: super::NginxVersion::parse(since).map(|v| (v, earlier)),
+        })
+    })
+}
 
 /// Something a later nginx added (grammar/versions.tsv): an older target
 /// rejects it.
@@ -118,6 +152,11 @@ impl Arity {
 /// One row of the table: a directive as one module declares it.
 #[derive(Debug, Clone)]
 pub(crate) struct DirectiveSpec {
+    /// The module that declares it.
+    pub(crate) module: &'static str,
+    /// How a level without it gets its value: `array`, `scalar` or `none`
+    /// (see grammar/README.md).
+    pub(crate) inherit: &'static str,
     /// Contexts where nginx accepts it; `None` means any context.
     pub(crate) contexts: Option<Vec<Context>>,
     pub(crate) args: Arity,
@@ -156,9 +195,7 @@ fn parse_table(text: &'static str) -> DirectiveTable {
     let mut by_name: HashMap<&'static str, Vec<DirectiveSpec>> = HashMap::default();
     for line in text.lines().skip(1) {
         let f: Vec<&'static str> = line.split('\t').collect();
-        // The module and inheritance columns document the directive;
-        // wslint's own rules know how the directives they read inherit.
-        let [name, _module, contexts, args, block, _inherit] = f[..] else {
+        let [name, module, contexts, args, block, inherit] = f[..] else {
             continue;
         };
         let contexts = if contexts == "any" {
@@ -172,6 +209,8 @@ fn parse_table(text: &'static str) -> DirectiveTable {
             )
         };
         by_name.entry(name).or_default().push(DirectiveSpec {
+            module,
+            inherit,
             contexts,
             args: Arity::parse(args),
             block: block == "block",
@@ -207,6 +246,32 @@ mod tests {
             keepalive[0].since,
             crate::syntax::NginxVersion::new(1, 29, 7)
         );
+    }
+
+    #[test]
+    fn every_default_row_names_a_known_directive_and_changed_defaults_follow_the_version() {
+        for line in DEFAULTS.lines().skip(1) {
+            let cells: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cells.len(), 5, "{line}");
+            assert!(!table().lookup(cells[0]).is_empty(), "{line}");
+            assert!(default_of(cells[0]).is_some(), "{line}");
+        }
+        let version = default_of("proxy_http_version").unwrap();
+        assert_eq!(
+            version.in_version(crate::syntax::NginxVersion::new(1, 28, 0)),
+            "1.0"
+        );
+        assert_eq!(
+            version.in_version(crate::syntax::NginxVersion::new(1, 29, 7)),
+            "1.1"
+        );
+        assert_eq!(
+            default_of("proxy_read_timeout")
+                .unwrap()
+                .in_version(crate::syntax::NginxVersion::new(1, 22, 1)),
+            "60s"
+        );
+        assert!(default_of("no_such_directive").is_none());
     }
 
     #[test]

@@ -1,0 +1,165 @@
+//! Code actions: each finding's own fix (labelled safe or unsafe), "fix all
+//! safe problems in this file" (the `--fix` passes, run in memory over the
+//! buffers) and a `# wslint: ignore CODE` comment for a finding. A fix that
+//! touches another file (the `map` in nginx.conf) is one workspace edit
+//! over both.
+
+use super::analysis::Analysis;
+use super::convert;
+use super::positions::Lines;
+use crate::diagnostic::{Applicability, Diagnostic, Edit};
+use crate::load::{Input, load_overlaid};
+use crate::syntax::{Block, SyntaxTree, views::block_directives};
+use lsp_types as lsp;
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// The kind of "fix all safe problems in this file".
+pub(crate) static FIX_ALL: LazyLock<lsp::CodeActionKind> =
+    LazyLock::new(|| lsp::CodeActionKind::new("source.fixAll.wslint"));
+
+pub(crate) fn actions(
+    analysis: &Analysis,
+    path: &Path,
+    params: &lsp::CodeActionParams,
+) -> Vec<lsp::CodeActionOrCommand> {
+    let files = &analysis.loaded.files;
+    let Some(id) = files.id_of(path) else {
+        return Vec::new();
+    };
+    let text: &[u8] = &files.get(id).tree.source;
+    let lines = Lines::new(text);
+    let wanted = lines.offset(params.range.start)..lines.offset(params.range.end);
+    let only = params.context.only.as_ref();
+    let wants = |kind: &lsp::CodeActionKind| {
+        only.is_none_or(|kinds| kinds.iter().any(|k| kind.as_str().starts_with(k.as_str())))
+    };
+    let here: Vec<&Diagnostic> = analysis
+        .outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.location.file == id)
+        .collect();
+    let mut out = Vec::new();
+    for d in here.iter().filter(|d| touches(&d.location.span, &wanted)) {
+        let shown = convert::diagnostic(files, &lines, d);
+        if let Some(fix) = d
+            .fix
+            .as_ref()
+            .filter(|_| wants(&lsp::CodeActionKind::QUICKFIX))
+        {
+            let safe = fix.applicability == Applicability::Safe;
+            let edits: Vec<&Edit> = fix.edits.iter().collect();
+            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: format!(
+                    "{}: {}{}",
+                    d.code,
+                    fix.title,
+                    if safe { "" } else { " (unsafe fix)" }
+                ),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![shown.clone()]),
+                edit: Some(convert::workspace_edit(files, &edits)),
+                is_preferred: Some(safe),
+                ..Default::default()
+            }));
+        }
+        if wants(&lsp::CodeActionKind::QUICKFIX)
+            && let Some(edit) = ignore_comment(&files.get(id).tree, text, d)
+        {
+            let edit = convert::workspace_edit(files, &[&edit]);
+            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: format!("{}: add `# wslint: ignore {}` here", d.code, d.code),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![shown]),
+                edit: Some(edit),
+                ..Default::default()
+            }));
+        }
+    }
+    let fixable = here.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    });
+    if fixable
+        && wants(&FIX_ALL)
+        && let Some(edit) = fix_all(analysis, path)
+    {
+        out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+            title: "wslint: fix all safe problems in this file".into(),
+            kind: Some(FIX_ALL.clone()),
+            edit: Some(edit),
+            ..Default::default()
+        }));
+    }
+    out
+}
+
+/// Whether a finding's place meets the requested range (a cursor is an
+/// empty range).
+fn touches(span: &std::ops::Range<u32>, wanted: &std::ops::Range<u32>) -> bool {
+    span.start <= wanted.end && wanted.start <= span.end
+}
+
+/// The safe fixes of the findings in `path`, applied in memory the way
+/// `--fix` applies them (passes until nothing is left), as one edit per
+/// changed file.
+fn fix_all(analysis: &Analysis, path: &Path) -> Option<lsp::WorkspaceEdit> {
+    let mut loaded = load_overlaid(
+        &[Input::Path(analysis.root.clone())],
+        analysis.buffers.clone(),
+    );
+    let id = loaded.files.id_of(path)?;
+    let settings = &analysis.settings;
+    let report = crate::fix::apply::fix(&mut loaded, false, |l| {
+        let mut found = crate::app::check::analyse(l, settings).diagnostics;
+        found.retain(|d| d.location.file == id);
+        found
+    });
+    let mut changes = std::collections::HashMap::new();
+    for (&file, before) in &report.originals {
+        let after: &[u8] = &loaded.files.get(file).tree.source;
+        let uri = convert::uri_of(&loaded.files, file)?;
+        changes.insert(uri, vec![convert::replacement(before, after)]);
+    }
+    (!changes.is_empty()).then(|| lsp::WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    })
+}
+
+/// A `# wslint: ignore CODE` line above the directive the finding is on,
+/// indented as that line is.
+fn ignore_comment(tree: &SyntaxTree, text: &[u8], d: &Diagnostic) -> Option<Edit> {
+    let directive = innermost(tree, &tree.root, d.location.span.start)?;
+    let start = Lines::new(text).line_start(directive.start);
+    let indent: String = text[start as usize..directive.start as usize]
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .map(|&b| b as char)
+        .collect();
+    Some(Edit {
+        file: d.location.file,
+        range: start..start,
+        text: format!("{indent}# wslint: ignore {}\n", d.code),
+    })
+}
+
+/// The span of the innermost directive holding `offset`.
+pub(crate) fn innermost(
+    tree: &SyntaxTree,
+    block: &Block,
+    offset: u32,
+) -> Option<std::ops::Range<u32>> {
+    for d in block_directives(tree, block) {
+        let span = d.span();
+        if span.start <= offset && offset < span.end.max(span.start + 1) {
+            return d
+                .block()
+                .and_then(|inner| innermost(tree, inner, offset))
+                .or(Some(span));
+        }
+    }
+    None
+}

@@ -1,0 +1,144 @@
+//! What the server analyses for an open file: the configuration it belongs
+//! to, loaded with the editor's unsaved buffers laid over the disk, and
+//! the check's findings on it.
+//!
+//! The configuration a file belongs to is the `nginx.conf` of the nearest
+//! folder at or above the file's own, up to the workspace folder holding
+//! it, whose includes reach the file (followed as the command line follows
+//! them). A file nothing includes is checked alone, as the command line
+//! checks a single file, with the assumptions of a snippet stated.
+
+use crate::app::check;
+use crate::load::files::{Overlay, identity};
+use crate::load::{Input, Loaded, load_overlaid};
+use crate::report::Outcome;
+use crate::rules::RuleSettings;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A loaded configuration and its findings.
+pub(crate) struct Analysis {
+    /// The file analysis started from (an `nginx.conf`, or the open file
+    /// when it is checked alone).
+    pub(crate) root: PathBuf,
+    pub(crate) loaded: Loaded,
+    pub(crate) outcome: Outcome,
+    pub(crate) settings: RuleSettings,
+    /// The buffers it was loaded with.
+    pub(crate) buffers: Arc<Overlay>,
+}
+
+/// The server's view of the files: open buffers, workspace folders, and
+/// what it has worked out about them.
+pub(crate) struct Workspace {
+    pub(crate) folders: Vec<PathBuf>,
+    /// Open buffers by path identity.
+    pub(crate) buffers: Arc<Overlay>,
+    /// The command line's settings (`wslint server --nginx-version …`).
+    cli: crate::app::cli::Settings,
+    /// The configuration each open file belongs to, by path identity.
+    roots: HashMap<PathBuf, PathBuf>,
+    /// Settings per root (resolving them runs `nginx -v`).
+    settings: HashMap<PathBuf, RuleSettings>,
+}
+
+impl Workspace {
+    pub(crate) fn new(cli: crate::app::cli::Settings, folders: Vec<PathBuf>) -> Self {
+        Workspace {
+            folders,
+            buffers: Arc::default(),
+            cli,
+            roots: HashMap::new(),
+            settings: HashMap::new(),
+        }
+    }
+
+    /// Sets the text of an open buffer.
+    pub(crate) fn set_buffer(&mut self, path: &Path, text: Vec<u8>) {
+        Arc::make_mut(&mut self.buffers).insert(identity(path), text);
+    }
+
+    pub(crate) fn close_buffer(&mut self, path: &Path) {
+        let key = identity(path);
+        Arc::make_mut(&mut self.buffers).remove(&key);
+        self.roots.remove(&key);
+    }
+
+    /// Forgets which configuration files belong to (after a save, includes
+    /// may have changed) and, when `settings` is set, the settings too.
+    pub(crate) fn forget(&mut self, settings: bool) {
+        self.roots.clear();
+        if settings {
+            self.settings.clear();
+        }
+    }
+
+    /// The configuration `path` belongs to (see the module comment).
+    pub(crate) fn root_of(&mut self, path: &Path) -> PathBuf {
+        let key = identity(path);
+        if let Some(root) = self.roots.get(&key) {
+            return root.clone();
+        }
+        let root = self.find_root(path).unwrap_or_else(|| path.to_path_buf());
+        self.roots.insert(key, root.clone());
+        root
+    }
+
+    fn find_root(&self, path: &Path) -> Option<PathBuf> {
+        let absolute = identity(path);
+        let top = self
+            .folders
+            .iter()
+            .map(|f| identity(f))
+            .filter(|f| absolute.starts_with(f))
+            .max_by_key(|f| f.components().count());
+        for folder in absolute.ancestors().skip(1) {
+            let main = folder.join("nginx.conf");
+            if main == absolute {
+                return Some(main);
+            }
+            let exists = main.is_file() || self.buffers.contains_key(&main);
+            if exists {
+                let loaded = load_overlaid(&[Input::Path(main.clone())], self.buffers.clone());
+                if loaded.files.id_of(&absolute).is_some() {
+                    return Some(main);
+                }
+            }
+            if top.as_deref() == Some(folder) {
+                break;
+            }
+        }
+        None
+    }
+
+    /// The check settings for a root: defaults, the nearest `.wslint.toml`
+    /// above it, then the server's command line. A broken `.wslint.toml`
+    /// is reported and the defaults are used.
+    pub(crate) fn settings_for(&mut self, root: &Path) -> Result<RuleSettings, String> {
+        if let Some(s) = self.settings.get(root) {
+            return Ok(s.clone());
+        }
+        let inputs = [Input::Path(root.to_path_buf())];
+        let settings = crate::app::config::resolve(&self.cli, &inputs)
+            .map(|(s, _)| s)
+            .map_err(|e| e.to_string())?;
+        self.settings.insert(root.to_path_buf(), settings.clone());
+        Ok(settings)
+    }
+
+    /// Loads the configuration at `root` with the open buffers over the
+    /// disk, and checks it.
+    pub(crate) fn analyse(&mut self, root: &Path) -> Result<Analysis, String> {
+        let settings = self.settings_for(root)?;
+        let loaded = load_overlaid(&[Input::Path(root.to_path_buf())], self.buffers.clone());
+        let outcome = check::analyse(&loaded, &settings);
+        Ok(Analysis {
+            root: root.to_path_buf(),
+            loaded,
+            outcome,
+            settings,
+            buffers: self.buffers.clone(),
+        })
+    }
+}

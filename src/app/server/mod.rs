@@ -1,0 +1,421 @@
+//! `wslint server`: a language server over standard input and output for
+//! editors. The protocol (framing, JSON-RPC, the message types) comes from
+//! the `lsp-server` and `lsp-types` crates; this module answers:
+//!
+//! - diagnostics for every open file on open, change and save, computed in
+//!   the configuration the file belongs to ([`analysis`]);
+//! - code actions: each finding's fix, "fix all safe problems in this
+//!   file" and a suppression comment ([`actions`]);
+//! - hover: what nginx does at a location, a directive's facts, a rule's
+//!   summary ([`hover`]);
+//! - go to definition and the document outline ([`navigate`]).
+//!
+//! Everything is computed again from the files and buffers when asked:
+//! analysing even a 2,000-server configuration takes a few tens of
+//! milliseconds, so there is no cache of results to keep in step.
+
+mod actions;
+mod analysis;
+mod convert;
+mod hover;
+mod navigate;
+mod positions;
+
+use analysis::{Analysis, Workspace};
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types as lsp;
+use lsp_types::notification::Notification as _;
+use lsp_types::request::Request as _;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// Runs the server until the client asks it to exit; the exit code.
+pub(crate) fn run(settings: &crate::app::cli::Settings) -> u8 {
+    let (connection, io_threads) = Connection::stdio();
+    let code = match serve(&connection, settings) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("wslint server: {e}");
+            2
+        }
+    };
+    drop(connection);
+    let _ = io_threads.join();
+    code
+}
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+fn capabilities() -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(lsp::PositionEncodingKind::UTF16),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::FULL),
+                save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    actions::FIX_ALL.clone(),
+                ]),
+                ..Default::default()
+            },
+        )),
+        ..Default::default()
+    }
+}
+
+fn serve(connection: &Connection, settings: &crate::app::cli::Settings) -> Result<(), Failure> {
+    let (id, params) = connection.initialize_start()?;
+    let params: lsp::InitializeParams = serde_json::from_value(params)?;
+    let result = lsp::InitializeResult {
+        capabilities: capabilities(),
+        server_info: Some(lsp::ServerInfo {
+            name: "wslint".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+    };
+    connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    let mut server = Server {
+        connection,
+        workspace: Workspace::new(settings.clone(), workspace_folders(&params)),
+        open: BTreeSet::new(),
+    };
+    loop {
+        let Ok(message) = connection.receiver.recv() else {
+            return Ok(());
+        };
+        let mut changed = false;
+        let mut next = Some(message);
+        // Take every message already waiting before analysing: a burst of
+        // keystrokes is analysed once.
+        while let Some(message) = next {
+            match message {
+                Message::Request(request) => {
+                    if connection.handle_shutdown(&request)? {
+                        return Ok(());
+                    }
+                    if changed {
+                        server.publish()?;
+                        changed = false;
+                    }
+                    server.answer(request)?;
+                }
+                Message::Notification(notification) => {
+                    changed |= server.notice(notification);
+                }
+                Message::Response(_) => {}
+            }
+            next = connection.receiver.try_recv().ok();
+        }
+        if changed {
+            server.publish()?;
+        }
+    }
+}
+
+fn workspace_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().ok())
+        .collect();
+    #[allow(deprecated)] // Older clients send only the root.
+    if let Some(root) = params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()) {
+        folders.push(root);
+    }
+    folders
+}
+
+struct Server<'c> {
+    connection: &'c Connection,
+    workspace: Workspace,
+    /// The open files, by path.
+    open: BTreeSet<PathBuf>,
+}
+
+impl Server<'_> {
+    /// Takes a notification in; whether diagnostics must be published again.
+    fn notice(&mut self, notification: Notification) -> bool {
+        use lsp::notification as n;
+        match notification.method.as_str() {
+            n::DidOpenTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp::DidOpenTextDocumentParams>(notification.params)
+                else {
+                    return false;
+                };
+                let Ok(path) = p.text_document.uri.to_file_path() else {
+                    return false;
+                };
+                self.workspace
+                    .set_buffer(&path, p.text_document.text.into_bytes());
+                self.workspace.forget(false);
+                self.open.insert(path);
+                true
+            }
+            n::DidChangeTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp::DidChangeTextDocumentParams>(notification.params)
+                else {
+                    return false;
+                };
+                let Ok(path) = p.text_document.uri.to_file_path() else {
+                    return false;
+                };
+                // Full synchronisation: the last change is the whole text.
+                if let Some(change) = p.content_changes.into_iter().last() {
+                    self.workspace.set_buffer(&path, change.text.into_bytes());
+                }
+                if path.file_name().is_some_and(|n| n == "nginx.conf") {
+                    self.workspace.forget(false);
+                }
+                true
+            }
+            n::DidSaveTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp::DidSaveTextDocumentParams>(notification.params)
+                else {
+                    return false;
+                };
+                let is_settings = p
+                    .text_document
+                    .uri
+                    .path()
+                    .ends_with(crate::app::config::FILE_NAME);
+                self.workspace.forget(is_settings);
+                true
+            }
+            n::DidCloseTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params)
+                else {
+                    return false;
+                };
+                if let Ok(path) = p.text_document.uri.to_file_path() {
+                    self.workspace.close_buffer(&path);
+                    self.open.remove(&path);
+                    self.workspace.forget(false);
+                    let _ = self.send_diagnostics(p.text_document.uri, Vec::new());
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Publishes the diagnostics of every open file, analysing each
+    /// configuration once.
+    fn publish(&mut self) -> Result<(), Failure> {
+        let open: Vec<PathBuf> = self.open.iter().cloned().collect();
+        let mut by_root: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+        for path in open {
+            let root = self.workspace.root_of(&path);
+            match by_root.iter_mut().find(|(r, _)| *r == root) {
+                Some((_, paths)) => paths.push(path),
+                None => by_root.push((root, vec![path])),
+            }
+        }
+        for (root, paths) in by_root {
+            let analysis = self.workspace.analyse(&root);
+            for path in paths {
+                let Ok(uri) = lsp::Url::from_file_path(&path) else {
+                    continue;
+                };
+                let diagnostics = match &analysis {
+                    Ok(analysis) => file_diagnostics(analysis, &path),
+                    Err(e) => vec![settings_error(e)],
+                };
+                self.send_diagnostics(uri, diagnostics)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn send_diagnostics(
+        &self,
+        uri: lsp::Url,
+        diagnostics: Vec<lsp::Diagnostic>,
+    ) -> Result<(), Failure> {
+        let params = lsp::PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        };
+        let notification = Notification::new(
+            lsp::notification::PublishDiagnostics::METHOD.to_string(),
+            params,
+        );
+        self.connection
+            .sender
+            .send(Message::Notification(notification))?;
+        Ok(())
+    }
+
+    /// Answers a request (an error response for one it does not know).
+    fn answer(&mut self, request: Request) -> Result<(), Failure> {
+        use lsp::request as r;
+        let id = request.id.clone();
+        let result = match request.method.as_str() {
+            r::HoverRequest::METHOD => self.with_file(request, |a, path, p: lsp::HoverParams| {
+                hover::hover(a, path, p.text_document_position_params.position)
+            }),
+            r::GotoDefinition::METHOD => {
+                self.with_file(request, |a, path, p: lsp::GotoDefinitionParams| {
+                    navigate::definition(a, path, p.text_document_position_params.position)
+                })
+            }
+            r::DocumentSymbolRequest::METHOD => self
+                .with_file(request, |a, path, _: lsp::DocumentSymbolParams| {
+                    navigate::outline(a, path)
+                }),
+            r::CodeActionRequest::METHOD => self
+                .with_file(request, |a, path, p: lsp::CodeActionParams| {
+                    actions::actions(a, path, &p)
+                }),
+            _ => Err(lsp_server::ResponseError {
+                code: lsp_server::ErrorCode::MethodNotFound as i32,
+                message: format!("wslint server does not answer {}", request.method),
+                data: None,
+            }),
+        };
+        self.respond(id, result)
+    }
+
+    /// Parses a request's parameters, analyses the configuration of the
+    /// file they name, and answers with `answer`'s result.
+    fn with_file<P, R>(
+        &mut self,
+        request: Request,
+        answer: impl FnOnce(&Analysis, &std::path::Path, P) -> R,
+    ) -> Result<serde_json::Value, lsp_server::ResponseError>
+    where
+        P: serde::de::DeserializeOwned + HasDocument,
+        R: serde::Serialize,
+    {
+        let invalid = |message: String| lsp_server::ResponseError {
+            code: lsp_server::ErrorCode::InvalidParams as i32,
+            message,
+            data: None,
+        };
+        let params: P =
+            serde_json::from_value(request.params).map_err(|e| invalid(e.to_string()))?;
+        let path = params
+            .document()
+            .to_file_path()
+            .map_err(|()| invalid("not a file URI".into()))?;
+        let root = self.workspace.root_of(&path);
+        let analysis = self
+            .workspace
+            .analyse(&root)
+            .map_err(|e| invalid(format!("settings: {e}")))?;
+        let result = answer(&analysis, &path, params);
+        serde_json::to_value(result).map_err(|e| invalid(e.to_string()))
+    }
+
+    fn respond(
+        &self,
+        id: RequestId,
+        result: Result<serde_json::Value, lsp_server::ResponseError>,
+    ) -> Result<(), Failure> {
+        let response = match result {
+            Ok(value) => Response {
+                id,
+                result: Some(value),
+                error: None,
+            },
+            Err(error) => Response {
+                id,
+                result: None,
+                error: Some(error),
+            },
+        };
+        self.connection.sender.send(Message::Response(response))?;
+        Ok(())
+    }
+}
+
+/// Request parameters that name a document.
+trait HasDocument {
+    fn document(&self) -> &lsp::Url;
+}
+
+impl HasDocument for lsp::HoverParams {
+    fn document(&self) -> &lsp::Url {
+        &self.text_document_position_params.text_document.uri
+    }
+}
+
+impl HasDocument for lsp::GotoDefinitionParams {
+    fn document(&self) -> &lsp::Url {
+        &self.text_document_position_params.text_document.uri
+    }
+}
+
+impl HasDocument for lsp::DocumentSymbolParams {
+    fn document(&self) -> &lsp::Url {
+        &self.text_document.uri
+    }
+}
+
+impl HasDocument for lsp::CodeActionParams {
+    fn document(&self) -> &lsp::Url {
+        &self.text_document.uri
+    }
+}
+
+/// The findings of an analysis that are in `path`, as the protocol shows
+/// them. Syntax errors of the file come with them.
+pub(crate) fn file_diagnostics(
+    analysis: &Analysis,
+    path: &std::path::Path,
+) -> Vec<lsp::Diagnostic> {
+    let files = &analysis.loaded.files;
+    let Some(id) = files.id_of(path) else {
+        return Vec::new();
+    };
+    let file = files.get(id);
+    let lines = positions::Lines::new(&file.tree.source);
+    let mut out: Vec<lsp::Diagnostic> = file
+        .tree
+        .errors
+        .iter()
+        .map(|e| lsp::Diagnostic {
+            range: lines.range(&e.span),
+            severity: Some(lsp::DiagnosticSeverity::ERROR),
+            code: Some(lsp::NumberOrString::String("syntax-error".into())),
+            source: Some("wslint".into()),
+            message: e.message.clone(),
+            ..Default::default()
+        })
+        .collect();
+    out.extend(
+        analysis
+            .outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.location.file == id)
+            .map(|d| convert::diagnostic(files, &lines, d)),
+    );
+    out
+}
+
+/// A broken `.wslint.toml`, shown at the top of the file.
+fn settings_error(message: &str) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        source: Some("wslint".into()),
+        message: format!("wslint settings cannot be used: {message}"),
+        ..Default::default()
+    }
+}

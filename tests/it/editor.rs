@@ -1,0 +1,1 @@
+//! A real editor (Neovim, headless) drives `wslint server`.

@@ -1,0 +1,1 @@
+//! `wslint server` driven over stdio with real LSP messages.
