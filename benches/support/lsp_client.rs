@@ -107,7 +107,10 @@ impl Client {
                 && n.method == "textDocument/publishDiagnostics"
                 && n.params["uri"] == uri
             {
-                return n.params["diagnostics"].as_array().cloned().unwrap_or_default();
+                return n.params["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
             }
         }
     }

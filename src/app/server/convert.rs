@@ -142,15 +142,27 @@ fn floor_char(text: &[u8], mut at: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// `before` with one edit applied (ASCII and two-byte characters).
+    fn applied(before: &str, edit: &lsp::TextEdit) -> String {
+        let lines = Lines::new(before.as_bytes());
+        let start = lines.offset(edit.range.start) as usize;
+        let end = lines.offset(edit.range.end) as usize;
+        format!("{}{}{}", &before[..start], edit.new_text, &before[end..])
+    }
+
     #[test]
     fn a_replacement_covers_only_what_changed() {
-        let before = b"server {\n    location /ws/ {\n    }\n}\n";
-        let after = b"server {\n    location /ws/ {\n        proxy_http_version 1.1;\n    }\n}\n";
-        let edit = replacement(before, after);
+        let before = "server {\n    location /ws/ {\n    }\n}\n";
+        let after = "server {\n    location /ws/ {\n        proxy_http_version 1.1;\n    }\n}\n";
+        let edit = replacement(before.as_bytes(), after.as_bytes());
+        assert_eq!(applied(before, &edit), after);
         assert_eq!(edit.range.start, edit.range.end);
-        assert_eq!(edit.range.start, lsp::Position::new(2, 0));
-        assert_eq!(edit.new_text, "        proxy_http_version 1.1;\n");
-        let same = replacement(b"a\xc3\xa9b", "a\u{e8}b".as_bytes());
-        assert_eq!(same.new_text, "\u{e8}");
+        assert_eq!(edit.new_text.trim(), "proxy_http_version 1.1;");
+        let (before, after) = ("a\u{e9}b", "a\u{e8}b");
+        let edit = replacement(before.as_bytes(), after.as_bytes());
+        assert_eq!(edit.new_text, "\u{e8}");
+        assert_eq!(applied(before, &edit), after);
+        let edit = replacement(b"same", b"same");
+        assert!(edit.new_text.is_empty() && edit.range.start == edit.range.end);
     }
 }
