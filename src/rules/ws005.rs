@@ -223,4 +223,5 @@ fn map_finding(cx: &Cx, route: &Route, map: Node, var: &str, problem: &str) -> D
             cx.place(route)
         ),
     )
+    .with_related(cx.location_anchor(route.scope), "the location that uses it")
 }

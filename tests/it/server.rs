@@ -424,3 +424,70 @@ fn wslint_toml_applies_as_on_the_command_line() {
     client.open(&site, SITE);
     assert!(client.diagnostics_for(&uri(&site)).is_empty());
 }
+
+#[test]
+fn findings_in_files_not_open_are_published_with_their_related_places() {
+    // The map's values are swapped: the finding is on the map, in
+    // nginx.conf, which is not open; it names the site's location.
+    let swapped = MAIN.replace(
+        "        default upgrade;\n        ''      close;",
+        "        default close;\n        ''      upgrade;",
+    );
+    let site = SITE.replace(
+        "        proxy_set_header Host $host;",
+        "        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Host $host;",
+    );
+    let (dir, main, site_path) = tree(&swapped, &site);
+    let mut client = start(dir.path());
+    client.open(&site_path, &site);
+    let on_main = client.diagnostics_for(&uri(&main));
+    let map = on_main
+        .iter()
+        .find(|d| d["code"] == "WS005")
+        .unwrap_or_else(|| panic!("no WS005 on the map: {on_main:#?}"));
+    assert_eq!(map["range"]["start"]["line"], 2);
+    let related = &map["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri(&site_path), "{map:#?}");
+    assert_eq!(related["location"]["range"]["start"]["line"], 3);
+    assert_eq!(related["message"], "the location that uses it");
+    assert!(client.diagnostics_for(&uri(&site_path)).is_empty());
+    // Fixed on disk and saved: the map's finding is gone from nginx.conf
+    // (what is left is WS014's note on its `events` block).
+    std::fs::write(&main, MAIN).unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&main)}}),
+    );
+    assert_eq!(codes(&client.diagnostics_for(&uri(&main))), ["WS014"]);
+    assert!(client.diagnostics_for(&uri(&site_path)).is_empty());
+
+    // A location that sets one header hides the server's: each hidden
+    // entry is a related place.
+    let hiding = "server {
+    listen 80;
+    proxy_set_header Host $host;
+    proxy_set_header X-Real-IP $remote_addr;
+    location /ws/ {
+        proxy_pass http://chat;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_read_timeout 1h;
+    }
+}
+";
+    std::fs::write(&site_path, hiding).unwrap();
+    client.change(&site_path, 2, hiding);
+    let found = client.diagnostics_for(&uri(&site_path));
+    let lost = found
+        .iter()
+        .find(|d| d["code"] == "WS008")
+        .unwrap_or_else(|| panic!("no WS008: {found:#?}"));
+    let lines: Vec<&Value> = lost["relatedInformation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["location"]["range"]["start"]["line"])
+        .collect();
+    assert_eq!(lines, [&json!(2), &json!(3)], "{lost:#?}");
+}

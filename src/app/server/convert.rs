@@ -30,11 +30,14 @@ pub(crate) fn location(files: &FileSet, place: &FileSpan) -> Option<lsp::Locatio
 /// Where the explanation of each rule is: docs/rules.md of the source tree
 /// the binary was built from, when it is there (`cargo install --path .`).
 fn rule_page(code: &str, name: &str) -> Option<lsp::Url> {
-    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
-    if !page.is_file() {
-        return None;
-    }
-    let mut url = lsp::Url::from_file_path(page).ok()?;
+    static PAGE: std::sync::OnceLock<Option<lsp::Url>> = std::sync::OnceLock::new();
+    let page = PAGE.get_or_init(|| {
+        let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+        page.is_file()
+            .then(|| lsp::Url::from_file_path(page).ok())
+            .flatten()
+    });
+    let mut url = page.clone()?;
     url.set_fragment(Some(&format!("{}-{name}", code.to_ascii_lowercase())));
     Some(url)
 }

@@ -21,6 +21,7 @@ mod hover;
 mod navigate;
 mod positions;
 
+use crate::load::files::identity;
 use analysis::{Analysis, Workspace};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -88,12 +89,13 @@ fn serve(connection: &Connection, settings: &crate::app::cli::Settings) -> Resul
         connection,
         workspace: Workspace::new(settings.clone(), workspace_folders(&params)),
         open: BTreeSet::new(),
+        published: std::collections::HashMap::new(),
     };
     loop {
         let Ok(message) = connection.receiver.recv() else {
             return Ok(());
         };
-        let mut changed = false;
+        let mut changed = Publish::Nothing;
         let mut next = Some(message);
         // Take every message already waiting before analysing: a burst of
         // keystrokes is analysed once.
@@ -103,21 +105,21 @@ fn serve(connection: &Connection, settings: &crate::app::cli::Settings) -> Resul
                     if connection.handle_shutdown(&request)? {
                         return Ok(());
                     }
-                    if changed {
-                        server.publish()?;
-                        changed = false;
+                    if changed != Publish::Nothing {
+                        server.publish(changed)?;
+                        changed = Publish::Nothing;
                     }
                     server.answer(request)?;
                 }
                 Message::Notification(notification) => {
-                    changed |= server.notice(notification);
+                    changed = changed.max(server.notice(notification));
                 }
                 Message::Response(_) => {}
             }
             next = connection.receiver.try_recv().ok();
         }
-        if changed {
-            server.publish()?;
+        if changed != Publish::Nothing {
+            server.publish(changed)?;
         }
     }
 }
@@ -136,41 +138,54 @@ fn workspace_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
     folders
 }
 
+/// Which diagnostics a notification makes stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Publish {
+    Nothing,
+    /// The open files' (an edit: what the user looks at, at typing speed).
+    OpenFiles,
+    /// Every file of their configurations (on open, save and close).
+    AllFiles,
+}
+
 struct Server<'c> {
     connection: &'c Connection,
     workspace: Workspace,
     /// The open files, by path.
     open: BTreeSet<PathBuf>,
+    /// The files given diagnostics at the last publication, by the
+    /// configuration they belong to.
+    published: std::collections::HashMap<PathBuf, BTreeSet<lsp::Url>>,
 }
 
 impl Server<'_> {
-    /// Takes a notification in; whether diagnostics must be published again.
-    fn notice(&mut self, notification: Notification) -> bool {
+    /// Takes a notification in; which diagnostics must be published again.
+    fn notice(&mut self, notification: Notification) -> Publish {
         use lsp::notification as n;
         match notification.method.as_str() {
             n::DidOpenTextDocument::METHOD => {
                 let Ok(p) =
                     serde_json::from_value::<lsp::DidOpenTextDocumentParams>(notification.params)
                 else {
-                    return false;
+                    return Publish::Nothing;
                 };
                 let Ok(path) = p.text_document.uri.to_file_path() else {
-                    return false;
+                    return Publish::Nothing;
                 };
                 self.workspace
                     .set_buffer(&path, p.text_document.text.into_bytes());
                 self.workspace.forget(false);
                 self.open.insert(path);
-                true
+                Publish::AllFiles
             }
             n::DidChangeTextDocument::METHOD => {
                 let Ok(p) =
                     serde_json::from_value::<lsp::DidChangeTextDocumentParams>(notification.params)
                 else {
-                    return false;
+                    return Publish::Nothing;
                 };
                 let Ok(path) = p.text_document.uri.to_file_path() else {
-                    return false;
+                    return Publish::Nothing;
                 };
                 // Full synchronisation: the last change is the whole text.
                 if let Some(change) = p.content_changes.into_iter().last() {
@@ -179,13 +194,13 @@ impl Server<'_> {
                 if path.file_name().is_some_and(|n| n == "nginx.conf") {
                     self.workspace.forget(false);
                 }
-                true
+                Publish::OpenFiles
             }
             n::DidSaveTextDocument::METHOD => {
                 let Ok(p) =
                     serde_json::from_value::<lsp::DidSaveTextDocumentParams>(notification.params)
                 else {
-                    return false;
+                    return Publish::Nothing;
                 };
                 let is_settings = p
                     .text_document
@@ -193,29 +208,34 @@ impl Server<'_> {
                     .path()
                     .ends_with(crate::app::config::FILE_NAME);
                 self.workspace.forget(is_settings);
-                true
+                Publish::AllFiles
             }
             n::DidCloseTextDocument::METHOD => {
                 let Ok(p) =
                     serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params)
                 else {
-                    return false;
+                    return Publish::Nothing;
                 };
                 if let Ok(path) = p.text_document.uri.to_file_path() {
                     self.workspace.close_buffer(&path);
                     self.open.remove(&path);
                     self.workspace.forget(false);
-                    let _ = self.send_diagnostics(p.text_document.uri, Vec::new());
                 }
-                true
+                Publish::AllFiles
             }
-            _ => false,
+            _ => Publish::Nothing,
         }
     }
 
-    /// Publishes the diagnostics of every open file, analysing each
-    /// configuration once.
-    fn publish(&mut self) -> Result<(), Failure> {
+    /// Publishes the diagnostics of the open files and, for
+    /// [`Publish::AllFiles`], of every file of the configurations they
+    /// belong to (an editor lists those of closed files in its problems
+    /// view: a wrong `map` in nginx.conf concerns the site file that uses
+    /// it), analysing each configuration once; files whose findings are
+    /// gone get an empty list. After an edit only the open files' are sent:
+    /// a large configuration's thousands of findings take longer to send
+    /// and read than to find.
+    fn publish(&mut self, scope: Publish) -> Result<(), Failure> {
         let open: Vec<PathBuf> = self.open.iter().cloned().collect();
         let mut by_root: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
         for path in open {
@@ -225,19 +245,51 @@ impl Server<'_> {
                 None => by_root.push((root, vec![path])),
             }
         }
+        let mut published = std::collections::HashMap::new();
         for (root, paths) in by_root {
-            let analysis = self.workspace.analyse(&root);
-            for path in paths {
-                let Ok(uri) = lsp::Url::from_file_path(&path) else {
-                    continue;
-                };
-                let diagnostics = match &analysis {
-                    Ok(analysis) => file_diagnostics(analysis, &path),
-                    Err(e) => vec![settings_error(e)],
-                };
-                self.send_diagnostics(uri, diagnostics)?;
+            let mut now: BTreeSet<lsp::Url> = BTreeSet::new();
+            match self.workspace.analyse(&root) {
+                Ok(analysis) => {
+                    let files = &analysis.loaded.files;
+                    for id in 0..files.files.len() as u32 {
+                        let Some(uri) = convert::uri_of(files, id) else {
+                            continue;
+                        };
+                        let open = uri
+                            .to_file_path()
+                            .is_ok_and(|p| paths.iter().any(|o| identity(o) == identity(&p)));
+                        if !open && scope != Publish::AllFiles {
+                            if self.published.get(&root).is_some_and(|p| p.contains(&uri)) {
+                                now.insert(uri);
+                            }
+                            continue;
+                        }
+                        let diagnostics = file_diagnostics(&analysis, id);
+                        if !diagnostics.is_empty() || open {
+                            now.insert(uri.clone());
+                            self.send_diagnostics(uri, diagnostics)?;
+                        }
+                    }
+                }
+                Err(e) => {
+                    for path in &paths {
+                        if let Ok(uri) = lsp::Url::from_file_path(path) {
+                            now.insert(uri.clone());
+                            self.send_diagnostics(uri, vec![settings_error(&e)])?;
+                        }
+                    }
+                }
+            }
+            published.insert(root, now);
+        }
+        let before = std::mem::take(&mut self.published);
+        let still: BTreeSet<&lsp::Url> = published.values().flatten().collect();
+        for uri in before.values().flatten() {
+            if !still.contains(uri) {
+                self.send_diagnostics(uri.clone(), Vec::new())?;
             }
         }
+        self.published = published;
         Ok(())
     }
 
@@ -373,16 +425,10 @@ impl HasDocument for lsp::CodeActionParams {
     }
 }
 
-/// The findings of an analysis that are in `path`, as the protocol shows
-/// them. Syntax errors of the file come with them.
-pub(crate) fn file_diagnostics(
-    analysis: &Analysis,
-    path: &std::path::Path,
-) -> Vec<lsp::Diagnostic> {
+/// The findings of an analysis that are in file `id`, as the protocol
+/// shows them. Syntax errors of the file come with them.
+fn file_diagnostics(analysis: &Analysis, id: u32) -> Vec<lsp::Diagnostic> {
     let files = &analysis.loaded.files;
-    let Some(id) = files.id_of(path) else {
-        return Vec::new();
-    };
     let file = files.get(id);
     let lines = positions::Lines::new(&file.tree.source);
     let mut out: Vec<lsp::Diagnostic> = file
