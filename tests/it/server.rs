@@ -423,6 +423,21 @@ fn wslint_toml_applies_as_on_the_command_line() {
     let mut client = start(dir.path());
     client.open(&site, SITE);
     assert!(client.diagnostics_for(&uri(&site)).is_empty());
+    // Changed outside the editor: read at the next analysis.
+    let settings = dir.path().join(".wslint.toml");
+    std::fs::write(&settings, "ignore = [\"WS006\"]\n").unwrap();
+    client.change(&site, 2, SITE);
+    assert_eq!(codes(&client.diagnostics_for(&uri(&site))), ["WS002"]);
+    std::fs::write(&settings, "ignore = [\"WS006\"\n").unwrap();
+    client.change(&site, 3, SITE);
+    let broken = client.diagnostics_for(&uri(&site));
+    assert!(
+        broken[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("wslint settings cannot be used: "),
+        "{broken:#?}"
+    );
 }
 
 #[test]
@@ -490,4 +505,13 @@ fn findings_in_files_not_open_are_published_with_their_related_places() {
         .map(|r| &r["location"]["range"]["start"]["line"])
         .collect();
     assert_eq!(lines, [&json!(2), &json!(3)], "{lost:#?}");
+}
+
+#[test]
+fn the_configuration_is_found_above_a_workspace_folder_below_nginx_conf() {
+    // The editor opened `sites/` itself: nginx.conf is above the workspace.
+    let (dir, _, site) = tree(MAIN, SITE);
+    let mut client = start(&dir.path().canonicalize().unwrap().join("sites"));
+    client.open(&site, SITE);
+    assert_eq!(codes(&client.diagnostics_for(&uri(&site))), ["WS002"]);
 }

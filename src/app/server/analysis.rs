@@ -3,10 +3,11 @@
 //! the check's findings on it.
 //!
 //! The configuration a file belongs to is the `nginx.conf` of the nearest
-//! folder at or above the file's own, up to the workspace folder holding
-//! it, whose includes reach the file (followed as the command line follows
-//! them). A file nothing includes is checked alone, as the command line
-//! checks a single file, with the assumptions of a snippet stated.
+//! folder at or above the file's own whose includes reach the file
+//! (followed as the command line follows them), else that of a workspace
+//! folder that reaches it. A file nothing includes is checked alone, as
+//! the command line checks a single file, with the assumptions of a
+//! snippet stated.
 
 use crate::app::check;
 use crate::load::files::{Overlay, identity};
@@ -16,6 +17,20 @@ use crate::rules::RuleSettings;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// Which `.wslint.toml` settings were read from, and when it was last
+/// changed (and its size): a change, however it is made, is read at the
+/// next analysis.
+type SettingsSource = Option<(PathBuf, Option<(std::time::SystemTime, u64)>)>;
+
+fn settings_source(root: &Path) -> SettingsSource {
+    crate::app::config::discover(root).map(|path| {
+        let changed = std::fs::metadata(&path)
+            .and_then(|m| Ok((m.modified()?, m.len())))
+            .ok();
+        (path, changed)
+    })
+}
 
 /// A loaded configuration and its findings.
 pub(crate) struct Analysis {
@@ -39,8 +54,9 @@ pub(crate) struct Workspace {
     cli: crate::app::cli::Settings,
     /// The configuration each open file belongs to, by path identity.
     roots: HashMap<PathBuf, PathBuf>,
-    /// Settings per root (resolving them runs `nginx -v`).
-    settings: HashMap<PathBuf, RuleSettings>,
+    /// Settings per root, with the `.wslint.toml` they were read from and
+    /// its modification time (resolving them runs `nginx -v`).
+    settings: HashMap<PathBuf, (SettingsSource, RuleSettings)>,
 }
 
 impl Workspace {
@@ -66,12 +82,9 @@ impl Workspace {
     }
 
     /// Forgets which configuration files belong to (after a save, includes
-    /// may have changed) and, when `settings` is set, the settings too.
-    pub(crate) fn forget(&mut self, settings: bool) {
+    /// may have changed).
+    pub(crate) fn forget_roots(&mut self) {
         self.roots.clear();
-        if settings {
-            self.settings.clear();
-        }
     }
 
     /// The configuration `path` belongs to (see the module comment).
@@ -87,43 +100,43 @@ impl Workspace {
 
     fn find_root(&self, path: &Path) -> Option<PathBuf> {
         let absolute = identity(path);
-        let top = self
-            .folders
-            .iter()
-            .map(|f| identity(f))
-            .filter(|f| absolute.starts_with(f))
-            .max_by_key(|f| f.components().count());
-        for folder in absolute.ancestors().skip(1) {
-            let main = folder.join("nginx.conf");
+        // Nearest first: the folders above the file, then the workspace
+        // folders (whose nginx.conf may include a file kept elsewhere).
+        let candidates = absolute
+            .ancestors()
+            .skip(1)
+            .chain(self.folders.iter().map(PathBuf::as_path))
+            .map(|folder| identity(&folder.join("nginx.conf")));
+        for main in candidates {
             if main == absolute {
                 return Some(main);
             }
-            let exists = main.is_file() || self.buffers.contains_key(&main);
-            if exists {
+            if main.is_file() || self.buffers.contains_key(&main) {
                 let loaded = load_overlaid(&[Input::Path(main.clone())], self.buffers.clone());
                 if loaded.files.id_of(&absolute).is_some() {
                     return Some(main);
                 }
-            }
-            if top.as_deref() == Some(folder) {
-                break;
             }
         }
         None
     }
 
     /// The check settings for a root: defaults, the nearest `.wslint.toml`
-    /// above it, then the server's command line. A broken `.wslint.toml`
-    /// is reported and the defaults are used.
+    /// above it, then the server's command line; an error for a broken
+    /// `.wslint.toml`.
     pub(crate) fn settings_for(&mut self, root: &Path) -> Result<RuleSettings, String> {
-        if let Some(s) = self.settings.get(root) {
-            return Ok(s.clone());
+        let source = settings_source(root);
+        if let Some((read_from, settings)) = self.settings.get(root)
+            && *read_from == source
+        {
+            return Ok(settings.clone());
         }
         let inputs = [Input::Path(root.to_path_buf())];
         let settings = crate::app::config::resolve(&self.cli, &inputs)
             .map(|(s, _)| s)
             .map_err(|e| e.to_string())?;
-        self.settings.insert(root.to_path_buf(), settings.clone());
+        self.settings
+            .insert(root.to_path_buf(), (source, settings.clone()));
         Ok(settings)
     }
 

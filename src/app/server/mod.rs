@@ -174,7 +174,7 @@ impl Server<'_> {
                 };
                 self.workspace
                     .set_buffer(&path, p.text_document.text.into_bytes());
-                self.workspace.forget(false);
+                self.workspace.forget_roots();
                 self.open.insert(path);
                 Publish::AllFiles
             }
@@ -192,22 +192,12 @@ impl Server<'_> {
                     self.workspace.set_buffer(&path, change.text.into_bytes());
                 }
                 if path.file_name().is_some_and(|n| n == "nginx.conf") {
-                    self.workspace.forget(false);
+                    self.workspace.forget_roots();
                 }
                 Publish::OpenFiles
             }
             n::DidSaveTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidSaveTextDocumentParams>(notification.params)
-                else {
-                    return Publish::Nothing;
-                };
-                let is_settings = p
-                    .text_document
-                    .uri
-                    .path()
-                    .ends_with(crate::app::config::FILE_NAME);
-                self.workspace.forget(is_settings);
+                self.workspace.forget_roots();
                 Publish::AllFiles
             }
             n::DidCloseTextDocument::METHOD => {
@@ -219,7 +209,7 @@ impl Server<'_> {
                 if let Ok(path) = p.text_document.uri.to_file_path() {
                     self.workspace.close_buffer(&path);
                     self.open.remove(&path);
-                    self.workspace.forget(false);
+                    self.workspace.forget_roots();
                 }
                 Publish::AllFiles
             }
