@@ -344,6 +344,14 @@ fn render_report(
 
 /// Renders one syntax error of `file`.
 pub(crate) fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color) -> String {
+    // A binary file has no lines worth showing: one line says it all.
+    if crate::syntax::parser::is_binary(&file.tree.source) {
+        return format!(
+            "syntax-error: {}:1:1: {}\n",
+            file.display_name(),
+            error.message
+        );
+    }
     let mut labels = vec![label("here", &error.span, true)];
     if let Some((span, text)) = &error.related {
         labels.push(label(text, span, false));

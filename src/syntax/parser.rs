@@ -49,6 +49,31 @@ struct Builder<'a> {
 /// The UTF-8 byte order mark.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Whether bytes are not text at all (an image, an archive, a file saved as
+/// UTF-16): a UTF-16 byte order mark, or more than a tenth of the first 8
+/// KiB that no text has (control characters other than tab, line breaks
+/// and form feed, and bytes that are not UTF-8). A stray NUL in a comment,
+/// or a Latin-1 `é`, leaves a file text: nginx reads those.
+pub(crate) fn is_binary(source: &[u8]) -> bool {
+    if source.starts_with(b"\xFF\xFE") || source.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let sample = &source[..source.len().min(8192)];
+    let controls = sample
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+        .count();
+    let mut not_utf8 = 0;
+    let mut rest = sample;
+    while let Err(e) = std::str::from_utf8(rest) {
+        // A character cut by the end of the sample is not an error.
+        let Some(bad) = e.error_len() else { break };
+        not_utf8 += bad;
+        rest = &rest[e.valid_up_to() + bad..];
+    }
+    (controls + not_utf8) * 10 > sample.len()
+}
+
 /// Parses nginx configuration bytes. Never fails: errors are in `errors`.
 pub fn parse(source: Vec<u8>) -> SyntaxTree {
     if source.len() > MAX_SOURCE_LEN {
@@ -65,6 +90,29 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
             errors: vec![SyntaxError {
                 message: "file is larger than 256 MiB".into(),
                 span: 0..end,
+                related: None,
+            }],
+        };
+    }
+    if is_binary(&source) {
+        // One error rather than a screenful of syntax errors. The bytes are
+        // one opaque token under an error item, so the tree still prints
+        // back exactly as it came.
+        // (Binary content is never empty.)
+        let end = source.len() as u32;
+        return SyntaxTree {
+            source: SourceText::new(source),
+            tokens: vec![Token::new(TokenKind::RawBody, 0, end)],
+            word_tokens: Vec::new(),
+            items: vec![Item::Error(0..1)],
+            blocks: Vec::new(),
+            root: Block {
+                items: 0..1,
+                ..Block::default()
+            },
+            errors: vec![SyntaxError {
+                message: "not an nginx configuration: binary content".into(),
+                span: 0..0,
                 related: None,
             }],
         };
@@ -371,6 +419,26 @@ impl Builder<'_> {
             let frame = self.stack.pop().expect("checked in loop condition");
             self.finish_frame(frame, None);
         }
+    }
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::is_binary;
+
+    #[test]
+    fn binary_content_is_told_from_text_nginx_reads() {
+        assert!(is_binary(
+            &(0..=255u8).cycle().take(4096).collect::<Vec<_>>()
+        ));
+        assert!(is_binary(b"\xFF\xFEs\0e\0r\0v\0e\0r\0"));
+        assert!(is_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0"));
+        assert!(!is_binary(b""));
+        assert!(!is_binary(b"# a \0 b\nserver { listen 80; }\n"));
+        assert!(!is_binary(
+            b"# caf\xe9\nserver { return 200 \"d\xe9j\xe0\"; }\n"
+        ));
+        assert!(!is_binary("server_name é.example;\n".as_bytes()));
     }
 }
 

@@ -360,3 +360,30 @@ fn control_characters_from_a_config_never_reach_the_terminal() {
         );
     }
 }
+
+#[test]
+fn a_file_that_is_not_text_gets_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16: Vec<u8> = std::iter::once([0xFF, 0xFE])
+        .chain("server { listen 80; }\n".bytes().map(|b| [b, 0]))
+        .flatten()
+        .collect();
+    std::fs::write(dir.path().join("utf16.conf"), utf16).unwrap();
+    let image: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
+    std::fs::write(dir.path().join("image.conf"), &image).unwrap();
+    for name in ["utf16.conf", "image.conf"] {
+        let (code, text) = run(dir.path(), &["--color", "never", name]);
+        assert_eq!(code, 2, "{text}");
+        assert_eq!(
+            text,
+            format!(
+                "syntax-error: {name}:1:1: not an nginx configuration: binary content\n\n\
+                 Checked 1 file (a file of unknown context: outer levels not seen): 1 syntax error.\n"
+            )
+        );
+    }
+    // Never fixed, and the bytes are kept.
+    let (code, _) = run(dir.path(), &["--fix", "image.conf"]);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read(dir.path().join("image.conf")).unwrap(), image);
+}
