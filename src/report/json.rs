@@ -103,6 +103,17 @@ struct Summary {
     info: usize,
     fixed: usize,
     fixable: usize,
+    /// The findings by severity: `error`, `warning` and `info` above say
+    /// the same, but read too much like `errors` (what kept files from
+    /// being checked).
+    by_severity: BySeverity,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    error: usize,
+    warning: usize,
+    info: usize,
 }
 
 /// Renders the run; `fixed` is how many findings `--fix` fixed.
@@ -130,6 +141,11 @@ pub fn write(
         info: count(Severity::Info),
         fixed,
         fixable: findings.iter().filter(|d| d.fix.is_some()).count(),
+        by_severity: BySeverity {
+            error: count(Severity::Error),
+            warning: count(Severity::Warning),
+            info: count(Severity::Info),
+        },
     };
     let document = Document {
         version: VERSION,

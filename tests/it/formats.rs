@@ -96,6 +96,10 @@ fn json_fields_read_back() {
         (summary["error"].as_u64(), summary["warning"].as_u64()),
         (Some(3), Some(1))
     );
+    assert_eq!(
+        summary["by_severity"],
+        serde_json::json!({"error": 3, "warning": 1, "info": 0})
+    );
 }
 
 #[test]

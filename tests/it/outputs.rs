@@ -34,10 +34,12 @@ const COMMANDS: &[(&str, &[&str])] = &[
 
 /// SHA-1 and length of everything a command printed, with its exit code.
 fn fingerprint(cwd: &Path, args: &[&str], input: &str) -> String {
+    // The version after the command's own words: before a subcommand, an
+    // option makes the subcommand's name read as a path to check.
     let out = Command::new(env!("CARGO_BIN_EXE_wslint"))
         .current_dir(cwd)
-        .args(["--nginx-version", "1.28.0"])
         .args(args)
+        .args(["--nginx-version", "1.28.0"])
         .arg(input)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
