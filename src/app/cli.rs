@@ -17,9 +17,9 @@ use std::time::Duration;
     name = "wslint",
     version,
     about,
-    args_conflicts_with_subcommands = true,
     after_help = "Exit codes: 0 clean, 1 findings, 2 usage / I/O / syntax error.\n\
-                  A file named like a subcommand is reached as ./NAME."
+                  A file named like a subcommand is reached as ./NAME.\n\
+                  Options may come before a subcommand: wslint --nginx-version 1.28.0 inspect PATH."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -318,6 +318,8 @@ pub(crate) enum Command {
     Server,
     /// No PATH and no /etc/nginx: show usage.
     Usage,
+    /// Options that do not go together, and why.
+    Misused(String),
 }
 
 const DEFAULT_CONFIG_DIR: &str = "/etc/nginx";
@@ -340,6 +342,22 @@ fn inputs(paths: &[PathBuf]) -> Vec<Input> {
 
 impl Cli {
     pub(crate) fn into_command(self) -> (Command, Settings) {
+        // Options of a check before a subcommand would be silently ignored.
+        let check_only = [
+            ("--fix", self.fix),
+            ("--diff", self.diff),
+            ("--unsafe-fixes", self.unsafe_fixes),
+            ("--backup", self.backup.is_some()),
+            ("--verify", self.verify),
+            ("--fail-on", self.fail_on.is_some()),
+            ("--exit-zero", self.exit_zero),
+        ];
+        let misused = self.command.as_ref().and_then(|_| {
+            check_only
+                .iter()
+                .find(|(_, given)| *given)
+                .map(|(name, _)| format!("{name} is an option of a check, not of a subcommand"))
+        });
         let color = match self.color {
             ColorChoice::Always => Color::Always,
             ColorChoice::Never => Color::Never,
@@ -372,6 +390,7 @@ impl Cli {
             },
         };
         let command = match self.command {
+            _ if let Some(message) = misused => Command::Misused(message),
             Some(SubCommand::Parse { paths }) => Command::Parse {
                 inputs: inputs(&paths),
             },

@@ -28,6 +28,10 @@ pub fn main() -> ExitCode {
     };
     let (command, settings) = cli.into_command();
     let code: u8 = match command {
+        Command::Misused(message) => {
+            eprintln!("error: {message}");
+            2
+        }
         Command::Usage => {
             let _ = Cli::command().print_help();
             2

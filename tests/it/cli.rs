@@ -380,3 +380,32 @@ fn worker_connections_message_names_the_value_set_or_the_default() {
         "{set}"
     );
 }
+
+#[test]
+fn options_may_come_before_a_subcommand_and_check_options_are_refused_there() {
+    let root = repo_root();
+    let out = wslint(
+        &root,
+        &[
+            "--nginx-version",
+            "1.28.0",
+            "inspect",
+            "--location",
+            "/ws/",
+            "fixtures/demo",
+        ],
+        None,
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("target nginx 1.28.0 (from --nginx-version)"),
+        "{text}"
+    );
+    let out = wslint(&root, &["--fix", "rules"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --fix is an option of a check, not of a subcommand\n"
+    );
+}
