@@ -60,6 +60,7 @@ fn findings(model: &Model, loaded: &Loaded, settings: &RuleSettings) -> Outcome 
             d.severity = *severity;
         }
     }
+    say_each_place_once(&mut diagnostics, &loaded.files);
     diagnostics.sort_unstable_by(rules::in_report_order);
     let checked_alone = model
         .entries
@@ -82,4 +83,27 @@ fn findings(model: &Model, loaded: &Loaded, settings: &RuleSettings) -> Outcome 
         nginx_version: settings.nginx_version,
         fail_on: settings.fail_on,
     }
+}
+
+/// Takes a finding's own place (`(file:line)`) out of its message: the
+/// report shows it in the finding's header, and a message names only the
+/// other places it is about (the hidden outer header, the map, the
+/// included file).
+fn say_each_place_once(diagnostics: &mut [crate::diagnostic::Diagnostic], files: &FileSet) {
+    use rayon::prelude::*;
+    diagnostics.par_iter_mut().for_each(|d| {
+        let file = files.get(d.location.file);
+        let here = format!(
+            " ({}:{})",
+            file.display_name(),
+            file.line_of(d.location.span.start)
+        );
+        if d.message.contains(&here) {
+            d.message = d.message.replace(&here, "");
+        }
+        let snippet = format!("the snippet {} ", file.display_name());
+        if d.message.contains(&snippet) {
+            d.message = d.message.replace(&snippet, "this snippet ");
+        }
+    });
 }

@@ -5,7 +5,7 @@
 //! stay exact.
 
 use super::Color;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::load::files::FileSet;
 use crate::load::source::SourceFile;
 use crate::report::Outcome;
@@ -291,8 +291,14 @@ fn handler(color: Color) -> GraphicalReportHandler {
         Color::Always => GraphicalTheme::unicode(),
         Color::Never => GraphicalTheme::unicode_nocolor(),
     };
+    // Lines are wrapped at spaces only: a path or a directive is never
+    // broken in two (neither a hyphen nor a slash is a place to break
+    // `sites-enabled/app`).
     GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_context_lines(CONTEXT_LINES)
 }
 
@@ -367,48 +373,174 @@ pub(crate) fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color:
     )
 }
 
-/// Renders one diagnostic. Related places in the same file become labels;
-/// places in other files are listed in the help text.
-pub(crate) fn render_diagnostic(files: &FileSet, d: &Diagnostic, color: Color) -> String {
-    let file = files.get(d.location.file);
-    let mut labels = vec![label("here", &d.location.span, true)];
-    let mut elsewhere = Vec::new();
-    for (place, text) in &d.related {
-        if place.file == d.location.file {
-            labels.push(label(text, &place.span, false));
-        } else {
-            let other = files.get(place.file);
-            let (l, c) = other.line_col(place.span.start);
-            elsewhere.push(format!("{text}: {}:{l}:{c}", other.display_name()));
+/// Renders the findings about one place (the same file and start, in
+/// report order) under one snippet: each finding's code, severity and
+/// message, the route's signal once, related places (as labels in the same
+/// file, as `file:line:column` elsewhere), and each fix as the lines it
+/// adds or removes, ending, for several, with what `--fix` would do here.
+pub(crate) fn render_group(files: &FileSet, group: &[&Diagnostic], color: Color) -> String {
+    let first = group[0];
+    let file = files.get(first.location.file);
+    let mut labels = vec![label("here", &first.location.span, true)];
+    let mut notes: Vec<String> = Vec::new();
+    for d in group {
+        for (place, text) in &d.related {
+            if place.file == first.location.file {
+                if !labels
+                    .iter()
+                    .any(|l| l.offset() == place.span.start as usize && l.label() == Some(*text))
+                {
+                    labels.push(label(text, &place.span, false));
+                }
+            } else {
+                // Listed unless a message already names it.
+                let other = files.get(place.file);
+                let (l, c) = other.line_col(place.span.start);
+                let named = format!("{}:{l})", other.display_name());
+                let note = format!("{text}: {}:{l}:{c}", other.display_name());
+                if !notes.contains(&note) && !group.iter().any(|d| d.message.contains(&named)) {
+                    notes.push(note);
+                }
+            }
         }
     }
-    if let Some(signal) = &d.signal {
-        elsewhere.push(format!("WebSocket route because {signal}"));
+    let mut signals: Vec<&str> = group.iter().filter_map(|d| d.signal.as_deref()).collect();
+    signals.dedup();
+    // A place in this file is a line number here.
+    let this_file = format!("({}:", file.display_name());
+    for signal in &signals {
+        let signal = signal.replace(&this_file, "(line ");
+        notes.push(format!("WebSocket route because {signal}"));
     }
-    if let Some(fix) = &d.fix {
-        let how = match fix.applicability {
-            crate::diagnostic::Applicability::Safe => "--fix",
-            crate::diagnostic::Applicability::Unsafe => "--fix --unsafe-fixes",
+    for d in group {
+        if let Some(fix) = &d.fix {
+            let how = match fix.applicability {
+                Applicability::Safe => "safe, applied by --fix",
+                Applicability::Unsafe => "unsafe, needs --fix --unsafe-fixes",
+            };
+            let whose = if group.len() > 1 {
+                format!("{} ", d.code)
+            } else {
+                String::new()
+            };
+            notes.push(format!("{whose}fix ({how}): {}", fix.title));
+            notes.extend(fix_lines(files, first.location.file, fix));
+        }
+    }
+    let fixable = |applicability: Applicability| -> Vec<&str> {
+        group
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == applicability)
+            })
+            .map(|d| d.code)
+            .collect()
+    };
+    let (safe, unsafe_) = (fixable(Applicability::Safe), fixable(Applicability::Unsafe));
+    if group.len() > 1 && !(safe.is_empty() && unsafe_.is_empty()) {
+        let mut summary = if safe.is_empty() {
+            "--fix changes nothing here".to_string()
+        } else {
+            format!("--fix here fixes {}", safe.join(", "))
         };
-        elsewhere.push(format!("fix ({how}): {}", fix.title));
+        if !unsafe_.is_empty() {
+            summary.push_str(&format!("; --unsafe-fixes also {}", unsafe_.join(", ")));
+        }
+        notes.push(summary);
     }
-    let help = (!elsewhere.is_empty()).then(|| elsewhere.join("\n"));
-    let code = format!("{} {} [{}]", d.code, d.name, d.severity.as_str());
+    let help = (!notes.is_empty()).then(|| notes.join("\n"));
+    let (code, message) = match group {
+        [d] => (
+            format!("{} {} [{}]", d.code, d.name, d.severity.as_str()),
+            d.message.clone(),
+        ),
+        _ => {
+            let codes: Vec<&str> = group.iter().map(|d| d.code).collect();
+            let subject = common_subject(group);
+            let lines: Vec<String> = group
+                .iter()
+                .map(|d| {
+                    let rest = d.message[subject.len()..].trim_start();
+                    format!("{} [{}] {rest}", d.code, d.severity.as_str())
+                })
+                .collect();
+            (
+                format!("{} findings: {}", group.len(), codes.join(" ")),
+                format!("{subject}\n{}", lines.join("\n")),
+            )
+        }
+    };
     render_report(
         file,
         code,
-        &d.message,
+        &message,
         labels,
         help,
-        d.location.span.start,
+        first.location.span.start,
         color,
     )
+}
+
+/// What every message of a group starts with, when they all name their
+/// place first (`` `location /ws/` (Socket.IO) ``): said once, in the
+/// group's header. Empty when they do not share one.
+fn common_subject<'d>(group: &[&'d Diagnostic]) -> &'d str {
+    let first = group[0].message.as_str();
+    let shared = group.iter().skip(1).fold(first.len(), |len, d| {
+        first
+            .bytes()
+            .zip(d.message.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    // Up to the end of a quoted name or a parenthesis followed by a space.
+    let prefix = &first[..shared];
+    match prefix.rfind(['`', ')']) {
+        Some(end) if first.starts_with('`') && prefix[end + 1..].starts_with(' ') => &first[..=end],
+        _ => "",
+    }
+}
+
+/// A fix as the lines it removes (`- `) and adds (`+ `), indented as they
+/// are relative to each other; an edit in another file names its place.
+fn fix_lines(files: &FileSet, here: u32, fix: &Fix) -> Vec<String> {
+    let mut out = Vec::new();
+    for edit in &fix.edits {
+        let file = files.get(edit.file);
+        if edit.file != here {
+            let (l, c) = file.line_col(edit.range.start);
+            out.push(format!("  in {}:{l}:{c}:", file.display_name()));
+        }
+        let old = String::from_utf8_lossy(
+            &file.tree.source[edit.range.start as usize..edit.range.end as usize],
+        );
+        for (sign, text) in [("-", old.as_ref()), ("+", edit.text.as_str())] {
+            let lines: Vec<&str> = text
+                .split('\n')
+                .map(str::trim_end)
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            let indent = lines
+                .iter()
+                .map(|l| l.len() - l.trim_start().len())
+                .min()
+                .unwrap_or(0);
+            for line in lines {
+                out.push(format!("  {sign} {}", &line[indent.min(line.len())..]));
+            }
+        }
+    }
+    out
 }
 
 /// One report of the text output.
 enum Entry<'o> {
     Syntax(&'o SourceFile, &'o SyntaxError),
-    Finding(&'o Diagnostic),
+    /// The findings about one place.
+    Findings(Vec<&'o Diagnostic>),
 }
 
 /// The whole text report of a run, file by file in the order files were read.
@@ -433,13 +565,23 @@ pub(crate) fn write(
     let mut entries = Vec::new();
     for (file, diagnostics) in files.files.iter().zip(by_file) {
         entries.extend(file.tree.errors.iter().map(|e| Entry::Syntax(file, e)));
-        entries.extend(diagnostics.into_iter().map(Entry::Finding));
+        for d in diagnostics {
+            match entries.last_mut() {
+                Some(Entry::Findings(group))
+                    if group[0].location.span.start == d.location.span.start
+                        && group[0].location.file == d.location.file =>
+                {
+                    group.push(d)
+                }
+                _ => entries.push(Entry::Findings(vec![d])),
+            }
+        }
     }
     let render = |_: usize, chunk: &[Entry], into: &mut Vec<u8>| {
         for entry in chunk {
             let report = match entry {
                 Entry::Syntax(file, error) => render_syntax_error(file, error, color),
-                Entry::Finding(d) => render_diagnostic(files, d, color),
+                Entry::Findings(group) => render_group(files, group, color),
             };
             into.extend_from_slice(report.as_bytes());
             into.push(b'\n');

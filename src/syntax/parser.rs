@@ -50,10 +50,11 @@ struct Builder<'a> {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Whether bytes are not text at all (an image, an archive, a file saved as
-/// UTF-16): a UTF-16 byte order mark, or more than a tenth of the first 8
-/// KiB that no text has (control characters other than tab, line breaks
-/// and form feed, and bytes that are not UTF-8). A stray NUL in a comment,
-/// or a Latin-1 `é`, leaves a file text: nginx reads those.
+/// UTF-16): a UTF-16 byte order mark, or in the first 8 KiB more than a
+/// tenth control characters (other than tab, line breaks and form feed),
+/// or some control characters and with the bytes that are not UTF-8 more
+/// than a quarter. A stray NUL in a comment, or Latin-1 text (`caf\xe9`),
+/// leaves a file text: nginx reads those.
 pub(crate) fn is_binary(source: &[u8]) -> bool {
     if source.starts_with(b"\xFF\xFE") || source.starts_with(b"\xFE\xFF") {
         return true;
@@ -63,6 +64,9 @@ pub(crate) fn is_binary(source: &[u8]) -> bool {
         .iter()
         .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
         .count();
+    if controls == 0 {
+        return false;
+    }
     let mut not_utf8 = 0;
     let mut rest = sample;
     while let Err(e) = std::str::from_utf8(rest) {
@@ -71,7 +75,7 @@ pub(crate) fn is_binary(source: &[u8]) -> bool {
         not_utf8 += bad;
         rest = &rest[e.valid_up_to() + bad..];
     }
-    (controls + not_utf8) * 10 > sample.len()
+    controls * 10 > sample.len() || (controls + not_utf8) * 4 > sample.len()
 }
 
 /// Parses nginx configuration bytes. Never fails: errors are in `errors`.
@@ -439,6 +443,8 @@ mod binary_tests {
             b"# caf\xe9\nserver { return 200 \"d\xe9j\xe0\"; }\n"
         ));
         assert!(!is_binary("server_name é.example;\n".as_bytes()));
+        assert!(!is_binary(b"x \xff\xff;"));
+        assert!(!is_binary(b"server {\0 listen 80;\0}\n"));
     }
 }
 

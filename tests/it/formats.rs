@@ -166,3 +166,53 @@ fn github_lines_are_workflow_commands() {
         assert!(pattern.is_match(line), "not a workflow command: {line}");
     }
 }
+
+/// The text report (no colour, 100 columns) of the shapes people meet,
+/// compared with tests/golden/text/NAME.txt (`WSLINT_UPDATE_SNAPSHOTS=1`
+/// rewrites them): the demo tree, one location with several findings, a
+/// finding whose related places are in another file, a snippet checked
+/// alone, and a file that is not text.
+#[test]
+fn text_reports_match_their_golden_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(tree.join("sites")).unwrap();
+    std::fs::write(
+        tree.join("nginx.conf"),
+        "events {}\nhttp {\n    proxy_set_header Host $host;\n    proxy_set_header X-Real-IP $remote_addr;\n    include sites/*.conf;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tree.join("sites/app.conf"),
+        "server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_read_timeout 1h;\n    }\n}\n",
+    )
+    .unwrap();
+    let image: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    std::fs::write(dir.path().join("image.conf"), image).unwrap();
+    let root = repo_root();
+    let pasted: &[u8] = b"location /ws/ {\n    proxy_pass http://app;\n}\n";
+    let cases: [(&str, &std::path::Path, &[&str], Option<&[u8]>); 5] = [
+        ("demo", &root, &["fixtures/demo"], None),
+        ("one-location", &root, &["-"], Some(pasted)),
+        ("related-elsewhere", dir.path(), &["tree/nginx.conf"], None),
+        (
+            "snippet",
+            &root,
+            &["fixtures/alone/websocket-snippet.conf"],
+            None,
+        ),
+        ("binary", dir.path(), &["image.conf"], None),
+    ];
+    for (name, cwd, args, stdin) in cases {
+        let mut all = vec!["--color", "never", "--nginx-version", "1.28.0"];
+        all.extend_from_slice(args);
+        let text = stdout(&crate::support::wslint(cwd, &all, stdin));
+        let golden = root.join(format!("tests/golden/text/{name}.txt"));
+        if std::env::var_os("WSLINT_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+            std::fs::write(&golden, &text).unwrap();
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert_eq!(text, expected, "{name} differs from {}", golden.display());
+    }
+}
