@@ -167,6 +167,9 @@ fn github_lines_are_workflow_commands() {
     }
 }
 
+/// A text-report case: its name, where it runs, its paths, its stdin.
+type Case<'a> = (&'a str, &'a std::path::Path, &'a [&'a str], Option<&'a [u8]>);
+
 /// The text report (no colour, 100 columns) of the shapes people meet,
 /// compared with tests/golden/text/NAME.txt (`WSLINT_UPDATE_SNAPSHOTS=1`
 /// rewrites them): the demo tree, one location with several findings, a
@@ -191,7 +194,7 @@ fn text_reports_match_their_golden_files() {
     std::fs::write(dir.path().join("image.conf"), image).unwrap();
     let root = repo_root();
     let pasted: &[u8] = b"location /ws/ {\n    proxy_pass http://app;\n}\n";
-    let cases: [(&str, &std::path::Path, &[&str], Option<&[u8]>); 5] = [
+    let cases: [Case; 5] = [
         ("demo", &root, &["fixtures/demo"], None),
         ("one-location", &root, &["-"], Some(pasted)),
         ("related-elsewhere", dir.path(), &["tree/nginx.conf"], None),
