@@ -91,19 +91,29 @@ fn findings(model: &Model, loaded: &Loaded, settings: &RuleSettings) -> Outcome 
 /// included file).
 fn say_each_place_once(diagnostics: &mut [crate::diagnostic::Diagnostic], files: &FileSet) {
     use rayon::prelude::*;
-    diagnostics.par_iter_mut().for_each(|d| {
-        let file = files.get(d.location.file);
-        let here = format!(
-            " ({}:{})",
-            file.display_name(),
-            file.line_of(d.location.span.start)
-        );
-        if d.message.contains(&here) {
-            d.message = d.message.replace(&here, "");
-        }
-        let snippet = format!("the snippet {} ", file.display_name());
-        if d.message.contains(&snippet) {
-            d.message = d.message.replace(&snippet, "this snippet ");
-        }
-    });
+    use std::fmt::Write;
+    // Each thread writes the place into one buffer, and a message loses it
+    // in place: no allocation per finding.
+    diagnostics
+        .par_iter_mut()
+        .for_each_init(String::new, |here, d| {
+            let file = files.get(d.location.file);
+            here.clear();
+            let _ = write!(
+                here,
+                " ({}:{})",
+                file.display_name(),
+                file.line_of(d.location.span.start)
+            );
+            while let Some(at) = d.message.find(here.as_str()) {
+                d.message.replace_range(at..at + here.len(), "");
+            }
+            if d.message.contains("the snippet ") {
+                let snippet = format!("the snippet {} ", file.display_name());
+                while let Some(at) = d.message.find(&snippet) {
+                    d.message
+                        .replace_range(at..at + snippet.len(), "this snippet ");
+                }
+            }
+        });
 }

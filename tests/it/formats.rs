@@ -168,7 +168,12 @@ fn github_lines_are_workflow_commands() {
 }
 
 /// A text-report case: its name, where it runs, its paths, its stdin.
-type Case<'a> = (&'a str, &'a std::path::Path, &'a [&'a str], Option<&'a [u8]>);
+type Case<'a> = (
+    &'a str,
+    &'a std::path::Path,
+    &'a [&'a str],
+    Option<&'a [u8]>,
+);
 
 /// The text report (no colour, 100 columns) of the shapes people meet,
 /// compared with tests/golden/text/NAME.txt (`WSLINT_UPDATE_SNAPSHOTS=1`
