@@ -48,6 +48,23 @@ fn insertion_point(src: &[u8], end: u32, close: u32) -> u32 {
     if at <= close { at } else { end }
 }
 
+/// Whether the line after the one that ends at `at` holds only blanks.
+fn next_line_is_blank(src: &[u8], at: u32) -> bool {
+    let rest = &src[at as usize..];
+    let Some(rest) = rest
+        .strip_prefix(b"\r\n")
+        .or_else(|| rest.strip_prefix(b"\n"))
+        .or_else(|| rest.strip_prefix(b"\r"))
+    else {
+        return false;
+    };
+    let blanks = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    matches!(rest.get(blanks), Some(b'\n' | b'\r'))
+}
+
 /// Whether nothing but blanks lies between `from` and `to`: no line break.
 fn on_one_line(src: &[u8], from: u32, to: u32) -> bool {
     memchr::memchr2(b'\n', b'\r', &src[from as usize..to as usize]).is_none()
@@ -66,12 +83,29 @@ pub(crate) fn indent_of(src: &[u8], offset: u32) -> &str {
 
 /// One more level of indentation than `indent`, in the file's style.
 fn deeper(indent: &str, src: &[u8]) -> String {
-    let unit = if indent.contains('\t') || (indent.is_empty() && src.starts_with(b"\t")) {
-        "\t"
-    } else {
-        "    "
-    };
-    format!("{indent}{unit}")
+    format!("{indent}{}", indent_unit(src))
+}
+
+/// One level of indentation as the file writes it: a tab when its lines
+/// are indented with tabs, else as many spaces as its least indented
+/// indented line (two, four, …), four when nothing is indented.
+fn indent_unit(src: &[u8]) -> &'static str {
+    const SPACES: &str = "        ";
+    let mut least = None;
+    for line in src.split(|&b| b == b'\n') {
+        match line.first() {
+            Some(b'\t') => return "\t",
+            Some(b' ') => {
+                let width = line.iter().take_while(|&&b| b == b' ').count();
+                // A line of blanks says nothing about the style.
+                if width < line.len() && !line[width..].starts_with(b"\r") {
+                    least = Some(least.map_or(width, |l: usize| l.min(width)));
+                }
+            }
+            _ => {}
+        }
+    }
+    &SPACES[..least.unwrap_or(4).min(SPACES.len())]
 }
 
 /// One line a fix adds: a whole directive, either as text
@@ -308,12 +342,13 @@ pub(crate) fn push_directive_line(out: &mut String, node: Node) {
     out.push(';');
 }
 
-/// The lines of the standard Connection map for `$var`.
-fn map_lines(var: &str) -> Vec<String> {
+/// The lines of the standard Connection map for `$var`, its entries one
+/// level (`unit`) in.
+fn map_lines(var: &str, unit: &str) -> Vec<String> {
     vec![
         format!("map $http_upgrade ${var} {{"),
-        "    default upgrade;".to_string(),
-        "    ''      close;".to_string(),
+        format!("{unit}default upgrade;"),
+        format!("{unit}''      close;"),
         "}".to_string(),
     ]
 }
@@ -361,13 +396,16 @@ pub(crate) fn add_connection_map(model: &Model, entry: usize, var: &str) -> Opti
                 Some(start) if start < rest_of_line => open.end,
                 _ => insertion_point(src, open.end, close.start),
             };
-            let text: String = map_lines(var)
+            let text: String = map_lines(var, indent_unit(src))
                 .iter()
                 .map(|l| format!("{eol}{indent}{l}"))
                 .collect();
             let after = if at == open.end && first.is_some_and(|s| s < rest_of_line) {
                 // The directive that followed the `{` goes on a line of its own.
                 format!("{eol}{indent}")
+            } else if next_line_is_blank(src, at) {
+                // The blank line after the map is there already.
+                String::new()
             } else {
                 eol.to_string()
             };
@@ -385,7 +423,7 @@ pub(crate) fn add_connection_map(model: &Model, entry: usize, var: &str) -> Opti
             let eol = line_ending(src, first.span().start);
             let at = line_start(src, first.span().start);
             let indent = indent_of(src, first.span().start);
-            let text: String = map_lines(var)
+            let text: String = map_lines(var, indent_unit(src))
                 .iter()
                 .map(|l| format!("{indent}{l}{eol}"))
                 .collect();

@@ -652,3 +652,76 @@ fn diffs_apply_with_git_whatever_the_names() {
             .contains("proxy_set_header Connection")
     );
 }
+
+/// The indentation of a line: its leading tabs and spaces.
+fn indentation(line: &str) -> &str {
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// Every line a fix fixture's `after` adds is indented in its file's style:
+/// with tabs where its neighbours use tabs, with spaces where they use
+/// spaces, as deep as a neighbour or one level (the file's unit) deeper or
+/// shallower; and no fix leaves two blank lines in a row where `before` had
+/// none.
+#[test]
+fn inserted_lines_follow_the_indentation_of_their_neighbours() {
+    let mut checked = 0;
+    for case in cases() {
+        for before_path in files_below(&case.dir.join("before")) {
+            let relative = before_path.strip_prefix(case.dir.join("before")).unwrap();
+            let after_path = case.dir.join("after").join(relative);
+            let (Ok(before), Ok(after)) = (
+                std::fs::read_to_string(&before_path),
+                std::fs::read_to_string(&after_path),
+            ) else {
+                continue;
+            };
+            let name = after_path.display();
+            let double_blank = |t: &str| t.contains("\n\n\n") || t.contains("\r\n\r\n\r\n");
+            assert!(
+                double_blank(&before) || !double_blank(&after),
+                "{name}: a double blank line"
+            );
+            let lines: Vec<&str> = after.lines().collect();
+            let diff = similar::TextDiff::from_lines(&before, &after);
+            let mut new_index = 0;
+            for change in diff.iter_all_changes() {
+                match change.tag() {
+                    similar::ChangeTag::Delete => continue,
+                    similar::ChangeTag::Equal => {
+                        new_index += 1;
+                        continue;
+                    }
+                    similar::ChangeTag::Insert => {}
+                }
+                let line = lines[new_index];
+                new_index += 1;
+                let own = indentation(line);
+                if line.trim().is_empty() || own.is_empty() {
+                    continue;
+                }
+                // The nearest unchanged, indented line above it.
+                let neighbour = lines[..new_index - 1]
+                    .iter()
+                    .rev()
+                    .map(|l| indentation(l))
+                    .find(|i| !i.is_empty() && before.contains(&format!("\n{i}")))
+                    .unwrap_or("");
+                let uses = |i: &str, c: char| i.contains(c);
+                assert!(
+                    !(uses(own, '\t') && uses(own, ' ')),
+                    "{name}: mixed indentation in {line:?}"
+                );
+                if !neighbour.is_empty() {
+                    assert_eq!(
+                        uses(own, '\t'),
+                        uses(neighbour, '\t'),
+                        "{name}: {line:?} is not indented like {neighbour:?}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} inserted lines were checked");
+}
