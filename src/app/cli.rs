@@ -34,11 +34,11 @@ pub(crate) struct Cli {
 
     /// Rules to run: comma-separated codes or prefixes (WS0, WS01, WS006);
     /// replaces the default set
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    #[arg(long, value_delimiter = ',', value_name = "CODES", value_parser = RuleCodes { names: false }, hide_possible_values = true)]
     pub(crate) select: Vec<String>,
 
     /// Rules not to run: comma-separated codes or prefixes
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    #[arg(long, value_delimiter = ',', value_name = "CODES", value_parser = RuleCodes { names: false }, hide_possible_values = true)]
     pub(crate) ignore: Vec<String>,
 
     /// Treat locations whose pattern matches this glob as WebSocket routes
@@ -121,6 +121,42 @@ pub(crate) struct FixSettings {
     pub(crate) verify: bool,
 }
 
+/// A rule code or prefix (or, with `names`, a rule's name): any text (the
+/// check says which are unknown), with every rule's code (and name)
+/// offered to shell completion.
+#[derive(Clone)]
+struct RuleCodes {
+    names: bool,
+}
+
+impl clap::builder::TypedValueParser for RuleCodes {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        value
+            .to_str()
+            .map(String::from)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names = self.names;
+        let values = crate::rules::all_metas().into_iter().flat_map(move |m| {
+            let code = clap::builder::PossibleValue::new(m.code).help(m.summary);
+            let name = names.then(|| clap::builder::PossibleValue::new(m.name).help(m.summary));
+            std::iter::once(code).chain(name)
+        });
+        Some(Box::new(values))
+    }
+}
+
 /// Options shared by the check and inspect commands.
 #[derive(Debug, Args)]
 pub(crate) struct CommonArgs {
@@ -148,7 +184,8 @@ pub(crate) enum SubCommand {
     },
     /// Explain one rule
     Rule {
-        /// A rule code, e.g. WS001
+        /// A rule code or name, e.g. WS001 or missing-http-version
+        #[arg(value_parser = RuleCodes { names: true }, hide_possible_values = true)]
         code: String,
     },
     /// List every rule: code, name, severity, fix availability, default

@@ -269,6 +269,28 @@ fn completions_and_the_man_page_come_from_the_cli_definition() {
         script.contains("wslint") && script.contains("--unsafe-fixes"),
         "{script}"
     );
+    // Rule codes are offered after --select, --ignore and `wslint rule`.
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(&wslint(&repo_root(), &["completions", shell], None));
+        for code in ["WS006", "WS020", "E001"] {
+            assert!(script.contains(code), "{shell} completion lacks {code}");
+        }
+    }
+    let fish = stdout(&wslint(&repo_root(), &["completions", "fish"], None));
+    assert!(
+        fish.lines()
+            .any(|l| l.contains("-l select") && l.contains("WS006")),
+        "fish offers codes after --select"
+    );
+    // bash and zsh also offer names after `wslint rule` (clap's fish script
+    // completes no positional values).
+    for shell in ["bash", "zsh"] {
+        let script = stdout(&wslint(&repo_root(), &["completions", shell], None));
+        assert!(
+            script.contains("short-proxy-timeout"),
+            "{shell}: names after `rule`"
+        );
+    }
     let man = wslint(&repo_root(), &["man"], None);
     let page = stdout(&man);
     assert!(page.contains(".TH wslint 1"));
