@@ -325,8 +325,11 @@ fn render_report(
     let (src, labels) = Excerpt::of(file, &labels);
     let report = Report {
         code,
-        message: format!("{name}:{line}:{col}: {}", super::terminal_safe(message)),
-        help: help.map(|h| super::terminal_safe(&h).into_owned()),
+        message: format!(
+            "{name}:{line}:{col}: {}",
+            unbreakable_code(&super::terminal_safe(message))
+        ),
+        help: help.map(|h| unbreakable_code(&super::terminal_safe(&h))),
         src,
         labels: labels
             .into_iter()
@@ -345,7 +348,27 @@ fn render_report(
     if handler(color).render_report(&mut out, &report).is_err() {
         out = format!("{}\n", report.message);
     }
+    out = out.replace(KEEP_TOGETHER, " ");
     out
+}
+
+/// Stands for a space inside `` `code` `` while a report is wrapped: the
+/// wrapping breaks lines at ASCII spaces only, so a directive quoted in a
+/// message is never cut in two. (A private-use character: no configuration
+/// has a reason to hold one.)
+const KEEP_TOGETHER: char = '\u{E000}';
+
+/// `text` with the spaces inside backticks made unbreakable.
+fn unbreakable_code(text: &str) -> String {
+    let mut inside = false;
+    text.chars()
+        .map(|c| {
+            if c == '`' {
+                inside = !inside;
+            }
+            if inside && c == ' ' { KEEP_TOGETHER } else { c }
+        })
+        .collect()
 }
 
 /// Renders one syntax error of `file`.
@@ -674,5 +697,43 @@ mod tests {
                 "labels at {spans:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn quoted_code_and_paths_are_never_broken_across_lines() {
+        assert_eq!(unbreakable_code("a `b c` d"), "a `b\u{E000}c` d");
+        let long = "x".repeat(70);
+        let file = SourceFile::from_bytes(
+            "sites-enabled/some-very-long-site-name.example.org",
+            b"location /ws/ {\n}\n".to_vec(),
+        );
+        let message = format!(
+            "{long} add `proxy_set_header Connection $connection_upgrade;` from sites-enabled/another-long-file-name.conf:3"
+        );
+        let out = render_report(
+            &file,
+            "X".into(),
+            &message,
+            vec![label("here", &(0..8), true)],
+            None,
+            0,
+            Color::Never,
+        );
+        for whole in [
+            "`proxy_set_header Connection $connection_upgrade;`",
+            "sites-enabled/another-long-file-name.conf:3",
+            "sites-enabled/some-very-long-site-name.example.org:1:1:",
+        ] {
+            assert!(
+                out.lines().any(|l| l.contains(whole)),
+                "{whole} is broken in:\n{out}"
+            );
+        }
+        assert!(!out.contains(KEEP_TOGETHER));
     }
 }
