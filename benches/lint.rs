@@ -7,17 +7,10 @@
 mod support;
 
 use std::time::{Duration, Instant};
+use support::arg;
 use support::generator::generate;
 use wslint::load::Input;
 use wslint::rules::RuleSettings;
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
 
 fn main() {
     let servers = arg("--servers")

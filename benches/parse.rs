@@ -7,18 +7,16 @@ mod support;
 use std::time::{Duration, Instant};
 use support::generator::generate;
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
+/// A number given as `--name N`, else `default`.
+fn number(name: &str, default: usize) -> usize {
+    support::arg(name)
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
 
 fn main() {
-    let servers = arg("--servers", 20_000);
-    let files = arg("--files", 200);
+    let servers = number("--servers", 20_000);
+    let files = number("--files", 200);
     let tree = generate(servers, files);
     let bytes: Vec<Vec<u8>> = tree
         .files

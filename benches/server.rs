@@ -28,19 +28,12 @@ mod support;
 use lsp_client::{Client, uri};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use support::arg;
 use support::generator::generate;
 
 /// `--nginx-version` keeps the server from running `nginx -v`, which would
 /// time the local nginx instead of wslint.
 const SERVER_ARGS: &[&str] = &["--nginx-version", "1.28.0"];
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
 
 fn main() {
     // At least two edits, so that both texts are published.

@@ -10,7 +10,7 @@
 
 use crate::support::{json_findings, repo_root, stdout, wslint};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -56,26 +56,6 @@ http {
 /// The whole nvim run; the script's own waits are shorter, so a hang here
 /// is nvim itself stuck.
 const NVIM_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The nvim binary. Missing with `CI` set is a failure (CI installs it);
-/// elsewhere the caller skips.
-fn nvim() -> Option<PathBuf> {
-    let found = Command::new("sh")
-        .args(["-c", "command -v nvim"])
-        .output()
-        .ok()
-        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
-        .filter(|path| !path.is_empty())
-        .map(PathBuf::from);
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "nvim is not installed but CI is set: .ci/run must install neovim"
-        );
-        eprintln!("skipped: nvim is not installed");
-    }
-    found
-}
 
 /// Runs the script in a headless nvim with `editor` as its home for state
 /// and output; `None` when it had to be killed at `NVIM_TIMEOUT`.
@@ -128,7 +108,9 @@ fn editor_output(editor: &Path) -> String {
 
 #[test]
 fn neovim_applies_the_ws001_quick_fix_and_writes_the_file() {
-    let Some(nvim) = nvim() else { return };
+    let Some(nvim) = crate::support::required_program("nvim", &[]) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
 
     // The command line on a copy: it reports WS001 and its --fix writes FIXED.

@@ -89,13 +89,23 @@ pub fn stdout(out: &Output) -> String {
 /// The nginx binary. Tests that need it fail when `CI` is set and it is
 /// missing (CI installs it); elsewhere they skip and say so.
 pub fn nginx() -> Option<PathBuf> {
-    let found = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
+    required_program(
+        "nginx",
+        &["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"],
+    )
+}
+
+/// A program a test needs: the first of `places` that exists, else `name`
+/// on PATH. Missing with `CI` set is a failure (.ci/run installs it);
+/// elsewhere the caller skips, and this says so.
+pub fn required_program(name: &str, places: &[&str]) -> Option<PathBuf> {
+    let found = places
         .iter()
         .map(PathBuf::from)
         .find(|p| p.is_file())
         .or_else(|| {
             let out = Command::new("sh")
-                .args(["-c", "command -v nginx"])
+                .args(["-c", &format!("command -v {name}")])
                 .output()
                 .ok()?;
             let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
@@ -104,9 +114,9 @@ pub fn nginx() -> Option<PathBuf> {
     if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
-            "nginx is not installed but CI is set: .ci/run must install it"
+            "{name} is not installed but CI is set: .ci/run must install it"
         );
-        eprintln!("skipped: nginx is not installed");
+        eprintln!("skipped: {name} is not installed");
     }
     found
 }
