@@ -27,8 +27,13 @@ pub fn uri(path: &Path) -> String {
 
 impl Client {
     /// Starts `binary server ARGS…` and initializes it with `root` as the
-    /// workspace folder.
+    /// workspace folder, for a client with no optional capabilities.
     pub fn start(binary: &Path, args: &[&str], root: &Path) -> Client {
+        Client::start_with(binary, args, root, json!({}))
+    }
+
+    /// [`Client::start`] for a client with these capabilities.
+    pub fn start_with(binary: &Path, args: &[&str], root: &Path, capabilities: Value) -> Client {
         let mut child = Command::new(binary)
             .arg("server")
             .args(args)
@@ -58,7 +63,7 @@ impl Client {
         client.request(
             "initialize",
             json!({"processId": null, "rootUri": uri(root), "workspaceFolders": folder,
-                   "capabilities": {}}),
+                   "capabilities": capabilities}),
         );
         client.notify("initialized", json!({}));
         client

@@ -515,3 +515,43 @@ fn the_configuration_is_found_above_a_workspace_folder_below_nginx_conf() {
     client.open(&site, SITE);
     assert_eq!(codes(&client.diagnostics_for(&uri(&site))), ["WS002"]);
 }
+
+#[test]
+fn fix_all_comes_without_its_edit_for_a_client_that_resolves_actions() {
+    let site = "server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://chat;\n    }\n}\n";
+    let (dir, _, site_path) = tree(MAIN, site);
+    let resolving =
+        json!({"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}});
+    let mut client = Client::start_with(
+        Path::new(env!("CARGO_BIN_EXE_wslint")),
+        &["--nginx-version", "1.28.0"],
+        dir.path(),
+        resolving,
+    );
+    client.open(&site_path, site);
+    let _ = client.diagnostics_for(&uri(&site_path));
+    let offered = actions(&mut client, &site_path, "server {", site);
+    let all = offered
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll.wslint")
+        .unwrap_or_else(|| panic!("no fix-all among {offered:#?}"))
+        .clone();
+    assert!(all.get("edit").is_none(), "{all:#?}");
+    // The quick fixes keep their edits: they cost nothing to make.
+    assert!(
+        offered
+            .iter()
+            .filter(|a| a["kind"] == "quickfix")
+            .all(|a| a.get("edit").is_some())
+    );
+    let resolved = client.request("codeAction/resolve", all);
+    apply_to_disk(&resolved["edit"]);
+    let fixed = std::fs::read_to_string(&site_path).unwrap();
+    for line in [
+        "proxy_http_version 1.1;",
+        "proxy_set_header Upgrade $http_upgrade;",
+        "proxy_set_header Connection $connection_upgrade;",
+    ] {
+        assert!(fixed.contains(line), "{line} missing:\n{fixed}");
+    }
+}

@@ -18,10 +18,13 @@ use std::sync::LazyLock;
 pub(crate) static FIX_ALL: LazyLock<lsp::CodeActionKind> =
     LazyLock::new(|| lsp::CodeActionKind::new("source.fixAll.wslint"));
 
+/// The actions for `params`' range; with `lazy`, "fix all" comes without
+/// its edit, for the client to resolve.
 pub(crate) fn actions(
     analysis: &Analysis,
     path: &Path,
     params: &lsp::CodeActionParams,
+    lazy: bool,
 ) -> Vec<lsp::CodeActionOrCommand> {
     let files = &analysis.loaded.files;
     let Some(id) = files.id_of(path) else {
@@ -34,8 +37,8 @@ pub(crate) fn actions(
     let wants = |kind: &lsp::CodeActionKind| {
         only.is_none_or(|kinds| kinds.iter().any(|k| kind.as_str().starts_with(k.as_str())))
     };
-    let here: Vec<&Diagnostic> = analysis
-        .outcome
+    let outcome = analysis.findings();
+    let here: Vec<&Diagnostic> = outcome
         .diagnostics
         .iter()
         .filter(|d| d.location.file == id)
@@ -82,18 +85,44 @@ pub(crate) fn actions(
             .as_ref()
             .is_some_and(|f| f.applicability == Applicability::Safe)
     });
-    if fixable
-        && wants(&FIX_ALL)
-        && let Some(edit) = fix_all(analysis, path)
-    {
-        out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-            title: "wslint: fix all safe problems in this file".into(),
+    if fixable && wants(&FIX_ALL) {
+        // Fixing the whole file runs the `--fix` passes: a client that can
+        // resolve an action later gets the edit only when it picks this one
+        // (editors ask for actions at every cursor move).
+        let mut action = lsp::CodeAction {
+            title: FIX_ALL_TITLE.into(),
             kind: Some(FIX_ALL.clone()),
-            edit: Some(edit),
             ..Default::default()
-        }));
+        };
+        if lazy {
+            action.data = lsp::Url::from_file_path(path)
+                .ok()
+                .map(|uri| serde_json::json!({ "uri": uri }));
+            out.push(lsp::CodeActionOrCommand::CodeAction(action));
+        } else if let Some(edit) = fix_all(analysis, path) {
+            action.edit = Some(edit);
+            out.push(lsp::CodeActionOrCommand::CodeAction(action));
+        }
     }
     out
+}
+
+const FIX_ALL_TITLE: &str = "wslint: fix all safe problems in this file";
+
+/// The file a "fix all" action offered without its edit is for.
+pub(crate) fn fix_all_target(action: &lsp::CodeAction) -> Option<std::path::PathBuf> {
+    let uri: lsp::Url = serde_json::from_value(action.data.as_ref()?.get("uri")?.clone()).ok()?;
+    uri.to_file_path().ok()
+}
+
+/// A "fix all" action offered without its edit, with the edit.
+pub(crate) fn resolve_fix_all(
+    analysis: &Analysis,
+    path: &Path,
+    mut action: lsp::CodeAction,
+) -> lsp::CodeAction {
+    action.edit = fix_all(analysis, path);
+    action
 }
 
 /// Whether a finding's place meets the requested range (a cursor is an

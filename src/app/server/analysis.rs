@@ -1,6 +1,6 @@
 //! What the server analyses for an open file: the configuration it belongs
 //! to, loaded with the editor's unsaved buffers laid over the disk, and
-//! the check's findings on it.
+//! the check's findings on it when they are wanted.
 //!
 //! The configuration a file belongs to is the `nginx.conf` of the nearest
 //! folder at or above the file's own whose includes reach the file
@@ -11,6 +11,7 @@
 
 use crate::app::check;
 use crate::load::files::{Overlay, identity};
+use crate::load::source::SourceFile;
 use crate::load::{Input, Loaded, load_overlaid};
 use crate::report::Outcome;
 use crate::rules::RuleSettings;
@@ -32,16 +33,36 @@ fn settings_source(root: &Path) -> SettingsSource {
     })
 }
 
-/// A loaded configuration and its findings.
+/// A loaded configuration, with what checking it needs.
 pub(crate) struct Analysis {
     /// The file analysis started from (an `nginx.conf`, or the open file
     /// when it is checked alone).
     pub(crate) root: PathBuf,
     pub(crate) loaded: Loaded,
-    pub(crate) outcome: Outcome,
     pub(crate) settings: RuleSettings,
     /// The buffers it was loaded with.
     pub(crate) buffers: Arc<Overlay>,
+}
+
+impl Analysis {
+    /// The check's findings. The rules run only when asked: hover,
+    /// definitions and the outline need the files alone.
+    pub(crate) fn findings(&self) -> Outcome {
+        check::analyse(&self.loaded, &self.settings)
+    }
+
+    /// The file at `path` (its id and parsed text) and the byte offset of
+    /// `position` in it.
+    pub(crate) fn place(
+        &self,
+        path: &Path,
+        position: lsp_types::Position,
+    ) -> Option<(u32, &SourceFile, u32)> {
+        let id = self.loaded.files.id_of(path)?;
+        let file = self.loaded.files.get(id);
+        let offset = super::positions::Lines::new(&file.tree.source).offset(position);
+        Some((id, file, offset))
+    }
 }
 
 /// The server's view of the files: open buffers, workspace folders, and
@@ -76,9 +97,7 @@ impl Workspace {
     }
 
     pub(crate) fn close_buffer(&mut self, path: &Path) {
-        let key = identity(path);
-        Arc::make_mut(&mut self.buffers).remove(&key);
-        self.roots.remove(&key);
+        Arc::make_mut(&mut self.buffers).remove(&identity(path));
     }
 
     /// Forgets which configuration files belong to (after a save, includes
@@ -141,15 +160,13 @@ impl Workspace {
     }
 
     /// Loads the configuration at `root` with the open buffers over the
-    /// disk, and checks it.
-    pub(crate) fn analyse(&mut self, root: &Path) -> Result<Analysis, String> {
+    /// disk, with its settings.
+    pub(crate) fn load(&mut self, root: &Path) -> Result<Analysis, String> {
         let settings = self.settings_for(root)?;
         let loaded = load_overlaid(&[Input::Path(root.to_path_buf())], self.buffers.clone());
-        let outcome = check::analyse(&loaded, &settings);
         Ok(Analysis {
             root: root.to_path_buf(),
             loaded,
-            outcome,
             settings,
             buffers: self.buffers.clone(),
         })

@@ -18,11 +18,9 @@ pub(crate) fn hover(
     path: &Path,
     position: lsp::Position,
 ) -> Option<lsp::Hover> {
-    let files = &analysis.loaded.files;
-    let id = files.id_of(path)?;
-    let tree = &files.get(id).tree;
+    let (id, file, offset) = analysis.place(path, position)?;
+    let tree = &file.tree;
     let lines = Lines::new(&tree.source);
-    let offset = lines.offset(position);
     let (text, span) = if let Some(found) = rule_in_comment(tree, offset) {
         found
     } else {

@@ -21,7 +21,8 @@ mod hover;
 mod navigate;
 mod positions;
 
-use crate::load::files::identity;
+use crate::diagnostic::Diagnostic;
+use crate::load::files::FileSet;
 use analysis::{Analysis, Workspace};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -67,6 +68,7 @@ fn capabilities() -> lsp::ServerCapabilities {
                     lsp::CodeActionKind::QUICKFIX,
                     actions::FIX_ALL.clone(),
                 ]),
+                resolve_provider: Some(true),
                 ..Default::default()
             },
         )),
@@ -85,8 +87,17 @@ fn serve(connection: &Connection, settings: &crate::app::cli::Settings) -> Resul
         }),
     };
     connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    // Whether the client can ask for an action's edit once it is picked.
+    let lazy_edits = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.code_action.as_ref())
+        .and_then(|c| c.resolve_support.as_ref())
+        .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
     let mut server = Server {
         connection,
+        lazy_edits,
         workspace: Workspace::new(settings.clone(), workspace_folders(&params)),
         open: BTreeSet::new(),
         published: std::collections::HashMap::new(),
@@ -150,6 +161,9 @@ enum Publish {
 
 struct Server<'c> {
     connection: &'c Connection,
+    /// The client resolves code actions: "fix all" is offered without its
+    /// edit, computed when picked.
+    lazy_edits: bool,
     workspace: Workspace,
     /// The open files, by path.
     open: BTreeSet<PathBuf>,
@@ -164,12 +178,9 @@ impl Server<'_> {
         use lsp::notification as n;
         match notification.method.as_str() {
             n::DidOpenTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidOpenTextDocumentParams>(notification.params)
+                let Some((p, path)) =
+                    document::<lsp::DidOpenTextDocumentParams>(notification.params)
                 else {
-                    return Publish::Nothing;
-                };
-                let Ok(path) = p.text_document.uri.to_file_path() else {
                     return Publish::Nothing;
                 };
                 self.workspace
@@ -179,12 +190,9 @@ impl Server<'_> {
                 Publish::AllFiles
             }
             n::DidChangeTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidChangeTextDocumentParams>(notification.params)
+                let Some((p, path)) =
+                    document::<lsp::DidChangeTextDocumentParams>(notification.params)
                 else {
-                    return Publish::Nothing;
-                };
-                let Ok(path) = p.text_document.uri.to_file_path() else {
                     return Publish::Nothing;
                 };
                 // Full synchronisation: the last change is the whole text.
@@ -201,16 +209,14 @@ impl Server<'_> {
                 Publish::AllFiles
             }
             n::DidCloseTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params)
+                let Some((_, path)) =
+                    document::<lsp::DidCloseTextDocumentParams>(notification.params)
                 else {
                     return Publish::Nothing;
                 };
-                if let Ok(path) = p.text_document.uri.to_file_path() {
-                    self.workspace.close_buffer(&path);
-                    self.open.remove(&path);
-                    self.workspace.forget_roots();
-                }
+                self.workspace.close_buffer(&path);
+                self.open.remove(&path);
+                self.workspace.forget_roots();
                 Publish::AllFiles
             }
             _ => Publish::Nothing,
@@ -238,24 +244,29 @@ impl Server<'_> {
         let mut published = std::collections::HashMap::new();
         for (root, paths) in by_root {
             let mut now: BTreeSet<lsp::Url> = BTreeSet::new();
-            match self.workspace.analyse(&root) {
+            match self.workspace.load(&root) {
                 Ok(analysis) => {
                     let files = &analysis.loaded.files;
-                    for id in 0..files.files.len() as u32 {
+                    let outcome = analysis.findings();
+                    let mut by_file: Vec<Vec<&Diagnostic>> = vec![Vec::new(); files.files.len()];
+                    for d in &outcome.diagnostics {
+                        by_file[d.location.file as usize].push(d);
+                    }
+                    let open: BTreeSet<u32> = paths.iter().filter_map(|p| files.id_of(p)).collect();
+                    for (id, findings) in by_file.iter().enumerate() {
+                        let id = id as u32;
                         let Some(uri) = convert::uri_of(files, id) else {
                             continue;
                         };
-                        let open = uri
-                            .to_file_path()
-                            .is_ok_and(|p| paths.iter().any(|o| identity(o) == identity(&p)));
-                        if !open && scope != Publish::AllFiles {
+                        let is_open = open.contains(&id);
+                        if !is_open && scope != Publish::AllFiles {
                             if self.published.get(&root).is_some_and(|p| p.contains(&uri)) {
                                 now.insert(uri);
                             }
                             continue;
                         }
-                        let diagnostics = file_diagnostics(&analysis, id);
-                        if !diagnostics.is_empty() || open {
+                        let diagnostics = file_diagnostics(files, id, findings);
+                        if !diagnostics.is_empty() || is_open {
                             now.insert(uri.clone());
                             self.send_diagnostics(uri, diagnostics)?;
                         }
@@ -320,9 +331,15 @@ impl Server<'_> {
                 .with_file(request, |a, path, _: lsp::DocumentSymbolParams| {
                     navigate::outline(a, path)
                 }),
-            r::CodeActionRequest::METHOD => self
-                .with_file(request, |a, path, p: lsp::CodeActionParams| {
-                    actions::actions(a, path, &p)
+            r::CodeActionRequest::METHOD => {
+                let lazy = self.lazy_edits;
+                self.with_file(request, |a, path, p: lsp::CodeActionParams| {
+                    actions::actions(a, path, &p, lazy)
+                })
+            }
+            r::CodeActionResolveRequest::METHOD => self
+                .with_file(request, |a, path, action: lsp::CodeAction| {
+                    actions::resolve_fix_all(a, path, action)
                 }),
             _ => Err(lsp_server::ResponseError {
                 code: lsp_server::ErrorCode::MethodNotFound as i32,
@@ -349,16 +366,12 @@ impl Server<'_> {
             message,
             data: None,
         };
-        let params: P =
-            serde_json::from_value(request.params).map_err(|e| invalid(e.to_string()))?;
-        let path = params
-            .document()
-            .to_file_path()
-            .map_err(|()| invalid("not a file URI".into()))?;
+        let (params, path) = document::<P>(request.params)
+            .ok_or_else(|| invalid("no file document in the parameters".into()))?;
         let root = self.workspace.root_of(&path);
         let analysis = self
             .workspace
-            .analyse(&root)
+            .load(&root)
             .map_err(|e| invalid(format!("settings: {e}")))?;
         let result = answer(&analysis, &path, params);
         serde_json::to_value(result).map_err(|e| invalid(e.to_string()))
@@ -386,63 +399,97 @@ impl Server<'_> {
     }
 }
 
-/// Request parameters that name a document.
+/// Parameters that name a file document.
 trait HasDocument {
-    fn document(&self) -> &lsp::Url;
+    fn document(&self) -> Option<PathBuf>;
+}
+
+/// A notification's or request's parameters and the path of the file
+/// document they name; `None` when they do not parse or name no file.
+fn document<P: serde::de::DeserializeOwned + HasDocument>(
+    params: serde_json::Value,
+) -> Option<(P, PathBuf)> {
+    let params: P = serde_json::from_value(params).ok()?;
+    let path = params.document()?;
+    Some((params, path))
+}
+
+impl HasDocument for lsp::CodeAction {
+    fn document(&self) -> Option<PathBuf> {
+        actions::fix_all_target(self)
+    }
+}
+
+impl HasDocument for lsp::DidOpenTextDocumentParams {
+    fn document(&self) -> Option<PathBuf> {
+        self.text_document.uri.to_file_path().ok()
+    }
+}
+
+impl HasDocument for lsp::DidChangeTextDocumentParams {
+    fn document(&self) -> Option<PathBuf> {
+        self.text_document.uri.to_file_path().ok()
+    }
+}
+
+impl HasDocument for lsp::DidCloseTextDocumentParams {
+    fn document(&self) -> Option<PathBuf> {
+        self.text_document.uri.to_file_path().ok()
+    }
 }
 
 impl HasDocument for lsp::HoverParams {
-    fn document(&self) -> &lsp::Url {
-        &self.text_document_position_params.text_document.uri
+    fn document(&self) -> Option<PathBuf> {
+        self.text_document_position_params
+            .text_document
+            .uri
+            .to_file_path()
+            .ok()
     }
 }
 
 impl HasDocument for lsp::GotoDefinitionParams {
-    fn document(&self) -> &lsp::Url {
-        &self.text_document_position_params.text_document.uri
+    fn document(&self) -> Option<PathBuf> {
+        self.text_document_position_params
+            .text_document
+            .uri
+            .to_file_path()
+            .ok()
     }
 }
 
 impl HasDocument for lsp::DocumentSymbolParams {
-    fn document(&self) -> &lsp::Url {
-        &self.text_document.uri
+    fn document(&self) -> Option<PathBuf> {
+        self.text_document.uri.to_file_path().ok()
     }
 }
 
 impl HasDocument for lsp::CodeActionParams {
-    fn document(&self) -> &lsp::Url {
-        &self.text_document.uri
+    fn document(&self) -> Option<PathBuf> {
+        self.text_document.uri.to_file_path().ok()
     }
 }
 
-/// The findings of an analysis that are in file `id`, as the protocol
-/// shows them. Syntax errors of the file come with them.
-fn file_diagnostics(analysis: &Analysis, id: u32) -> Vec<lsp::Diagnostic> {
-    let files = &analysis.loaded.files;
+/// The findings in file `id` and its syntax errors, as the protocol shows
+/// them.
+fn file_diagnostics(files: &FileSet, id: u32, findings: &[&Diagnostic]) -> Vec<lsp::Diagnostic> {
     let file = files.get(id);
     let lines = positions::Lines::new(&file.tree.source);
-    let mut out: Vec<lsp::Diagnostic> = file
-        .tree
-        .errors
-        .iter()
-        .map(|e| lsp::Diagnostic {
-            range: lines.range(&e.span),
-            severity: Some(lsp::DiagnosticSeverity::ERROR),
-            code: Some(lsp::NumberOrString::String("syntax-error".into())),
-            source: Some("wslint".into()),
-            message: e.message.clone(),
-            ..Default::default()
-        })
-        .collect();
-    out.extend(
-        analysis
-            .outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.location.file == id)
-            .map(|d| convert::diagnostic(files, &lines, d)),
-    );
-    out
+    let syntax = file.tree.errors.iter().map(|e| lsp::Diagnostic {
+        range: lines.range(&e.span),
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        code: Some(lsp::NumberOrString::String("syntax-error".into())),
+        source: Some("wslint".into()),
+        message: e.message.clone(),
+        ..Default::default()
+    });
+    syntax
+        .chain(
+            findings
+                .iter()
+                .map(|d| convert::diagnostic(files, &lines, d)),
+        )
+        .collect()
 }
 
 /// A broken `.wslint.toml`, shown at the top of the file.

@@ -20,9 +20,8 @@ pub(crate) fn definition(
     position: lsp::Position,
 ) -> Option<lsp::GotoDefinitionResponse> {
     let files = &analysis.loaded.files;
-    let id = files.id_of(path)?;
-    let tree = &files.get(id).tree;
-    let offset = Lines::new(&tree.source).offset(position);
+    let (_, file, offset) = analysis.place(path, position)?;
+    let tree = &file.tree;
     let directive = directive_at(tree, &tree.root, offset)?;
     let arg = directive
         .args()
