@@ -374,7 +374,7 @@ fn unbreakable_code(text: &str) -> String {
 /// Renders one syntax error of `file`.
 pub(crate) fn render_syntax_error(file: &SourceFile, error: &SyntaxError, color: Color) -> String {
     // A binary file has no lines worth showing: one line says it all.
-    if crate::syntax::parser::is_binary(&file.tree.source) {
+    if error.message == crate::syntax::parser::BINARY_CONTENT {
         return format!(
             "syntax-error: {}:1:1: {}\n",
             file.display_name(),

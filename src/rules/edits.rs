@@ -88,11 +88,13 @@ fn deeper(indent: &str, src: &[u8]) -> String {
 
 /// One level of indentation as the file writes it: a tab when its lines
 /// are indented with tabs, else as many spaces as its least indented
-/// indented line (two, four, …), four when nothing is indented.
+/// indented line (two, four, …), four when nothing is indented. Read from
+/// the file's first 64 KiB: a fix is made per route, and a file keeps one
+/// style.
 fn indent_unit(src: &[u8]) -> &'static str {
     const SPACES: &str = "        ";
     let mut least = None;
-    for line in src.split(|&b| b == b'\n') {
+    for line in src[..src.len().min(64 * 1024)].split(|&b| b == b'\n') {
         match line.first() {
             Some(b'\t') => return "\t",
             Some(b' ') => {

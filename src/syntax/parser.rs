@@ -49,6 +49,9 @@ struct Builder<'a> {
 /// The UTF-8 byte order mark.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The one error of a file that is not text.
+pub(crate) const BINARY_CONTENT: &str = "not an nginx configuration: binary content";
+
 /// Whether bytes are not text at all (an image, an archive, a file saved as
 /// UTF-16): a UTF-16 byte order mark, or in the first 8 KiB more than a
 /// tenth control characters (other than tab, line breaks and form feed),
@@ -115,7 +118,7 @@ pub fn parse(source: Vec<u8>) -> SyntaxTree {
                 ..Block::default()
             },
             errors: vec![SyntaxError {
-                message: "not an nginx configuration: binary content".into(),
+                message: BINARY_CONTENT.into(),
                 span: 0..0,
                 related: None,
             }],

@@ -68,6 +68,26 @@ pub(crate) struct MapEntry {
 }
 
 impl SyntaxTree {
+    /// The innermost directive holding byte `offset`: a block directive
+    /// when `offset` is on its words or between its directives, the
+    /// directive inside it when on that one.
+    pub(crate) fn directive_at(&self, offset: u32) -> Option<DirectiveView<'_>> {
+        fn within<'a>(
+            tree: &'a SyntaxTree,
+            block: &'a Block,
+            offset: u32,
+        ) -> Option<DirectiveView<'a>> {
+            block_directives(tree, block)
+                .find(|d| d.span().start <= offset && offset < d.span().end)
+                .map(|d| {
+                    d.block()
+                        .and_then(|inner| within(tree, inner, offset))
+                        .unwrap_or(d)
+                })
+        }
+        within(self, &self.root, offset)
+    }
+
     /// The top-level directives of the file.
     pub fn directives(&self) -> impl Iterator<Item = DirectiveView<'_>> {
         block_directives(self, &self.root)

@@ -9,7 +9,7 @@ use super::convert;
 use super::positions::Lines;
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::load::{Input, load_overlaid};
-use crate::syntax::{Block, SyntaxTree, views::block_directives};
+use crate::syntax::SyntaxTree;
 use lsp_types as lsp;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -161,7 +161,7 @@ fn fix_all(analysis: &Analysis, path: &Path) -> Option<lsp::WorkspaceEdit> {
 /// A `# wslint: ignore CODE` line above the directive the finding is on,
 /// indented as that line is.
 fn ignore_comment(tree: &SyntaxTree, text: &[u8], d: &Diagnostic) -> Option<Edit> {
-    let directive = innermost(tree, &tree.root, d.location.span.start)?;
+    let directive = tree.directive_at(d.location.span.start)?.span();
     let start = Lines::new(text).line_start(directive.start);
     let indent: String = text[start as usize..directive.start as usize]
         .iter()
@@ -173,22 +173,4 @@ fn ignore_comment(tree: &SyntaxTree, text: &[u8], d: &Diagnostic) -> Option<Edit
         range: start..start,
         text: format!("{indent}# wslint: ignore {}\n", d.code),
     })
-}
-
-/// The span of the innermost directive holding `offset`.
-pub(crate) fn innermost(
-    tree: &SyntaxTree,
-    block: &Block,
-    offset: u32,
-) -> Option<std::ops::Range<u32>> {
-    for d in block_directives(tree, block) {
-        let span = d.span();
-        if span.start <= offset && offset < span.end.max(span.start + 1) {
-            return d
-                .block()
-                .and_then(|inner| innermost(tree, inner, offset))
-                .or(Some(span));
-        }
-    }
-    None
 }

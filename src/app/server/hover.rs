@@ -9,7 +9,7 @@ use super::analysis::Analysis;
 use super::positions::Lines;
 use crate::semantic::{Model, inspect};
 use crate::syntax::views::DirectiveView;
-use crate::syntax::{Block, SyntaxTree, TokenKind, views::block_directives};
+use crate::syntax::{SyntaxTree, TokenKind};
 use lsp_types as lsp;
 use std::path::Path;
 
@@ -24,7 +24,7 @@ pub(crate) fn hover(
     let (text, span) = if let Some(found) = rule_in_comment(tree, offset) {
         found
     } else {
-        let directive = directive_at(tree, &tree.root, offset)?;
+        let directive = tree.directive_at(offset)?;
         let header_end = directive
             .block()
             .and_then(|b| b.open)
@@ -44,22 +44,6 @@ pub(crate) fn hover(
         }),
         range: Some(lines.range(&span)),
     })
-}
-
-/// The innermost directive whose header or body holds `offset`; within a
-/// block, the directive only when `offset` is on its own words.
-pub(crate) fn directive_at<'a>(
-    tree: &'a SyntaxTree,
-    block: &'a Block,
-    offset: u32,
-) -> Option<DirectiveView<'a>> {
-    block_directives(tree, block)
-        .find(|d| d.span().start <= offset && offset < d.span().end)
-        .map(|d| {
-            d.block()
-                .and_then(|inner| directive_at(tree, inner, offset))
-                .unwrap_or(d)
-        })
 }
 
 /// A rule code (`WS006`, `E001`) under the cursor in a comment.

@@ -5,7 +5,6 @@
 
 use super::analysis::Analysis;
 use super::convert;
-use super::hover::directive_at;
 use super::positions::Lines;
 use crate::diagnostic::FileSpan;
 use crate::load::files::IncludeTarget;
@@ -22,7 +21,7 @@ pub(crate) fn definition(
     let files = &analysis.loaded.files;
     let (_, file, offset) = analysis.place(path, position)?;
     let tree = &file.tree;
-    let directive = directive_at(tree, &tree.root, offset)?;
+    let directive = tree.directive_at(offset)?;
     let arg = directive
         .args()
         .find(|a| a.span().start <= offset && offset <= a.span().end)?;
