@@ -53,8 +53,15 @@ pub(crate) fn diagnostic(files: &FileSet, lines: &Lines, d: &Diagnostic) -> lsp:
         .related
         .iter()
         .filter_map(|(place, label)| {
+            // A place in the same file is found on its lines, already
+            // indexed (a large file has thousands of findings).
+            let location = if place.file == d.location.file {
+                lsp::Location::new(uri_of(files, place.file)?, lines.range(&place.span))
+            } else {
+                location(files, place)?
+            };
             Some(lsp::DiagnosticRelatedInformation {
-                location: location(files, place)?,
+                location,
                 message: label.to_string(),
             })
         })
@@ -88,13 +95,16 @@ pub(crate) fn diagnostic(files: &FileSet, lines: &Lines, d: &Diagnostic) -> lsp:
 /// Edits as a workspace edit: text edits by file.
 pub(crate) fn workspace_edit(files: &FileSet, edits: &[&Edit]) -> lsp::WorkspaceEdit {
     let mut changes: HashMap<lsp::Url, Vec<lsp::TextEdit>> = HashMap::new();
+    let mut lines: HashMap<u32, Lines> = HashMap::new();
     for edit in edits {
         let Some(uri) = uri_of(files, edit.file) else {
             continue;
         };
-        let text: &[u8] = &files.get(edit.file).tree.source;
+        let lines = lines
+            .entry(edit.file)
+            .or_insert_with(|| Lines::new(&files.get(edit.file).tree.source));
         changes.entry(uri).or_default().push(lsp::TextEdit {
-            range: Lines::new(text).range(&edit.range),
+            range: lines.range(&edit.range),
             new_text: edit.text.clone(),
         });
     }
