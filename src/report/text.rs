@@ -507,8 +507,9 @@ pub(crate) fn render_group(files: &FileSet, group: &[&Diagnostic], color: Color)
 }
 
 /// What every message of a group starts with, when they all name their
-/// place first (`` `location /ws/` (Socket.IO) ``): said once, in the
-/// group's header. Empty when they do not share one.
+/// place first (`` `location /ws/` (Socket.IO) ``, `this snippet
+/// (location-level directives)`): said once, in the group's header. Empty
+/// when they do not share one.
 fn common_subject<'d>(group: &[&'d Diagnostic]) -> &'d str {
     let first = group[0].message.as_str();
     let shared = group.iter().skip(1).fold(first.len(), |len, d| {
@@ -522,7 +523,12 @@ fn common_subject<'d>(group: &[&'d Diagnostic]) -> &'d str {
     // Up to the end of a quoted name or a parenthesis followed by a space.
     let prefix = &first[..shared];
     match prefix.rfind(['`', ')']) {
-        Some(end) if first.starts_with('`') && prefix[end + 1..].starts_with(' ') => &first[..=end],
+        Some(end)
+            if (first.starts_with('`') || first.starts_with("this snippet "))
+                && prefix[end + 1..].starts_with(' ') =>
+        {
+            &first[..=end]
+        }
         _ => "",
     }
 }
@@ -735,5 +741,56 @@ mod wrap_tests {
             );
         }
         assert!(!out.contains(KEEP_TOGETHER));
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use crate::diagnostic::FileSpan;
+
+    fn finding(message: &str) -> Diagnostic {
+        let at = FileSpan {
+            file: 0,
+            span: 0..1,
+        };
+        Diagnostic::new(
+            "WS000",
+            "x",
+            crate::diagnostic::Severity::Error,
+            message,
+            at,
+        )
+    }
+
+    #[test]
+    fn a_group_states_the_place_its_messages_share_once() {
+        let subject = |messages: &[&str]| {
+            let found: Vec<Diagnostic> = messages.iter().map(|m| finding(m)).collect();
+            let group: Vec<&Diagnostic> = found.iter().collect();
+            common_subject(&group).to_string()
+        };
+        assert_eq!(
+            subject(&[
+                "`location /ws/` (Socket.IO) proxies a",
+                "`location /ws/` (Socket.IO) passes b"
+            ]),
+            "`location /ws/` (Socket.IO)"
+        );
+        assert_eq!(
+            subject(&[
+                "this snippet (location-level directives) proxies a",
+                "this snippet (location-level directives) sends b"
+            ]),
+            "this snippet (location-level directives)"
+        );
+        // Messages that do not start with their place share none.
+        assert_eq!(
+            subject(&[
+                "the map defining `$a` (x) is b",
+                "the map defining `$a` (x) is c"
+            ]),
+            ""
+        );
     }
 }
